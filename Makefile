@@ -1,0 +1,39 @@
+# Two commands matter: `make run` (demo on SQLite, eager Celery) and `make test` (whole suite).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test install install-dev serve lint clean
+
+$(VENV)/.made:
+	@py="$$(bash scripts/find-python.sh)" || exit 1; \
+	echo "Using $$py"; \
+	$$py -m venv $(VENV) && $(PY) -m pip install -q --upgrade pip && touch $@
+
+$(VENV)/.installed: $(VENV)/.made pyproject.toml
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.made pyproject.toml
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install-dev
+	$(PY) -m pip check
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+serve: install
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media

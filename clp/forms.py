@@ -1,0 +1,64 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from clp.formtools import HelperMixin
+from clp.models import User
+
+
+class SignupForm(AllauthSignupForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+
+    field_order = ["full_name", "email", "password1", "password2"]
+
+    def save(self, request):
+        user = super().save(request)
+        user.full_name = self.cleaned_data["full_name"]
+        user.save(update_fields=["full_name"])
+        return user
+
+
+class AcceptInvitationForm(HelperMixin, forms.Form):
+    """For someone new: their name and a password; the email comes from the invitation."""
+
+    full_name = forms.CharField(label=_("Your full name"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password1 = forms.CharField(
+        label=_("Choose a password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords do not match."))
+        if p1:
+            user = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class InvitationForm(HelperMixin, forms.Form):
+    """Invite someone by email to be a support officer of an organisation."""
+
+    full_name = forms.CharField(label=_("Their name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Their email address"))
+    message = forms.CharField(
+        label=_("Personal message (optional)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,263 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core import signing
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person with an account. Email is the login; residents answering surveys need none."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return (self.full_name.split() or [self.email])[0]
+
+    @property
+    def is_site_admin(self) -> bool:
+        return self.is_active and self.is_superuser
+
+
+class CommunityKind(models.TextChoices):
+    PARISH = "parish", _("Parish")
+    TOWN = "town", _("Town")
+    VILLAGE = "village", _("Village")
+    WARD = "ward", _("Ward")
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+
+
+class CommunityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Communities whose private pages the user may see (agrees with clp.rules)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        # Plan roles are declared in `plans`; the reverse lookup names them without importing it.
+        return self.filter(
+            Q(organisations__officers=user)
+            | Q(plans__memberships__user=user, plans__memberships__left_on__isnull=True)
+            | Q(plans__councillor_links__councillor__user=user)
+        ).distinct()
+
+
+class Community(models.Model):
+    """A parish, town, village, ward or neighbourhood that makes a community led plan."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("web address name"), max_length=80, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CommunityKind.choices, default=CommunityKind.PARISH
+    )
+    district = models.CharField(_("district or borough"), max_length=150, blank=True)
+    county = models.CharField(_("county or unitary authority"), max_length=150, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("communities")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("plans:community", kwargs={"slug": self.slug})
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(officers=user)
+
+
+class Organisation(models.Model):
+    """A support body (Rural Community Council, community action body, council team)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="support_organisations", blank=True,
+        verbose_name=_("support officers"),
+    )
+    communities = models.ManyToManyField(
+        Community, related_name="organisations", blank=True, verbose_name=_("portfolio")
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("plans:portfolio", kwargs={"pk": self.pk})
+
+
+class CouncilTier(models.TextChoices):
+    PARISH = "parish", _("Parish or town council")
+    DISTRICT = "district", _("District or borough council")
+    COUNTY = "county", _("County council")
+    UNITARY = "unitary", _("Unitary authority")
+    NATIONAL_PARK = "national_park", _("National park authority")
+
+
+class CouncillorProfile(models.Model):
+    """An elected member: which council, which ward or division, which communities they cover."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="councillor_profile"
+    )
+    tier = models.CharField(_("tier"), max_length=20, choices=CouncilTier.choices)
+    council_name = models.CharField(_("council"), max_length=200)
+    ward = models.CharField(_("ward or division"), max_length=200, blank=True)
+    communities = models.ManyToManyField(
+        Community, related_name="councillors", blank=True, verbose_name=_("communities covered")
+    )
+
+    class Meta:
+        ordering = ["tier", "user__full_name"]
+
+    def __str__(self):
+        return f"Cllr {self.user} ({self.get_tier_display()}, {self.council_name})"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True,
+                           expires_at__gt=timezone.now())
+
+    def unsent(self):
+        return self.pending().filter(sent_at__isnull=True)
+
+
+def _new_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation by email to take up a role.
+
+    The role is carried by `kind` (registered in clp.invitations by the app that owns it) and
+    `target_id`. The link's token is signed with the secret key over the id and a random nonce,
+    so a worker can rebuild it to send the email, and rotating the nonce kills an old link.
+    """
+
+    email = models.EmailField(_("email address"))
+    full_name = models.CharField(_("their name"), max_length=150, blank=True)
+    kind = models.CharField(max_length=40)
+    role = models.CharField(max_length=40, blank=True)
+    target_id = models.PositiveBigIntegerField()
+    detail = models.JSONField(default=dict, blank=True)
+    message = models.TextField(_("personal message"), blank=True)
+    nonce = models.CharField(max_length=40, default=_new_nonce, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "target_id"])]
+
+    def __str__(self):
+        return f"Invitation for {self.email} ({self.kind} {self.role})"
+
+    def get_absolute_url(self):
+        return reverse("invitation_accept", kwargs={"token": self.token})
+
+    @property
+    def token(self) -> str:
+        return signing.dumps([self.pk, self.nonce], salt="clp.invitation", compress=True)
+
+    @classmethod
+    def find_by_token(cls, token: str):
+        try:
+            pk, nonce = signing.loads(token, salt="clp.invitation")
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        invitation = cls.objects.filter(pk=pk).first()
+        if invitation is None or not constant_time_compare(invitation.nonce, str(nonce)):
+            return None
+        return invitation
+
+    @staticmethod
+    def default_expiry():
+        return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == "pending"

@@ -1,0 +1,18 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True,
+             max_retries=5)
+def send_invitation(invitation_id: int) -> bool:
+    from clp import services
+
+    return services.invitation_send(invitation_id=invitation_id)
+
+
+@shared_task
+def sweep_unsent_invitations() -> int:
+    from clp import services
+
+    return services.invitation_resend_unsent()

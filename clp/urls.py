@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from clp import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("organisations/<int:pk>/invite/", views.organisation_invite, name="organisation_invite"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("plans.urls")),
+    path("", include("consultation.urls")),
+    path("", include("actions.urls")),
+]

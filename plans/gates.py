@@ -1,0 +1,134 @@
+"""Gate checklists: what must be true before a plan moves on from each step.
+
+Items are either ticked by the group (`manual`) or computed from data. Later apps register their
+own computed items for the steps they own (e.g. consultation for Understanding your community)
+with `register`, so `plans` never imports them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from plans.steps import Step
+
+
+@dataclass(frozen=True)
+class GateItem:
+    key: str
+    step: str
+    label: str
+    help: str = ""
+    # None for items the group ticks; otherwise a function of the plan returning True when met.
+    check: Callable[[object], bool] | None = None
+    # Where to go to do something about it: a function of the plan returning a URL, or None.
+    link: Callable[[object], str] | None = None
+
+    @property
+    def is_manual(self) -> bool:
+        return self.check is None
+
+
+@dataclass
+class ItemState:
+    item: GateItem
+    done: bool
+    entry: object | None = None  # the tick, if ticked
+    waiver: object | None = None
+    url: str = ""
+
+    @property
+    def met(self) -> bool:
+        return self.done or self.waiver is not None
+
+
+@dataclass
+class Checklist:
+    step: str
+    items: list[ItemState] = field(default_factory=list)
+
+    @property
+    def unmet(self) -> list[ItemState]:
+        return [s for s in self.items if not s.met]
+
+    @property
+    def is_met(self) -> bool:
+        return not self.unmet
+
+
+_ITEMS: dict[str, GateItem] = {}
+
+
+def register(item: GateItem) -> None:
+    _ITEMS[item.key] = item
+
+
+def items_for(step: str) -> list[GateItem]:
+    return [item for item in _ITEMS.values() if item.step == step]
+
+
+def get_item(key: str) -> GateItem | None:
+    return _ITEMS.get(key)
+
+
+def checklist(plan, step: str | None = None) -> Checklist:
+    from plans.models import ChecklistEntry
+
+    step = step or plan.step
+    entries = {(e.key, e.kind): e for e in plan.checklist_entries.all()}
+    result = Checklist(step=step)
+    for item in items_for(step):
+        tick = entries.get((item.key, ChecklistEntry.Kind.TICK))
+        waiver = entries.get((item.key, ChecklistEntry.Kind.WAIVER))
+        done = tick is not None if item.is_manual else bool(item.check(plan))
+        url = item.link(plan) if item.link else ""
+        result.items.append(ItemState(item=item, done=done, entry=tick, waiver=waiver, url=url))
+    return result
+
+
+def _url(name: str) -> Callable[[object], str]:
+    from django.urls import reverse
+
+    return lambda plan: reverse(name, kwargs={"pk": plan.pk})
+
+
+def register_builtin_items() -> None:
+    from plans import checks
+
+    items = [
+        GateItem("open_meeting", Step.GETTING_STARTED, _("Open community meeting held and recorded"),
+                 _("Record the meeting with its date and how many people came."),
+                 checks.open_meeting_recorded, _url("plans:meetings")),
+        GateItem("parish_council_informed", Step.GETTING_STARTED,
+                 _("Parish or town council informed and on board")),
+        GateItem("councillors_told", Step.GETTING_STARTED,
+                 _("Councillors of each tier told about the plan early")),
+        GateItem("three_members", Step.STEERING_GROUP, _("At least 3 active steering group members"),
+                 check=checks.has_three_members, link=_url("plans:members")),
+        GateItem("has_chair", Step.STEERING_GROUP, _("The steering group has a chair"),
+                 check=checks.has_chair, link=_url("plans:members")),
+        GateItem("terms_of_reference", Step.STEERING_GROUP, _("Terms of reference written"),
+                 check=checks.has_terms_of_reference, link=_url("plans:edit")),
+        GateItem("councillors_invited", Step.STEERING_GROUP,
+                 _("Councillors from the tiers that matter invited"),
+                 _("Attach or invite at least one councillor to the plan."),
+                 checks.councillors_invited, _url("plans:members")),
+        GateItem("process_plan", Step.TAKING_STOCK,
+                 _("Process plan with at least 3 milestones and dates"),
+                 check=checks.has_process_plan, link=_url("plans:milestones")),
+        GateItem("support_recorded", Step.TAKING_STOCK, _("Support and funding sources recorded"),
+                 check=checks.has_support_sources, link=_url("plans:support")),
+        GateItem("evidence_reviewed", Step.TAKING_STOCK, _("Existing evidence gathered and reviewed"),
+                 _("Add what already exists (census, earlier surveys) to the evidence library, "
+                   "then tick this when the group has looked at it."),
+                 link=_url("plans:evidence")),
+        GateItem("priorities_agreed", Step.PRIORITISING,
+                 _("Priorities agreed at a steering group meeting")),
+        GateItem("draft_consulted", Step.DRAFTING,
+                 _("Draft plan shared with residents, the parish council and service providers")),
+        GateItem("plan_adopted", Step.FINALISING, _("Plan adopted by the parish or town council")),
+        GateItem("first_review", Step.IMPLEMENTING,
+                 _("Progress reviewed and reported back to the community")),
+    ]
+    for item in items:
+        register(item)

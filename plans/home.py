@@ -1,0 +1,33 @@
+"""Home page panels: your plans, your portfolio, plans you follow as a councillor."""
+
+from clp.home import HomePanel, register
+
+
+def _your_plans(user):
+    from plans.models import Membership
+
+    memberships = list(
+        Membership.objects.active().filter(user=user)
+        .select_related("plan__community").order_by("plan__community__name")
+    )
+    return {"memberships": memberships} if memberships else None
+
+
+def _portfolio(user):
+    organisations = list(user.support_organisations.all())
+    return {"organisations": organisations} if organisations else None
+
+
+def _councillor(user):
+    from plans.models import CouncillorLink
+
+    links = list(
+        CouncillorLink.objects.filter(councillor__user=user).select_related("plan__community")
+    )
+    return {"links": links} if links else None
+
+
+def register_panels() -> None:
+    register(HomePanel("your_plans", "plans/includes/home_your_plans.html", 10, _your_plans))
+    register(HomePanel("portfolio", "plans/includes/home_portfolio.html", 20, _portfolio))
+    register(HomePanel("councillor", "plans/includes/home_councillor.html", 30, _councillor))

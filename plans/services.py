@@ -1,0 +1,236 @@
+"""Plan services: transitions, checklist, steering group and content, each writing the history."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clp.models import Community, CouncillorProfile, User
+from plans import gates, steps
+from plans.models import (
+    ChecklistEntry,
+    CouncillorLink,
+    EventKind,
+    Membership,
+    Plan,
+    PlanEvent,
+    Role,
+)
+
+
+class TransitionRefused(Exception):
+    def __init__(self, message: str, unmet: list | None = None):
+        super().__init__(message)
+        self.message = message
+        self.unmet = unmet or []
+
+
+def record(plan: Plan, actor: User | None, kind: str, summary: str, *, reason: str = "",
+           from_step: str = "", to_step: str = "") -> PlanEvent:
+    return PlanEvent.objects.create(plan=plan, actor=actor, kind=kind, summary=summary[:300],
+                                    reason=reason, from_step=from_step, to_step=to_step)
+
+
+def _lock(plan: Plan, expected_step: str | None) -> Plan:
+    locked = Plan.objects.select_for_update().select_related("community").get(pk=plan.pk)
+    if expected_step and locked.step != expected_step:
+        raise TransitionRefused(
+            _("Someone else has just moved this plan to “%(step)s”. Check the page and try again.")
+            % {"step": locked.get_step_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def plan_create(*, community: Community, title: str, actor: User, **fields) -> Plan:
+    """Start a new plan for a community at step 1."""
+    plan = Plan.objects.create(community=community, title=title, **fields)
+    record(plan, actor, EventKind.CREATED, _("Plan “%(title)s” started") % {"title": title})
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, actor: User, changed: list[str]) -> Plan:
+    """Save edits to the plan's details (the form has set them on `plan`)."""
+    plan.save()
+    if changed:
+        record(plan, actor, EventKind.EDITED, _("Changed: %(fields)s") % {"fields": ", ".join(changed)})
+    return plan
+
+
+@transaction.atomic
+def plan_advance(*, plan: Plan, actor: User, expected_step: str | None = None) -> Plan:
+    """Move to the next step, only when every item of the current step's gate is met."""
+    locked = _lock(plan, expected_step)
+    if not locked.is_active:
+        raise TransitionRefused(_("This plan is paused. Resume it before moving on."))
+    if steps.next_step(locked.step) is None:
+        raise TransitionRefused(_("This is the last step. Start a review cycle instead."))
+    checklist = gates.checklist(locked)
+    if not checklist.is_met:
+        raise TransitionRefused(
+            _("The plan cannot move on yet. Still to do:"),
+            unmet=[state.item.label for state in checklist.unmet],
+        )
+    from_step = locked.step
+    locked.advance()
+    locked.save()
+    record(locked, actor, EventKind.ADVANCED,
+           _("Moved on to “%(step)s”") % {"step": locked.get_step_display()},
+           from_step=from_step, to_step=locked.step)
+    return locked
+
+
+@transaction.atomic
+def plan_revisit(*, plan: Plan, actor: User, to_step: str, reason: str,
+                 expected_step: str | None = None) -> Plan:
+    """Go back to an earlier step, with the reason recorded."""
+    locked = _lock(plan, expected_step)
+    if to_step not in steps.earlier_steps(locked.step):
+        raise TransitionRefused(_("Choose a step before the current one."))
+    from_step = locked.step
+    locked.revisit(to_step)
+    locked.save()
+    record(locked, actor, EventKind.REVISITED,
+           _("Went back to “%(step)s”") % {"step": locked.get_step_display()},
+           reason=reason, from_step=from_step, to_step=to_step)
+    return locked
+
+
+@transaction.atomic
+def plan_start_review(*, plan: Plan, actor: User, to_step: str, reason: str = "",
+                      expected_step: str | None = None) -> Plan:
+    """Start a review cycle: back to Understanding or Prioritising, as a new version."""
+    locked = _lock(plan, expected_step)
+    if locked.step != steps.Step.REVIEWING:
+        raise TransitionRefused(_("A review cycle starts from “Reviewing your plan”."))
+    if to_step not in steps.REVIEW_RESTART_STEPS:
+        raise TransitionRefused(_("A review restarts at Understanding or Prioritising."))
+    locked.start_review_cycle(to_step)
+    locked.save()
+    record(locked, actor, EventKind.REVIEW,
+           _("Review cycle started: version %(v)s, back to “%(step)s”")
+           % {"v": locked.version, "step": locked.get_step_display()},
+           reason=reason, from_step=steps.Step.REVIEWING, to_step=to_step)
+    return locked
+
+
+@transaction.atomic
+def plan_set_paused(*, plan: Plan, actor: User, paused: bool, reason: str = "") -> Plan:
+    """Pause or resume the plan (a paused plan cannot move on)."""
+    locked = _lock(plan, None)
+    if paused == (not locked.is_active):
+        return locked
+    if paused:
+        locked.pause()
+    else:
+        locked.resume()
+    locked.save()
+    record(locked, actor, EventKind.PAUSED if paused else EventKind.RESUMED,
+           _("Plan paused") if paused else _("Plan resumed"), reason=reason)
+    return locked
+
+
+def _gate_item(key: str) -> gates.GateItem:
+    item = gates.get_item(key)
+    if item is None:
+        raise TransitionRefused(_("That checklist item does not exist."))
+    return item
+
+
+@transaction.atomic
+def checklist_tick(*, plan: Plan, key: str, actor: User, note: str = "", link: str = "") -> None:
+    """The group ticks an item it has done, with an optional note or link."""
+    item = _gate_item(key)
+    if not item.is_manual:
+        raise TransitionRefused(_("This item is worked out from the plan's records."))
+    ChecklistEntry.objects.update_or_create(
+        plan=plan, key=key, kind=ChecklistEntry.Kind.TICK,
+        defaults={"by": actor, "note": note, "link": link, "at": timezone.now()},
+    )
+    record(plan, actor, EventKind.TICKED, _("Ticked: %(item)s") % {"item": item.label},
+           reason=note)
+
+
+@transaction.atomic
+def checklist_untick(*, plan: Plan, key: str, actor: User) -> None:
+    item = _gate_item(key)
+    deleted, _n = ChecklistEntry.objects.filter(
+        plan=plan, key=key, kind=ChecklistEntry.Kind.TICK
+    ).delete()
+    if deleted:
+        record(plan, actor, EventKind.UNTICKED, _("Unticked: %(item)s") % {"item": item.label})
+
+
+@transaction.atomic
+def checklist_waive(*, plan: Plan, key: str, actor: User, reason: str) -> None:
+    """A support officer waives an item, with a reason shown to everyone on the plan."""
+    item = _gate_item(key)
+    ChecklistEntry.objects.update_or_create(
+        plan=plan, key=key, kind=ChecklistEntry.Kind.WAIVER,
+        defaults={"by": actor, "note": reason, "at": timezone.now()},
+    )
+    record(plan, actor, EventKind.WAIVED, _("Waived: %(item)s") % {"item": item.label},
+           reason=reason)
+
+
+@transaction.atomic
+def membership_add(*, plan: Plan, user: User, role: str, actor: User | None, theme: str = "",
+                   represents: list | None = None) -> Membership:
+    """Put someone on the steering group (or change the role of someone already on it)."""
+    membership, created = Membership.objects.update_or_create(
+        plan=plan, user=user, left_on__isnull=True,
+        defaults={"role": role, "theme": theme, "represents": represents or []},
+    )
+    verb = _("joined the steering group as") if created else _("is now")
+    record(plan, actor or user, EventKind.MEMBERSHIP,
+           f"{user} {verb} {Role(role).label}")
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, actor: User, changed: list[str]) -> Membership:
+    membership.save()
+    record(membership.plan, actor, EventKind.MEMBERSHIP,
+           _("%(who)s: changed %(fields)s")
+           % {"who": membership.user, "fields": ", ".join(changed) or _("nothing")})
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, actor: User, reason: str = "") -> Membership:
+    """Record that someone has left the steering group (kept in the history)."""
+    membership.left_on = timezone.localdate()
+    membership.save(update_fields=["left_on"])
+    record(membership.plan, actor, EventKind.MEMBERSHIP,
+           _("%(who)s left the steering group") % {"who": membership.user}, reason=reason)
+    return membership
+
+
+@transaction.atomic
+def councillor_attach(*, plan: Plan, councillor: CouncillorProfile, actor: User) -> CouncillorLink:
+    """Attach an elected member to the plan so they can follow it (and later endorse it)."""
+    link, created = CouncillorLink.objects.get_or_create(
+        plan=plan, councillor=councillor, defaults={"added_by": actor}
+    )
+    if created:
+        record(plan, actor, EventKind.COUNCILLOR,
+               _("%(who)s attached to the plan") % {"who": councillor})
+    return link
+
+
+@transaction.atomic
+def content_save(*, obj, actor: User, created: bool) -> object:
+    """Save a milestone, meeting, evidence item or support source and note it in the history."""
+    obj.save()
+    verb = _("Added") if created else _("Updated")
+    record(obj.plan, actor, EventKind.CONTENT,
+           f"{verb} {obj._meta.verbose_name}: {obj}")
+    return obj
+
+
+@transaction.atomic
+def content_delete(*, obj, actor: User) -> None:
+    plan = obj.plan
+    label = f"{obj._meta.verbose_name}: {obj}"
+    obj.delete()
+    record(plan, actor, EventKind.CONTENT, _("Removed %(what)s") % {"what": label})

@@ -1,0 +1,222 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clp.access import get_object_for_user
+from clp.models import Community
+from plans import gates, services, steps
+from plans.forms import PlanCreateForm, PlanForm, ReasonForm, ReviewForm, RevisitForm, TickForm
+from plans.models import Plan
+
+
+def _plan(request, pk, perm="plans.view_plan"):
+    return get_object_for_user(
+        request, Plan.objects.select_related("community"), perm, pk=pk
+    )
+
+
+def _refused(request, refused: services.TransitionRefused) -> None:
+    text = refused.message
+    if refused.unmet:
+        text += " " + "; ".join(str(label) for label in refused.unmet) + "."
+    messages.error(request, text)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request, slug):
+    community = get_object_for_user(request, Community.objects, "clp.start_plan", slug=slug)
+    form = PlanCreateForm(request.POST or None,
+                          initial={"title": _("%(name)s Community Plan") % {"name": community.name}})
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(community=community, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Plan started. Next, invite the steering group's chair."))
+        return redirect("plans:members", pk=plan.pk)
+    return render(request, "plans/plan_form.html",
+                  {"form": form, "community": community, "creating": True})
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = _plan(request, pk)
+    checklist = gates.checklist(plan)
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan,
+        "checklist": checklist,
+        "steps": _progress(plan),
+        "next_step": steps.next_step(plan.step),
+        "milestones": plan.milestones.exclude(status="done")[:5],
+        "members": plan.memberships.active().select_related("user"),
+        "councillor_links": plan.councillor_links.select_related("councillor__user"),
+        "recent_events": plan.events.select_related("actor")[:5],
+        "activity_risk": _activity_risk(plan),
+    })
+
+
+def _progress(plan):
+    current = steps.number(plan.step)
+    return [
+        {"value": s.value, "label": s.label, "number": i, "stage": steps.Stage(steps.STAGE_OF[s]).label,
+         "state": "done" if i < current else "current" if i == current else "todo"}
+        for i, s in enumerate(steps.Step, start=1)
+    ]
+
+
+def _activity_risk(plan):
+    """'Running out of steam': one person holding more than half of the recorded activity."""
+    from django.db.models import Count
+
+    counts = list(plan.events.exclude(actor=None).values("actor").annotate(n=Count("pk"))
+                  .order_by("-n")[:1])
+    total = plan.events.exclude(actor=None).count()
+    if total < 10 or not counts or counts[0]["n"] * 2 <= total:
+        return None
+    from clp.models import User
+
+    return {"who": User.objects.get(pk=counts[0]["actor"]),
+            "share": round(100 * counts[0]["n"] / total)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    plan = _plan(request, pk, "plans.edit_plan_content")
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        services.plan_update(plan=form.instance, actor=request.user, changed=form.changed_labels())
+        messages.success(request, _("Plan details saved."))
+        return redirect(plan)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def plan_history(request, pk):
+    plan = _plan(request, pk)
+    events = plan.events.select_related("actor")
+    return render(request, "plans/plan_history.html", {"plan": plan, "events": events})
+
+
+@require_POST
+@login_required
+def plan_advance(request, pk):
+    plan = _plan(request, pk, "plans.manage_plan")
+    try:
+        plan = services.plan_advance(plan=plan, actor=request.user,
+                                     expected_step=request.POST.get("expected_step"))
+        messages.success(request, _("The plan has moved on to step %(n)s: %(step)s.")
+                         % {"n": plan.step_number, "step": plan.get_step_display()})
+    except services.TransitionRefused as refused:
+        _refused(request, refused)
+    return redirect(plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_revisit(request, pk):
+    plan = _plan(request, pk, "plans.manage_plan")
+    if plan.step_number == 1:
+        raise Http404
+    form = RevisitForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_revisit(plan=plan, actor=request.user, expected_step=plan.step,
+                                  **form.cleaned_data)
+            messages.success(request, _("The plan has gone back. The reason is in the history."))
+            return redirect(plan)
+        except services.TransitionRefused as refused:
+            _refused(request, refused)
+    return render(request, "plans/plan_transition_form.html", {
+        "plan": plan, "form": form, "title": _("Go back to an earlier step"),
+        "submit": _("Go back"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_review(request, pk):
+    plan = _plan(request, pk, "plans.manage_plan")
+    if plan.step != steps.Step.REVIEWING:
+        raise Http404
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_start_review(plan=plan, actor=request.user, expected_step=plan.step,
+                                       **form.cleaned_data)
+            messages.success(request, _("A new review cycle has started."))
+            return redirect(plan)
+        except services.TransitionRefused as refused:
+            _refused(request, refused)
+    return render(request, "plans/plan_transition_form.html", {
+        "plan": plan, "form": form, "title": _("Start a review cycle"),
+        "submit": _("Start the review"),
+    })
+
+
+@require_POST
+@login_required
+def plan_pause(request, pk):
+    plan = _plan(request, pk, "plans.manage_plan")
+    services.plan_set_paused(plan=plan, actor=request.user, paused=True)
+    messages.success(request, _("The plan is paused. Resume it when the group is ready."))
+    return redirect(plan)
+
+
+@require_POST
+@login_required
+def plan_resume(request, pk):
+    plan = _plan(request, pk, "plans.manage_plan")
+    services.plan_set_paused(plan=plan, actor=request.user, paused=False)
+    messages.success(request, _("The plan is active again."))
+    return redirect(plan)
+
+
+def _gate_item(key):
+    item = gates.get_item(key)
+    if item is None:
+        raise Http404
+    return item
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checklist_tick(request, pk, key):
+    plan = _plan(request, pk, "plans.edit_plan_content")
+    item = _gate_item(key)
+    if not item.is_manual:
+        raise Http404
+    form = TickForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.checklist_tick(plan=plan, key=key, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Ticked: %(item)s.") % {"item": item.label})
+        return redirect(plan)
+    return render(request, "plans/checklist_form.html",
+                  {"plan": plan, "item": item, "form": form, "waiving": False})
+
+
+@require_POST
+@login_required
+def checklist_untick(request, pk, key):
+    plan = _plan(request, pk, "plans.edit_plan_content")
+    item = _gate_item(key)
+    services.checklist_untick(plan=plan, key=key, actor=request.user)
+    messages.success(request, _("Unticked: %(item)s.") % {"item": item.label})
+    return redirect(plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checklist_waive(request, pk, key):
+    plan = _plan(request, pk, "plans.waive_gate_item")
+    item = _gate_item(key)
+    form = ReasonForm(request.POST or None)
+    form.fields["reason"].help_text = _("Everyone on the plan will see this reason.")
+    if request.method == "POST" and form.is_valid():
+        services.checklist_waive(plan=plan, key=key, actor=request.user,
+                                 reason=form.cleaned_data["reason"])
+        messages.success(request, _("Waived: %(item)s.") % {"item": item.label})
+        return redirect(plan)
+    return render(request, "plans/checklist_form.html",
+                  {"plan": plan, "item": item, "form": form, "waiving": True})
