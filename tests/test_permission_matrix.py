@@ -1,0 +1,88 @@
+"""Every URL × every persona, against the one declared table in tests/permissions.py."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clp.models import Invitation
+from plans.models import Role
+from tests import factories
+from tests.conftest import PERSONAS
+from tests.permissions import TABLE, THIRD_PARTY_PREFIXES
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            module = getattr(entry.callback, "__module__", "")
+            yield f"{namespace}{entry.name}", module
+
+
+def project_url_names() -> set[str]:
+    names = set()
+    for name, module in _walk(get_resolver().url_patterns):
+        if name.startswith(THIRD_PARTY_PREFIXES) or module.startswith(("allauth", "django.")):
+            continue
+        names.add(name)
+    return names
+
+
+def test_every_project_url_has_a_row_in_the_permission_table():
+    missing = project_url_names() - set(TABLE)
+    assert not missing, f"Add these URLs to tests/permissions.py: {sorted(missing)}"
+    stale = set(TABLE) - project_url_names()
+    assert not stale, f"These rows name URLs that no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def matrix_world(world):
+    plan = world.plan
+    world.membership = plan.memberships.get(role=Role.MEMBER)
+    evidence = factories.EvidenceFactory(
+        plan=plan, file=SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
+    )
+    world.content = {
+        "milestones": factories.MilestoneFactory(plan=plan),
+        "support": plan.support_sources.create(name="Parish grant"),
+        "meetings": factories.MeetingFactory(plan=plan),
+        "evidence": evidence,
+    }
+    world.invitation = Invitation.objects.create(
+        email="new@test.org", kind="steering", role=Role.MEMBER, target_id=plan.pk,
+        expires_at=Invitation.default_expiry(),
+    )
+    return world
+
+
+CASES = [(name, persona) for name in sorted(TABLE) for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_permission_matrix(matrix_world, name, persona):
+    row = TABLE[name]
+    url = reverse(name, kwargs=row.kwargs(matrix_world))
+    client = matrix_world.client(persona)
+    data = row.data(matrix_world) if row.data else {}
+    response = getattr(client, row.method)(url, data)
+    assert response.status_code == row.expected[persona], (
+        f"{row.method.upper()} {url} as {persona}: got {response.status_code}, "
+        f"expected {row.expected[persona]}"
+    )
+    if persona == "anonymous" and row.expected[persona] == 302:
+        assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["account_login", "account_signup", "account_reset_password"])
+def test_account_pages_render_for_visitors(client, db, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["account_change_password", "account_email", "mfa_index"])
+def test_account_management_pages_need_sign_in(client, world, name):
+    assert client.get(reverse(name)).status_code == 302
+    assert world.client("chair").get(reverse(name)).status_code == 200
