@@ -97,6 +97,21 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _eager_celery_and_clean_cache():
+    """Tasks run in-process unless a test starts a real worker (see tests/clp/test_celery_redis.py);
+    the cache (Redis under CI) is emptied so rate-limit counters never leak between tests."""
+    from django.core.cache import cache
+
+    from clp.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    cache.clear()
+    yield
+    app.conf.task_always_eager = before
+
+
 # --- browser tests ------------------------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

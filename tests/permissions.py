@@ -105,3 +105,24 @@ TABLE: dict[str, Row] = {
 
 # Third-party URL sets: covered by their own test suites; we check their key pages render.
 THIRD_PARTY_PREFIXES = ("admin:", "allauth.")
+
+
+def _extend_from_apps() -> list:
+    """Later apps keep their rows in tests/<app>/permission_rows.py (ROWS, and extend_world)."""
+    from importlib import import_module
+
+    extenders = []
+    for app in ("consultation", "actions"):
+        try:
+            module = import_module(f"tests.{app}.permission_rows")
+        except ModuleNotFoundError as error:
+            if error.name != f"tests.{app}.permission_rows":
+                raise
+            continue
+        TABLE.update(module.ROWS)
+        if hasattr(module, "extend_world"):
+            extenders.append(module.extend_world)
+    return extenders
+
+
+WORLD_EXTENDERS = _extend_from_apps()

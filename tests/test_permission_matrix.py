@@ -8,7 +8,7 @@ from clp.models import Invitation
 from plans.models import Role
 from tests import factories
 from tests.conftest import PERSONAS
-from tests.permissions import TABLE, THIRD_PARTY_PREFIXES
+from tests.permissions import TABLE, THIRD_PARTY_PREFIXES, WORLD_EXTENDERS
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -56,6 +56,8 @@ def matrix_world(world):
         email="new@test.org", kind="steering", role=Role.MEMBER, target_id=plan.pk,
         expires_at=Invitation.default_expiry(),
     )
+    for extend in WORLD_EXTENDERS:
+        extend(world)
     return world
 
 

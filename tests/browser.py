@@ -1,0 +1,40 @@
+"""Helpers for Playwright browser tests: sign in, and run axe-core (WCAG 2.2 A/AA) on a page."""
+
+from pathlib import Path
+
+from tests.factories import PASSWORD
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def assert_accessible(page) -> None:
+    """Fail with a readable list of every axe-core violation on the current page."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + ", ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+                    for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    assert not problems, f"Accessibility problems on {page.url}:\n" + "\n".join(problems)
+
+
+def sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()
+
+
+def visit(page, url: str) -> None:
+    """Go to a page and check it is accessible."""
+    page.goto(url)
+    assert_accessible(page)
