@@ -229,3 +229,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Consultation (surveys) ---------------------------------------------------------------------
+# Public survey pages are rate limited per client address (django-ratelimit, using the cache).
+CONSULTATION_RATE_PUBLIC = env_str("CONSULTATION_RATE_PUBLIC", "120/h")  # page saves per address
+CONSULTATION_RATE_SUBMIT = env_str("CONSULTATION_RATE_SUBMIT", "30/h")  # sent surveys per address
+CONSULTATION_RATE_CODE = env_str("CONSULTATION_RATE_CODE", "20/h")  # code attempts per address
+# One shared device may send this many different sets of answers a day (a family taking turns).
+CONSULTATION_MAX_DAILY_PER_DEVICE = env_int("CONSULTATION_MAX_DAILY_PER_DEVICE", 10)
+CELERY_BEAT_SCHEDULE["consultation-sweep-surveys"] = {
+    "task": "consultation.tasks.sweep_surveys",
+    "schedule": 3600.0,
+}

@@ -14,8 +14,12 @@ def _your_plans(user):
 
 
 def _portfolio(user):
-    organisations = list(user.support_organisations.all())
-    return {"organisations": organisations} if organisations else None
+    from clp.models import Organisation
+
+    organisations = list(Organisation.objects.visible_to(user))
+    if not organisations and not user.is_superuser:
+        return None
+    return {"organisations": organisations, "is_admin": user.is_superuser}
 
 
 def _councillor(user):

@@ -38,3 +38,11 @@ def visit(page, url: str) -> None:
     """Go to a page and check it is accessible."""
     page.goto(url)
     assert_accessible(page)
+
+
+def sign_out(page) -> None:
+    menu = page.get_by_role("button", name="Show menu")
+    if menu.is_visible():
+        menu.click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()

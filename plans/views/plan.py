@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -95,8 +96,8 @@ def plan_edit(request, pk):
 @login_required
 def plan_history(request, pk):
     plan = _plan(request, pk)
-    events = plan.events.select_related("actor")
-    return render(request, "plans/plan_history.html", {"plan": plan, "events": events})
+    page = Paginator(plan.events.select_related("actor"), 100).get_page(request.GET.get("page"))
+    return render(request, "plans/plan_history.html", {"plan": plan, "page": page})
 
 
 @require_POST

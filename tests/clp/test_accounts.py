@@ -1,0 +1,60 @@
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD, UserFactory
+
+
+def test_people_sign_in_with_their_email_and_land_on_home(client, db):
+    UserFactory(email="volunteer@example.org")
+    response = client.post(reverse("account_login"),
+                           {"login": "Volunteer@Example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_a_wrong_password_is_explained_and_the_email_kept(client, db):
+    UserFactory(email="volunteer@example.org")
+    response = client.post(reverse("account_login"),
+                           {"login": "volunteer@example.org", "password": "wrong"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert 'value="volunteer@example.org"' in response.text
+
+
+def test_failed_logins_are_rate_limited(client, db):
+    UserFactory(email="target@example.org")
+    for _ in range(5):
+        response = client.post(reverse("account_login"),
+                               {"login": "target@example.org", "password": "nope"})
+        assert "Too many failed login attempts" not in response.text
+    # Even the right password is refused once the limit is reached.
+    response = client.post(reverse("account_login"),
+                           {"login": "target@example.org", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many failed login attempts. Try again later." in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_sends_an_email(client, db):
+    UserFactory(email="forgetful@example.org")
+    response = client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox and mail.outbox[0].to == ["forgetful@example.org"]
+
+
+def test_pages_send_a_strict_content_security_policy(client, db):
+    response = client.get(reverse("account_login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.text
+    assert "style=" not in response.text.replace("stylesheet", "")
+
+
+def test_two_factor_setup_is_offered_to_signed_in_people(client, db):
+    client.force_login(UserFactory())
+    response = client.get(reverse("mfa_index"))
+    assert response.status_code == 200
+    assert "Authenticator" in response.text
