@@ -10,6 +10,7 @@ from plans.models import (
     Membership,
     Milestone,
     Plan,
+    PlanStatus,
     Role,
     SupportSource,
 )
@@ -56,6 +57,15 @@ class ReviewForm(HelperMixin, forms.Form):
     )
     reason = forms.CharField(label=_("What prompted the review"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CloseForm(HelperMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("How did the plan end?"), widget=forms.RadioSelect,
+        choices=[(PlanStatus.COMPLETED, _("Completed: the plan has done its work")),
+                 (PlanStatus.ABANDONED, _("Abandoned: the group has stopped"))],
+    )
+    reason = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TickForm(HelperMixin, forms.Form):

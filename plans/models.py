@@ -94,6 +94,13 @@ class Plan(models.Model):
     def resume(self):
         pass
 
+    @transition(field=status, source=[PlanStatus.ACTIVE, PlanStatus.PAUSED],
+                target=RETURN_VALUE(PlanStatus.COMPLETED, PlanStatus.ABANDONED))
+    def close(self, outcome: str):
+        if outcome not in (PlanStatus.COMPLETED, PlanStatus.ABANDONED):
+            raise ValueError("A plan is closed as completed or abandoned.")
+        return outcome
+
     # --- derived ---------------------------------------------------------------------------
     @property
     def stage(self) -> str:
@@ -114,6 +121,10 @@ class Plan(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == PlanStatus.ACTIVE
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (PlanStatus.COMPLETED, PlanStatus.ABANDONED)
 
 
 class Role(models.TextChoices):
@@ -194,6 +205,7 @@ class EventKind(models.TextChoices):
     REVIEW = "review", _("Review cycle started")
     PAUSED = "paused", _("Paused")
     RESUMED = "resumed", _("Resumed")
+    CLOSED = "closed", _("Closed")
     TICKED = "ticked", _("Checklist item ticked")
     UNTICKED = "unticked", _("Checklist item unticked")
     WAIVED = "waived", _("Checklist item waived")

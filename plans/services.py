@@ -118,6 +118,8 @@ def plan_start_review(*, plan: Plan, actor: User, to_step: str, reason: str = ""
 def plan_set_paused(*, plan: Plan, actor: User, paused: bool, reason: str = "") -> Plan:
     """Pause or resume the plan (a paused plan cannot move on)."""
     locked = _lock(plan, None)
+    if locked.is_closed:
+        raise TransitionRefused(_("This plan is closed."))
     if paused == (not locked.is_active):
         return locked
     if paused:
@@ -127,6 +129,20 @@ def plan_set_paused(*, plan: Plan, actor: User, paused: bool, reason: str = "") 
     locked.save()
     record(locked, actor, EventKind.PAUSED if paused else EventKind.RESUMED,
            _("Plan paused") if paused else _("Plan resumed"), reason=reason)
+    return locked
+
+
+@transaction.atomic
+def plan_close(*, plan: Plan, actor: User, outcome: str, reason: str) -> Plan:
+    """Close the plan as completed or abandoned; the reason is kept in the history."""
+    locked = _lock(plan, None)
+    if locked.is_closed:
+        raise TransitionRefused(_("This plan is already closed."))
+    locked.close(outcome)
+    locked.save()
+    record(locked, actor, EventKind.CLOSED,
+           _("Plan closed: %(status)s") % {"status": locked.get_status_display().lower()},
+           reason=reason)
     return locked
 
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("plans/<int:pk>/review/", views.plan_review, name="review"),
     path("plans/<int:pk>/pause/", views.plan_pause, name="pause"),
     path("plans/<int:pk>/resume/", views.plan_resume, name="resume"),
+    path("plans/<int:pk>/close/", views.plan_close, name="close"),
     path("plans/<int:pk>/checklist/<slug:key>/tick/", views.checklist_tick, name="tick"),
     path("plans/<int:pk>/checklist/<slug:key>/untick/", views.checklist_untick, name="untick"),
     path("plans/<int:pk>/checklist/<slug:key>/waive/", views.checklist_waive, name="waive"),

@@ -87,6 +87,7 @@ TABLE: dict[str, Row] = {
     "plans:review": Row(lambda w: {"pk": w.reviewing_plan.pk}, MANAGE_PLAN),
     "plans:pause": Row(plan, POST_MANAGE, method="post"),
     "plans:resume": Row(plan, POST_MANAGE, method="post"),
+    "plans:close": Row(plan, MANAGE_PLAN),
     "plans:tick": Row(lambda w: {"pk": w.plan.pk, "key": "evidence_reviewed"}, EDIT_PLAN),
     "plans:untick": Row(lambda w: {"pk": w.plan.pk, "key": "evidence_reviewed"}, POST_EDIT,
                         method="post"),

@@ -12,6 +12,7 @@ from plans.views.plan import (
     checklist_untick,
     checklist_waive,
     plan_advance,
+    plan_close,
     plan_create,
     plan_detail,
     plan_edit,
@@ -27,6 +28,6 @@ __all__ = [
     "checklist_tick", "checklist_untick", "checklist_waive", "community_public",
     "content_delete", "content_edit", "content_list", "councillor_attach", "councillor_invite",
     "file_download", "member_edit", "member_invite", "member_remove", "members", "plan_advance",
-    "plan_create", "plan_detail", "plan_edit", "plan_history", "plan_pause", "plan_resume",
+    "plan_close", "plan_create", "plan_detail", "plan_edit", "plan_history", "plan_pause", "plan_resume",
     "plan_review", "plan_revisit", "portfolio",
 ]

@@ -9,7 +9,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clp.access import get_object_for_user
 from clp.models import Community
 from plans import gates, services, steps
-from plans.forms import PlanCreateForm, PlanForm, ReasonForm, ReviewForm, RevisitForm, TickForm
+from plans.forms import (
+    CloseForm,
+    PlanCreateForm,
+    PlanForm,
+    ReasonForm,
+    ReviewForm,
+    RevisitForm,
+    TickForm,
+)
 from plans.models import Plan
 
 
@@ -159,19 +167,39 @@ def plan_review(request, pk):
 @require_POST
 @login_required
 def plan_pause(request, pk):
-    plan = _plan(request, pk, "plans.manage_plan")
-    services.plan_set_paused(plan=plan, actor=request.user, paused=True)
-    messages.success(request, _("The plan is paused. Resume it when the group is ready."))
-    return redirect(plan)
+    return _set_paused(request, pk, True, _("The plan is paused. Resume it when the group is ready."))
 
 
 @require_POST
 @login_required
 def plan_resume(request, pk):
+    return _set_paused(request, pk, False, _("The plan is active again."))
+
+
+def _set_paused(request, pk, paused: bool, done: str):
     plan = _plan(request, pk, "plans.manage_plan")
-    services.plan_set_paused(plan=plan, actor=request.user, paused=False)
-    messages.success(request, _("The plan is active again."))
+    try:
+        services.plan_set_paused(plan=plan, actor=request.user, paused=paused)
+        messages.success(request, done)
+    except services.TransitionRefused as refused:
+        _refused(request, refused)
     return redirect(plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_close(request, pk):
+    plan = _plan(request, pk, "plans.manage_plan")
+    if plan.is_closed:
+        raise Http404
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.plan_close(plan=plan, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The plan is closed. Its history stays here to look back on."))
+        return redirect(plan)
+    return render(request, "plans/plan_transition_form.html", {
+        "plan": plan, "form": form, "title": _("Close the plan"), "submit": _("Close the plan"),
+    })
 
 
 def _gate_item(key):

@@ -177,3 +177,21 @@ def test_two_simultaneous_advances_cannot_skip_a_step(world):
     assert outcomes.count("moved") == 1
     assert _fresh(plan).step == Step.UNDERSTANDING
     assert plan.events.filter(kind=EventKind.ADVANCED).count() == 1
+
+
+def test_closing_a_plan_needs_a_reason_and_stops_it_moving(world, plan):
+    client = world.client("chair")
+    url = reverse("plans:close", args=[plan.pk])
+    response = client.post(url, {"outcome": "abandoned", "reason": ""})
+    assert "There is a problem" in response.text
+    client.post(url, {"outcome": "abandoned", "reason": "Not enough volunteers."})
+    closed = _fresh(plan)
+    assert closed.status == PlanStatus.ABANDONED
+    with pytest.raises(services.TransitionRefused):
+        services.plan_advance(plan=closed, actor=world.people["chair"])
+    with pytest.raises(services.TransitionRefused):
+        services.plan_set_paused(plan=closed, actor=world.people["chair"], paused=True)
+    page = client.get(plan.get_absolute_url()).text
+    assert "This plan is abandoned." in page
+    assert "Move on to the next step" not in page
+    assert client.get(url).status_code == 404
