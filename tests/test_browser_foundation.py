@@ -2,6 +2,7 @@
 
 Every page visited is checked with axe-core (WCAG 2.2 A/AA)."""
 
+import io
 import os
 import re
 
@@ -38,7 +39,7 @@ def hidden_suffix(visible: str, hidden: str) -> re.Pattern:
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 def test_every_demo_role_signs_in_and_reaches_home(demo, live_server, page):
