@@ -46,12 +46,12 @@ def seed(context: dict) -> None:
 
     councillors = {}
     for email, name, tier, council, ward, slugs, role in [
-        ("councillor@example.org", "Cllr Peter Hughes", CouncilTier.PARISH,
+        ("councillor@example.org", "Peter Hughes", CouncilTier.PARISH,
          "Bramley Green Parish Council", "", ["bramley-green"], "Councillor (parish)"),
-        ("district.cllr@example.org", "Cllr Anita Rao", CouncilTier.DISTRICT,
+        ("district.cllr@example.org", "Anita Rao", CouncilTier.DISTRICT,
          "Meonbridge District Council", "Bramley and Ashcombe", ["bramley-green", "ashcombe"],
          "Councillor (district)"),
-        ("county.cllr@example.org", "Cllr James Whitlock", CouncilTier.COUNTY,
+        ("county.cllr@example.org", "James Whitlock", CouncilTier.COUNTY,
          "Downshire County Council", "Meon Valley", list(communities), "Councillor (county)"),
     ]:
         person = user(context, email, name, role)

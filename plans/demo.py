@@ -1,6 +1,6 @@
 """Demo plans: each community's plan stands at a different step, reached through real transitions."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from plans.models import (
     Milestone,
     MilestoneStatus,
     Plan,
+    PlanEvent,
     Role,
     SupportSource,
 )
@@ -48,8 +49,9 @@ def seed(context: dict) -> None:
         _add_group(plan, people, officer)
         while plan.step != target:
             _complete(plan, plan.step, people, context)
-            plan = services.plan_advance(plan=plan, actor=people[0])
+            plan = services.plan_advance(plan=plan, actor=people[steps.number(plan.step) % 2])
         _partial(plan, people, context)
+        _spread_history(plan)
 
 
 def _people(context, slug, i):
@@ -78,7 +80,7 @@ def _add_group(plan, people, officer):
 
 def _complete(plan, step, people, context):
     """Create the records a real group would have made to finish `step`."""
-    chair = people[0]
+    chair = people[steps.number(step) % len(people)]
     day = plan.start_date + timedelta(days=20 * steps.number(step))
     if step == Step.GETTING_STARTED:
         _meeting(plan, chair, "Launch meeting in the village hall", MeetingKind.OPEN_MEETING, day, 64,
@@ -114,6 +116,18 @@ def _complete(plan, step, people, context):
         else:
             services.checklist_waive(plan=plan, key=state.item.key, actor=context["officer"],
                                      reason="Done before the group started using this site.")
+
+
+def _spread_history(plan):
+    """Demo records were all made just now: spread them over the plan's life so far."""
+    events = list(plan.events.order_by("at", "pk"))
+    start = timezone.make_aware(datetime.combine(plan.start_date, datetime.min.time()))
+    span = (timezone.now() - timedelta(days=12)) - start
+    for i, event in enumerate(events):
+        event.at = start + span * (i / max(len(events) - 1, 1))
+    PlanEvent.objects.bulk_update(events, ["at"])
+    last_move = plan.events.filter(kind__in=["advanced", "created"]).order_by("-at").first()
+    Plan.objects.filter(pk=plan.pk).update(step_entered_at=last_move.at)
 
 
 def _meeting(plan, actor, title, kind, day, attendance, public=False, groups=None):
