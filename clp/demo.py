@@ -1,5 +1,9 @@
 """Demo data for the core: a county's communities, a support organisation, people of each role."""
 
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
+
 from clp.models import Community, CommunityKind, CouncillorProfile, CouncilTier, Organisation, User
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -17,11 +21,16 @@ COMMUNITIES = [
 ]
 
 
+@cache
+def _demo_password_hash() -> str:
+    # Hashing is deliberately slow; demo accounts share one hash so seeding stays quick.
+    return make_password(DEMO_PASSWORD)
+
+
 def user(context: dict, email: str, name: str, role: str | None = None, **extra) -> User:
-    person, created = User.objects.get_or_create(email=email, defaults={"full_name": name, **extra})
-    if created:
-        person.set_password(DEMO_PASSWORD)
-        person.save()
+    person, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": name, "password": _demo_password_hash(), **extra}
+    )
     if role:
         context.setdefault("logins", []).append((role, email, name))
     return person
