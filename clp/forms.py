@@ -4,7 +4,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from clp.formtools import HelperMixin
-from clp.models import User
+from clp.models import Community, User
 
 
 class SignupForm(AllauthSignupForm):
@@ -62,3 +62,20 @@ class InvitationForm(HelperMixin, forms.Form):
         label=_("Personal message (optional)"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class CommunityForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = Community
+        fields = ["name", "kind", "district", "county", "population", "households"]
+        help_texts = {
+            "population": _("From the latest census, if you know it. Used for response rates."),
+            "households": _("Used to work out the share of households that answered a survey."),
+        }
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Community.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("There is already a community called %(name)s.")
+                                        % {"name": name})
+        return name

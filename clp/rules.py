@@ -21,4 +21,5 @@ def is_officer_for_community(user, community) -> bool:
 
 rules.add_perm("clp.view_organisation", is_site_admin | is_officer_of_organisation)
 rules.add_perm("clp.invite_officer", is_site_admin | is_officer_of_organisation)
+rules.add_perm("clp.manage_portfolio", is_site_admin | is_officer_of_organisation)
 rules.add_perm("clp.start_plan", is_site_admin | is_officer_for_community)

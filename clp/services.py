@@ -9,9 +9,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 
 from clp import invitations
-from clp.models import Invitation, User
+from clp.models import Community, Invitation, Organisation, User
 
 logger = logging.getLogger(__name__)
 
@@ -122,3 +123,17 @@ def invitation_resend_unsent(*, older_than_minutes: int = 5) -> int:
     for pk in ids:
         tasks.send_invitation.delay(pk)
     return len(ids)
+
+
+@transaction.atomic
+def community_add_to_portfolio(*, organisation: Organisation, actor: User, **fields) -> Community:
+    """Create a community and put it in the organisation's portfolio."""
+    base = slugify(fields["name"])[:70] or "community"
+    slug, n = base, 1
+    while Community.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    community = Community.objects.create(slug=slug, **fields)
+    organisation.communities.add(community)
+    logger.info("Community %s added to %s by %s", community.pk, organisation.pk, actor.pk)
+    return community

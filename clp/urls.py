@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("organisations/<int:pk>/invite/", views.organisation_invite, name="organisation_invite"),
+    path("organisations/<int:pk>/communities/new/", views.organisation_community_new,
+         name="organisation_community_new"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("plans.urls")),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from clp import home as home_panels
 from clp import invitations, services
 from clp.access import get_object_for_user
-from clp.forms import AcceptInvitationForm, InvitationForm
+from clp.forms import AcceptInvitationForm, CommunityForm, InvitationForm
 from clp.models import Invitation, Organisation, User
 
 
@@ -81,3 +81,17 @@ def organisation_invite(request, pk):
         return redirect(organisation)
     return render(request, "clp/organisation_invite.html",
                   {"organisation": organisation, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_community_new(request, pk):
+    organisation = get_object_for_user(request, Organisation.objects, "clp.manage_portfolio", pk=pk)
+    form = CommunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        community = services.community_add_to_portfolio(
+            organisation=organisation, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("%(name)s has been added to your portfolio.")
+                         % {"name": community.name})
+        return redirect(organisation)
+    return render(request, "clp/community_form.html", {"organisation": organisation, "form": form})

@@ -73,6 +73,7 @@ TABLE: dict[str, Row] = {
     "home": Row(lambda w: {}, PUBLIC),
     "invitation_accept": Row(lambda w: {"token": w.invitation.token}, PUBLIC),
     "organisation_invite": Row(lambda w: {"pk": w.organisation.pk}, expect(OFFICERS)),
+    "organisation_community_new": Row(lambda w: {"pk": w.organisation.pk}, expect(OFFICERS)),
     # plans
     "plans:community": Row(lambda w: {"slug": w.community.slug}, PUBLIC),
     "plans:create": Row(lambda w: {"slug": w.community.slug},

@@ -52,3 +52,16 @@ def test_home_query_count_does_not_grow_with_plans(world, django_assert_max_num_
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("home"))
     assert response.text.count("card-body") >= 32
+
+
+def test_an_officer_adds_a_community_to_their_portfolio(world):
+    client = world.client("officer")
+    url = reverse("organisation_community_new", args=[world.organisation.pk])
+    response = client.post(url, {"name": "Wicketby", "kind": "parish"})
+    assert "There is already a community called Wicketby." in response.text
+    response = client.post(url, {"name": "Upper Wicket", "kind": "village", "households": "210"})
+    assert response.status_code == 302
+    community = world.organisation.communities.get(name="Upper Wicket")
+    assert (community.slug, community.households) == ("upper-wicket", 210)
+    portfolio = client.get(reverse("plans:portfolio", args=[world.organisation.pk])).text
+    assert "Upper Wicket" in portfolio and reverse("plans:create", args=["upper-wicket"]) in portfolio
