@@ -6,8 +6,8 @@ Every chart carries a text alternative; pages also show the figures as a table.
 """
 
 import base64
-from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import pygal
 from pygal.style import Style
