@@ -176,3 +176,20 @@ def test_chair_takes_a_new_plan_from_getting_started_to_understanding(live_serve
     expect(history).to_contain_text("The process plan needs new dates.")
     expect(history).to_contain_text(re.compile("Went back to .Taking stock and planning ahead."))
     assert_accessible(page)
+
+
+def test_account_pages_are_accessible(live_server, page, transactional_db):
+    for path in ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]:
+        visit(page, f"{live_server.url}{path}")
+    # A bad sign-in shows the error summary, which must be accessible too.
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill("nobody@example.org")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(page)
+    person = factories.UserFactory(email="acct@example.org")
+    sign_in(page, live_server.url, person.email)
+    for path in ["/accounts/password/change/", "/accounts/email/", "/accounts/2fa/",
+                 "/accounts/2fa/totp/activate/"]:
+        visit(page, f"{live_server.url}{path}")

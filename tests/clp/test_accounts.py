@@ -58,3 +58,19 @@ def test_two_factor_setup_is_offered_to_signed_in_people(client, db):
     response = client.get(reverse("mfa_index"))
     assert response.status_code == 200
     assert "Authenticator" in response.text
+
+
+def test_signing_up_sends_an_email_verification_link(client, db):
+    response = client.post(reverse("account_signup"), {
+        "full_name": "Rita Resident", "email": "rita@example.org",
+        "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"})
+    assert response.status_code == 302
+    assert mail.outbox and mail.outbox[0].to == ["rita@example.org"]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/confirm-email/" in line)
+    path = link[link.index("/accounts/confirm-email/"):].strip()
+    client.post(path)
+    from clp.models import User
+
+    rita = User.objects.get(email="rita@example.org")
+    assert rita.full_name == "Rita Resident"
+    assert rita.emailaddress_set.get().verified
