@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth import password_validation
@@ -13,11 +14,29 @@ class SignupForm(AllauthSignupForm):
 
     field_order = ["full_name", "email", "password1", "password2"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Email address")
+        self.fields["password2"].label = _("Type the password again")
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
     def save(self, request):
         user = super().save(request)
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
         return user
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form, in the site's sentence case and without placeholders."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Email address")
+        self.fields["remember"].label = _("Keep me signed in on this device")
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
 
 
 class AcceptInvitationForm(HelperMixin, forms.Form):

@@ -174,6 +174,10 @@ class CouncillorProfile(models.Model):
     def __str__(self):
         return f"Cllr {self.user} ({self.get_tier_display()}, {self.council_name})"
 
+    @property
+    def short_name(self) -> str:
+        return f"Cllr {self.user}"
+
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self):

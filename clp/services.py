@@ -106,6 +106,22 @@ def user_create_from_invitation(
     )
 
 
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation, actor: User) -> None:
+    """Stop an unanswered invitation's link from working."""
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
+    logger.info("Invitation %s withdrawn by %s", invitation.pk, actor.pk)
+
+
+def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
+    """Send the same invitation again with a fresh link (the old one stops working)."""
+    return invitation_create(
+        email=invitation.email, kind=invitation.kind, target_id=invitation.target_id, actor=actor,
+        role=invitation.role, full_name=invitation.full_name, message=invitation.message,
+        detail=invitation.detail,
+    )
+
+
 def unusable_reason(invitation: Invitation) -> str:
     return {
         "accepted": "This invitation has already been used.",

@@ -107,7 +107,7 @@ ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_FORMS = {"signup": "clp.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "clp.forms.SignupForm", "login": "clp.forms.LoginForm"}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "login": "30/m/ip",
@@ -232,9 +232,10 @@ LOGGING = {
 
 # --- Consultation (surveys) ---------------------------------------------------------------------
 # Public survey pages are rate limited per client address (django-ratelimit, using the cache).
-CONSULTATION_RATE_PUBLIC = env_str("CONSULTATION_RATE_PUBLIC", "120/h")  # page saves per address
-CONSULTATION_RATE_SUBMIT = env_str("CONSULTATION_RATE_SUBMIT", "30/h")  # sent surveys per address
-CONSULTATION_RATE_CODE = env_str("CONSULTATION_RATE_CODE", "20/h")  # code attempts per address
+# Generous per address, because a drop-in event or a care home may share one connection.
+CONSULTATION_RATE_PUBLIC = env_str("CONSULTATION_RATE_PUBLIC", "300/h")  # page saves per address
+CONSULTATION_RATE_SUBMIT = env_str("CONSULTATION_RATE_SUBMIT", "60/h")  # sent surveys per address
+CONSULTATION_RATE_CODE = env_str("CONSULTATION_RATE_CODE", "30/h")  # codes tried per address
 # One shared device may send this many different sets of answers a day (a family taking turns).
 CONSULTATION_MAX_DAILY_PER_DEVICE = env_int("CONSULTATION_MAX_DAILY_PER_DEVICE", 10)
 CELERY_BEAT_SCHEDULE["consultation-sweep-surveys"] = {

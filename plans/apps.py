@@ -6,8 +6,9 @@ class PlansConfig(AppConfig):
     verbose_name = "Plans"
 
     def ready(self):
-        from plans import gates, home, invitations
+        from plans import gates, home, invitations, navigation
 
         gates.register_builtin_items()
+        navigation.register_builtin_tabs()
         invitations.register_kinds()
         home.register_panels()

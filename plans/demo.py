@@ -29,9 +29,9 @@ TARGETS = {
     "eastfield-ward": Step.IMPLEMENTING,
 }
 
-FIRST_NAMES = ["Margaret", "David", "Priya", "Tom", "Helen", "Kwame", "Jo", "Ian", "Fatima", "Rob"]
-LAST_NAMES = ["Ellis", "Okafor", "Shah", "Bennett", "Clarke", "Mensah", "Price", "Doyle", "Khan",
-              "Turner"]
+FIRST_NAMES = ["Helen", "Kwame", "Jo", "Ian", "Fatima", "Rob", "Sian", "Graham", "Aisha", "Pete"]
+LAST_NAMES = ["Clarke", "Mensah", "Price", "Doyle", "Khan", "Turner", "Hughes", "Patel", "Walsh",
+              "Moss"]
 
 
 def seed(context: dict) -> None:
@@ -126,6 +126,13 @@ def _spread_history(plan):
     for i, event in enumerate(events):
         event.at = start + span * (i / max(len(events) - 1, 1))
     PlanEvent.objects.bulk_update(events, ["at"])
+    for entry in plan.checklist_entries.all():
+        label = str(gates.get_item(entry.key).label)
+        match = next((e for e in reversed(events) if e.summary.endswith(label)), None)
+        if match:
+            entry.at = match.at
+            entry.save(update_fields=["at"])
+    plan.memberships.update(joined_on=plan.start_date)
     last_move = plan.events.filter(kind__in=["advanced", "created"]).order_by("-at").first()
     Plan.objects.filter(pk=plan.pk).update(step_entered_at=last_move.at)
 

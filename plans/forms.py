@@ -1,4 +1,7 @@
+import re
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clp.formtools import DateInput, HelperMixin
@@ -9,6 +12,7 @@ from plans.models import (
     Meeting,
     Membership,
     Milestone,
+    MilestoneStatus,
     Plan,
     PlanStatus,
     Role,
@@ -44,9 +48,9 @@ class RevisitForm(ReasonForm):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_step"].choices = [
-            (s, f"{steps.number(s)}. {steps.Step(s).label}") for s in steps.earlier_steps(plan.step)
-        ]
+        earlier = steps.earlier_steps(plan.step)
+        self.fields["to_step"].choices = [(s, f"{steps.number(s)}. {steps.Step(s).label}") for s in earlier]
+        self.fields["to_step"].initial = earlier[-1] if earlier else None
         self.fields["reason"].help_text = _("Say why, so the group and your support officer know.")
 
 
@@ -115,7 +119,8 @@ class CouncillorAttachForm(HelperMixin, forms.Form):
 
 
 class CouncillorInviteForm(HelperMixin, forms.Form):
-    full_name = forms.CharField(label=_("Councillor's name"), max_length=150)
+    full_name = forms.CharField(label=_("Councillor's name"), max_length=150,
+                                help_text=_("Their name only, without “Cllr”."))
     email = forms.EmailField(label=_("Their email address"))
     tier = forms.ChoiceField(label=_("Council tier"), choices=CouncilTier.choices)
     council = forms.CharField(label=_("Council name"), max_length=200)
@@ -123,12 +128,28 @@ class CouncillorInviteForm(HelperMixin, forms.Form):
     message = forms.CharField(label=_("Personal message (optional)"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
+    def clean_full_name(self):
+        return strip_title(self.cleaned_data["full_name"])
+
+
+def strip_title(name: str) -> str:
+    """People type "Cllr Jane Smith"; the site adds the title itself."""
+    return re.sub(r"^\s*(cllr\.?|councillor)\s+", "", name, flags=re.IGNORECASE).strip()
+
 
 class MilestoneForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["title", "owner", "target_date", "actual_date", "status"]
+        fields = ["title", "owner", "target_date", "status", "actual_date"]
         widgets = {"target_date": DateInput(), "actual_date": DateInput()}
+        help_texts = {"actual_date": _("Left empty when marked done, today's date is used.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == MilestoneStatus.DONE and not cleaned.get("actual_date"):
+            cleaned["actual_date"] = timezone.localdate()
+            self.instance.actual_date = cleaned["actual_date"]
+        return cleaned
 
 
 class SupportSourceForm(HelperMixin, forms.ModelForm):
@@ -155,6 +176,8 @@ class EvidenceForm(HelperMixin, forms.ModelForm):
         model = EvidenceItem
         fields = ["title", "kind", "source", "date", "themes", "file", "link"]
         widgets = {"date": DateInput()}
+        help_texts = {"file": _("PDF, image (PNG, JPEG, GIF, WebP), CSV, XLSX, DOCX or ODT, up to 20 MB. "
+                                "Or give a link instead.")}
 
     def clean(self):
         cleaned = super().clean()

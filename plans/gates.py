@@ -97,12 +97,18 @@ def register_builtin_items() -> None:
 
     items = [
         GateItem("open_meeting", Step.GETTING_STARTED, _("Open community meeting held and recorded"),
-                 _("Record the meeting with its date and how many people came."),
+                 _("Hold a meeting open to everyone to explain the plan and ask for support. Record it "
+                   "under Meetings and events as an open community meeting, with how many people came "
+                   "(edit a planned meeting afterwards to add the number)."),
                  checks.open_meeting_recorded, _url("plans:meetings")),
         GateItem("parish_council_informed", Step.GETTING_STARTED,
-                 _("Parish or town council informed and on board")),
+                 _("Parish or town council informed and on board"),
+                 _("Write to the clerk or speak at a council meeting. Tick this when the council has "
+                   "agreed to support the plan; add a link to the minutes if you have one.")),
         GateItem("councillors_told", Step.GETTING_STARTED,
-                 _("Councillors of each tier told about the plan early")),
+                 _("Councillors of each tier told about the plan early"),
+                 _("Tell your parish or town, district or borough and county councillors now: you will "
+                   "need their help with some priorities later.")),
         GateItem("three_members", Step.STEERING_GROUP, _("At least 3 active steering group members"),
                  check=checks.has_three_members, link=_url("plans:members")),
         GateItem("has_chair", Step.STEERING_GROUP, _("The steering group has a chair"),
@@ -123,12 +129,16 @@ def register_builtin_items() -> None:
                    "then tick this when the group has looked at it."),
                  link=_url("plans:evidence")),
         GateItem("priorities_agreed", Step.PRIORITISING,
-                 _("Priorities agreed at a steering group meeting")),
+                 _("Priorities agreed at a steering group meeting"),
+                 _("Tick this when the group has agreed its priorities; link to the minutes.")),
         GateItem("draft_consulted", Step.DRAFTING,
-                 _("Draft plan shared with residents, the parish council and service providers")),
-        GateItem("plan_adopted", Step.FINALISING, _("Plan adopted by the parish or town council")),
+                 _("Draft plan shared with residents, the parish council and service providers"),
+                 _("Give people a few weeks to comment, and say what changed as a result.")),
+        GateItem("plan_adopted", Step.FINALISING, _("Plan adopted by the parish or town council"),
+                 _("Link to the council minutes that record the adoption.")),
         GateItem("first_review", Step.IMPLEMENTING,
-                 _("Progress reviewed and reported back to the community")),
+                 _("Progress reviewed and reported back to the community"),
+                 _("Review progress at least every three months and tell residents what has been done.")),
     ]
     for item in items:
         register(item)

@@ -22,6 +22,9 @@ class PlanStatus(models.TextChoices):
 
 
 class PlanQuerySet(models.QuerySet):
+    def running(self):
+        return self.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED])
+
     def visible_to(self, user):
         """Plans whose private pages the user may see; agrees with plans.rules.can_view_plan."""
         if not user.is_authenticated or not user.is_active:
@@ -272,7 +275,7 @@ class Milestone(models.Model):
     """A step of the process plan, e.g. questionnaire pilot → print → distribute → collect."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(_("what"), max_length=200)
+    title = models.CharField(_("milestone"), max_length=200)
     owner = models.CharField(_("who is responsible"), max_length=150, blank=True)
     target_date = models.DateField(_("target date"))
     actual_date = models.DateField(_("date done"), null=True, blank=True)
@@ -306,8 +309,9 @@ class SupportSource(models.Model):
         DECLINED = "declined", _("Not available")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="support_sources")
-    name = models.CharField(_("who or what"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FUNDING)
+    name = models.CharField(_("funder or supporter"), max_length=200)
+    kind = models.CharField(_("type of support"), max_length=20, choices=Kind.choices,
+                            default=Kind.FUNDING)
     amount = models.DecimalField(
         _("amount (£)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
@@ -339,7 +343,7 @@ class Meeting(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    kind = models.CharField(_("type of meeting or event"), max_length=20, choices=MeetingKind.choices)
     date = models.DateField(_("date"))
     location = models.CharField(_("where"), max_length=200, blank=True)
     groups_reached = models.JSONField(_("groups reached"), default=list, blank=True)
@@ -377,7 +381,7 @@ class EvidenceItem(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices)
+    kind = models.CharField(_("type of evidence"), max_length=20, choices=EvidenceKind.choices)
     source = models.CharField(_("source"), max_length=200, blank=True,
                               help_text=_("Who produced it, e.g. Office for National Statistics."))
     date = models.DateField(_("date"), null=True, blank=True)

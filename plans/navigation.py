@@ -1,8 +1,9 @@
-"""Tabs on every plan page. Later apps (surveys, action plan) register theirs here."""
+"""Tabs on every plan page. plans registers its own; later apps (surveys, action plan) add theirs."""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,23 @@ def register_tab(tab: PlanTab) -> None:
         _TABS.append(tab)
 
 
-def tabs_for(plan) -> list[dict]:
-    return [{"label": t.label, "url": reverse(t.url_name, kwargs={"pk": plan.pk})}
+def tabs_for(plan, path: str = "") -> list[dict]:
+    """The tabs in order; the current one is the tab whose address the page's path starts with."""
+    tabs = [{"label": t.label, "url": reverse(t.url_name, kwargs={"pk": plan.pk})}
             for t in sorted(_TABS, key=lambda t: t.order)]
+    overview = tabs[0]["url"] if tabs else ""
+    matches = [t for t in tabs[1:] if path.startswith(t["url"])]
+    current = max(matches, key=lambda t: len(t["url"]), default=None)
+    for tab in tabs:
+        tab["current"] = tab is current or (current is None and tab["url"] == overview == path)
+    return tabs
+
+
+def register_builtin_tabs() -> None:
+    for order, (label, name) in enumerate([
+        (_("Overview"), "plans:detail"), (_("Steering group"), "plans:members"),
+        (_("Process plan"), "plans:milestones"), (_("Support and funding"), "plans:support"),
+        (_("Meetings and events"), "plans:meetings"), (_("Evidence"), "plans:evidence"),
+    ]):
+        register_tab(PlanTab(label, name, order * 5))
+    register_tab(PlanTab(_("History"), "plans:history", 90))

@@ -34,7 +34,8 @@ def _lock(plan: Plan, expected_step: str | None) -> Plan:
     locked = Plan.objects.select_for_update().select_related("community").get(pk=plan.pk)
     if expected_step and locked.step != expected_step:
         raise TransitionRefused(
-            _("Someone else has just moved this plan to “%(step)s”. Check the page and try again.")
+            _("This plan has already moved to “%(step)s”, perhaps from another window or by "
+              "someone else. Check the page and try again.")
             % {"step": locked.get_step_display()}
         )
     return locked
@@ -42,7 +43,14 @@ def _lock(plan: Plan, expected_step: str | None) -> Plan:
 
 @transaction.atomic
 def plan_create(*, community: Community, title: str, actor: User, **fields) -> Plan:
-    """Start a new plan for a community at step 1."""
+    """Start a new plan for a community at step 1 (one running plan per community at a time)."""
+    Community.objects.select_for_update().get(pk=community.pk)
+    running = Plan.objects.filter(community=community).running().first()
+    if running is not None:
+        raise TransitionRefused(
+            _("%(community)s already has a plan under way: “%(plan)s”. Close it before starting "
+              "another, or start a review cycle from its last step.")
+            % {"community": community, "plan": running.title})
     plan = Plan.objects.create(community=community, title=title, **fields)
     record(plan, actor, EventKind.CREATED, _("Plan “%(title)s” started") % {"title": title})
     return plan
@@ -185,8 +193,19 @@ def checklist_waive(*, plan: Plan, key: str, actor: User, reason: str) -> None:
         plan=plan, key=key, kind=ChecklistEntry.Kind.WAIVER,
         defaults={"by": actor, "note": reason, "at": timezone.now()},
     )
-    record(plan, actor, EventKind.WAIVED, _("Waived: %(item)s") % {"item": item.label},
+    record(plan, actor, EventKind.WAIVED, _("Marked as not needed: %(item)s") % {"item": item.label},
            reason=reason)
+
+
+@transaction.atomic
+def checklist_unwaive(*, plan: Plan, key: str, actor: User) -> None:
+    """Take back a waiver: the item must be done again before the plan can move on."""
+    item = _gate_item(key)
+    deleted, _n = ChecklistEntry.objects.filter(
+        plan=plan, key=key, kind=ChecklistEntry.Kind.WAIVER).delete()
+    if deleted:
+        record(plan, actor, EventKind.WAIVED, _("No longer marked as not needed: %(item)s")
+               % {"item": item.label})
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ def _content(section: str) -> list:
 
 
 urlpatterns = [
+    path("c/", views.community_list, name="communities"),
     path("c/<slug:slug>/", views.community_public, name="community"),
     path("c/<slug:slug>/plans/new/", views.plan_create, name="create"),
     path("portfolio/<int:pk>/", views.portfolio, name="portfolio"),
@@ -32,10 +33,15 @@ urlpatterns = [
     path("plans/<int:pk>/checklist/<slug:key>/tick/", views.checklist_tick, name="tick"),
     path("plans/<int:pk>/checklist/<slug:key>/untick/", views.checklist_untick, name="untick"),
     path("plans/<int:pk>/checklist/<slug:key>/waive/", views.checklist_waive, name="waive"),
+    path("plans/<int:pk>/checklist/<slug:key>/unwaive/", views.checklist_unwaive, name="unwaive"),
     path("plans/<int:pk>/members/", views.members, name="members"),
     path("plans/<int:pk>/members/invite/", views.member_invite, name="member_invite"),
     path("plans/<int:pk>/members/<int:mid>/edit/", views.member_edit, name="member_edit"),
     path("plans/<int:pk>/members/<int:mid>/remove/", views.member_remove, name="member_remove"),
+    path("plans/<int:pk>/invitations/<int:iid>/withdraw/", views.invitation_withdraw,
+         name="invitation_withdraw"),
+    path("plans/<int:pk>/invitations/<int:iid>/resend/", views.invitation_resend,
+         name="invitation_resend"),
     path("plans/<int:pk>/councillors/attach/", views.councillor_attach, name="councillor_attach"),
     path("plans/<int:pk>/councillors/invite/", views.councillor_invite, name="councillor_invite"),
     path("plans/<int:pk>/<slug:section>/<int:oid>/file/", views.file_download, name="file"),

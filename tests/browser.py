@@ -30,7 +30,7 @@ def sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
     assert_accessible(page)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
 
 

@@ -5,6 +5,7 @@ from plans.navigation import tabs_for
 register = template.Library()
 
 
-@register.simple_tag
-def plan_tabs(plan):
-    return tabs_for(plan)
+@register.simple_tag(takes_context=True)
+def plan_tabs(context, plan):
+    request = context.get("request")
+    return tabs_for(plan, request.path if request else "")

@@ -60,7 +60,7 @@ def content_edit(request, pk, section, oid=None):
         if upload is not None and hasattr(obj, "original_name"):
             obj.original_name = upload.name[:255]
         services.content_save(obj=obj, actor=request.user, created=oid is None)
-        messages.success(request, _("Saved."))
+        messages.success(request, _("Saved the %(noun)s “%(obj)s”.") % {"noun": spec.noun, "obj": obj})
         return redirect(f"plans:{section}", pk=plan.pk)
     return render(request, "plans/content_form.html",
                   {"plan": plan, "form": form, "spec": spec, "section": section, "object": oid})
@@ -74,7 +74,7 @@ def content_delete(request, pk, section, oid):
     obj = get_object_or_404(spec.model, pk=oid, plan=plan)
     if request.method == "POST":
         services.content_delete(obj=obj, actor=request.user)
-        messages.success(request, _("Removed."))
+        messages.success(request, _("Removed the %(noun)s “%(obj)s”.") % {"noun": spec.noun, "obj": obj})
         return redirect(f"plans:{section}", pk=plan.pk)
     return render(request, "plans/content_delete.html",
                   {"plan": plan, "obj": obj, "spec": spec, "section": section})

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from clp import services as clp_services
 from clp.models import Invitation
@@ -16,9 +16,11 @@ from plans.forms import (
     MembershipForm,
     ReasonForm,
 )
-from plans.models import Membership
+from plans.models import Membership, Role
 from plans.steps import CommunityGroup
 from plans.views.plan import _plan
+
+PLAN_INVITATION_KINDS = ["steering", "plan_councillor"]
 
 
 @login_required
@@ -35,8 +37,10 @@ def members(request, pk):
                     for value, label in CommunityGroup.choices],
         "gaps": [label for value, label in CommunityGroup.choices if not covered.get(value)],
         "councillor_links": plan.councillor_links.select_related("councillor__user"),
-        "invitations": Invitation.objects.pending().filter(
-            kind__in=["steering", "plan_councillor"], target_id=plan.pk),
+        "invitations": [
+            (i, Role(i.role).label if i.role in Role.values else _("Councillor"))
+            for i in Invitation.objects.pending().filter(kind__in=PLAN_INVITATION_KINDS, target_id=plan.pk)
+        ],
     })
 
 
@@ -73,7 +77,7 @@ def member_edit(request, pk, mid):
     if request.method == "POST" and form.is_valid():
         services.membership_update(membership=form.instance, actor=request.user,
                                    changed=form.changed_labels())
-        messages.success(request, _("Saved."))
+        messages.success(request, _("Saved the changes to %(who)s.") % {"who": membership.user})
         return redirect("plans:members", pk=plan.pk)
     return render(request, "plans/member_form.html",
                   {"plan": plan, "form": form, "title": _("Edit %(who)s") % {"who": membership.user},
@@ -97,6 +101,33 @@ def member_remove(request, pk, mid):
                   {"plan": plan, "form": form,
                    "title": _("Record that %(who)s has left") % {"who": membership.user},
                    "submit": _("Record as left")})
+
+
+def _plan_invitation(request, pk, iid):
+    plan = _plan(request, pk, "plans.invite_to_plan")
+    invitation = get_object_or_404(Invitation.objects.pending(), pk=iid, target_id=plan.pk,
+                                   kind__in=PLAN_INVITATION_KINDS)
+    return plan, invitation
+
+
+@require_POST
+@login_required
+def invitation_withdraw(request, pk, iid):
+    plan, invitation = _plan_invitation(request, pk, iid)
+    clp_services.invitation_withdraw(invitation=invitation, actor=request.user)
+    messages.success(request, _("The invitation to %(email)s has been withdrawn. Its link no longer works.")
+                     % {"email": invitation.email})
+    return redirect("plans:members", pk=plan.pk)
+
+
+@require_POST
+@login_required
+def invitation_resend(request, pk, iid):
+    plan, invitation = _plan_invitation(request, pk, iid)
+    clp_services.invitation_resend(invitation=invitation, actor=request.user)
+    messages.success(request, _("A new invitation has been sent to %(email)s. The old link no longer works.")
+                     % {"email": invitation.email})
+    return redirect("plans:members", pk=plan.pk)
 
 
 @login_required

@@ -41,7 +41,11 @@ def plan_create(request, slug):
     form = PlanCreateForm(request.POST or None,
                           initial={"title": _("%(name)s Community Plan") % {"name": community.name}})
     if request.method == "POST" and form.is_valid():
-        plan = services.plan_create(community=community, actor=request.user, **form.cleaned_data)
+        try:
+            plan = services.plan_create(community=community, actor=request.user, **form.cleaned_data)
+        except services.TransitionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect(community)
         messages.success(request, _("Plan started. Next, invite the steering group's chair."))
         return redirect("plans:members", pk=plan.pk)
     return render(request, "plans/plan_form.html",
@@ -108,10 +112,16 @@ def plan_history(request, pk):
     return render(request, "plans/plan_history.html", {"plan": plan, "page": page})
 
 
-@require_POST
 @login_required
+@require_http_methods(["GET", "POST"])
 def plan_advance(request, pk):
     plan = _plan(request, pk, "plans.manage_plan")
+    if request.method == "GET":
+        return render(request, "plans/plan_advance.html", {
+            "plan": plan, "checklist": gates.checklist(plan), "next_step": steps.next_step(plan.step),
+            "next_label": steps.Step(steps.next_step(plan.step)).label if steps.next_step(plan.step) else "",
+            "next_number": plan.step_number + 1,
+        })
     try:
         plan = services.plan_advance(plan=plan, actor=request.user,
                                      expected_step=request.POST.get("expected_step"))
@@ -235,6 +245,16 @@ def checklist_untick(request, pk, key):
     return redirect(plan)
 
 
+@require_POST
+@login_required
+def checklist_unwaive(request, pk, key):
+    plan = _plan(request, pk, "plans.waive_gate_item")
+    item = _gate_item(key)
+    services.checklist_unwaive(plan=plan, key=key, actor=request.user)
+    messages.success(request, _("“%(item)s” is needed again.") % {"item": item.label})
+    return redirect(plan)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def checklist_waive(request, pk, key):
@@ -245,7 +265,7 @@ def checklist_waive(request, pk, key):
     if request.method == "POST" and form.is_valid():
         services.checklist_waive(plan=plan, key=key, actor=request.user,
                                  reason=form.cleaned_data["reason"])
-        messages.success(request, _("Waived: %(item)s.") % {"item": item.label})
+        messages.success(request, _("Marked as not needed: %(item)s.") % {"item": item.label})
         return redirect(plan)
     return render(request, "plans/checklist_form.html",
                   {"plan": plan, "item": item, "form": form, "waiving": True})

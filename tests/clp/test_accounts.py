@@ -74,3 +74,13 @@ def test_signing_up_sends_an_email_verification_link(client, db):
     rita = User.objects.get(email="rita@example.org")
     assert rita.full_name == "Rita Resident"
     assert rita.emailaddress_set.get().verified
+
+
+def test_not_found_and_forbidden_pages_use_the_site_layout(world, settings):
+    settings.DEBUG = False
+    response = world.client("resident").get(world.plan.get_absolute_url())
+    assert response.status_code == 404
+    assert "Page not found" in response.text and "skip-link" in response.text
+    response = world.client("councillor").get(reverse("plans:edit", args=[world.plan.pk]))
+    assert response.status_code == 403
+    assert "You cannot do that here" in response.text

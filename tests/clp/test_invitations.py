@@ -198,3 +198,25 @@ def test_existing_user_password_is_not_used_by_invitation(world):
     services.invitation_accept(invitation=invitation, user=existing)
     existing.refresh_from_db()
     assert existing.check_password(PASSWORD)
+
+
+def test_chair_withdraws_or_resends_an_invitation(world, django_capture_on_commit_callbacks):
+    chair = world.client("chair")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.invitation_create(email="maybe@example.org", kind="steering",
+                                           role=Role.TREASURER, target_id=world.plan.pk,
+                                           actor=world.people["chair"])
+    page = chair.get(reverse("plans:members", args=[world.plan.pk])).text
+    assert "maybe@example.org) – Treasurer" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        chair.post(reverse("plans:invitation_resend", args=[world.plan.pk, first.pk]))
+    assert len(mail.outbox) == 2
+    first.refresh_from_db()
+    assert first.status == "revoked"
+    second = Invitation.objects.pending().get(email="maybe@example.org")
+    assert second.role == Role.TREASURER
+    chair.post(reverse("plans:invitation_withdraw", args=[world.plan.pk, second.pk]))
+    second.refresh_from_db()
+    assert second.status == "revoked"
+    assert "already" not in chair.get(second.get_absolute_url()).text
+    assert chair.get(second.get_absolute_url()).status_code == 410

@@ -70,7 +70,7 @@ def test_a_support_officer_waiver_counts_and_is_shown(world, new_plan):
     waived = next(s for s in checklist.items if s.item.key == "open_meeting")
     assert waived.met and not waived.done
     history = world.client("chair").get(reverse("plans:history", args=[new_plan.pk])).text
-    assert "Waived: Open community meeting held and recorded" in history
+    assert "Marked as not needed: Open community meeting held and recorded" in history
     assert "Meeting held last year before CLP." in history
 
 
@@ -124,7 +124,7 @@ def test_review_cycle_opens_a_new_version(world):
 
 def test_an_out_of_date_page_cannot_move_the_plan(world, plan):
     chair = world.people["chair"]
-    with pytest.raises(services.TransitionRefused, match="Someone else has just moved"):
+    with pytest.raises(services.TransitionRefused, match="already moved to"):
         services.plan_advance(plan=plan, actor=chair, expected_step=Step.GETTING_STARTED)
 
 
@@ -173,7 +173,7 @@ def test_two_simultaneous_advances_cannot_skip_a_step(world):
         t.start()
     for t in threads:
         t.join()
-    assert sorted(outcomes)[0].startswith("Someone else has just moved")
+    assert sorted(outcomes)[0].startswith("This plan has already moved")
     assert outcomes.count("moved") == 1
     assert _fresh(plan).step == Step.UNDERSTANDING
     assert plan.events.filter(kind=EventKind.ADVANCED).count() == 1
@@ -195,3 +195,16 @@ def test_closing_a_plan_needs_a_reason_and_stops_it_moving(world, plan):
     assert "This plan is abandoned." in page
     assert "Move on to the next step" not in page
     assert client.get(url).status_code == 404
+
+
+def test_a_community_runs_one_plan_at_a_time(world, plan):
+    officer = world.client("officer")
+    url = reverse("plans:create", args=[world.community.slug])
+    # The test world also has a plan at Reviewing; close both.
+    response = officer.post(url, {"title": "Second plan", "start_date": "2026-12-01"}, follow=True)
+    assert "already has a plan under way" in response.text
+    assert not Plan.objects.filter(title="Second plan").exists()
+    for p in (plan, world.reviewing_plan):
+        services.plan_close(plan=p, actor=world.people["chair"], outcome="completed", reason="Done")
+    officer.post(url, {"title": "Second plan", "start_date": "2026-12-01"})
+    assert Plan.objects.get(title="Second plan").step == Step.GETTING_STARTED
