@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ConsultationConfig(AppConfig):
     name = "consultation"
     verbose_name = "Consultation"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from consultation import gates, home
+        from plans.navigation import PlanTab, register_tab
+
+        gates.register_items()
+        home.register_panels()
+        register_tab(PlanTab(_("Surveys"), "consultation:surveys", 40))

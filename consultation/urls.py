@@ -1,3 +1,48 @@
+from django.urls import path
+
+from consultation import views
+
 app_name = "consultation"
 
-urlpatterns: list = []
+S = "plans/<int:pk>/surveys/<int:sid>/"
+P = "s/<str:public_id>/"
+
+urlpatterns = [
+    path("plans/<int:pk>/surveys/", views.surveys, name="surveys"),
+    path("plans/<int:pk>/surveys/new/", views.survey_new, name="survey_new"),
+    path(S, views.survey_detail, name="survey"),
+    path(f"{S}edit/", views.survey_edit, name="survey_edit"),
+    path(f"{S}duplicate/", views.survey_duplicate, name="survey_duplicate"),
+    path(f"{S}open/", views.survey_open, name="survey_open"),
+    path(f"{S}close/", views.survey_close, name="survey_close"),
+    path(f"{S}delete/", views.survey_delete, name="survey_delete"),
+    path(f"{S}preview/", views.survey_preview, name="survey_preview"),
+    path(f"{S}pages/new/", views.section_edit, name="section_new"),
+    path(f"{S}pages/<int:sec>/edit/", views.section_edit, name="section_edit"),
+    path(f"{S}pages/<int:sec>/delete/", views.section_delete, name="section_delete"),
+    path(f"{S}pages/<int:sec>/move/", views.section_move, name="section_move"),
+    path(f"{S}pages/<int:sec>/questions/new/", views.question_kind, name="question_kind"),
+    path(f"{S}pages/<int:sec>/questions/new/<slug:kind>/", views.question_new, name="question_new"),
+    path(f"{S}questions/<int:qid>/edit/", views.question_edit, name="question_edit"),
+    path(f"{S}questions/<int:qid>/delete/", views.question_delete, name="question_delete"),
+    path(f"{S}questions/<int:qid>/move/", views.question_move, name="question_move"),
+    path(f"{S}questions/<int:qid>/duplicate/", views.question_duplicate, name="question_duplicate"),
+    path(f"{S}codes/", views.codes, name="codes"),
+    path(f"{S}codes/sheet/", views.codes_sheet, name="codes_sheet"),
+    path(f"{S}codes/codes.csv", views.codes_csv, name="codes_csv"),
+    path(f"{S}collection/", views.collection, name="collection"),
+    path(f"{S}responses/", views.responses, name="responses"),
+    path(f"{S}responses/new/", views.response_new, name="response_new"),
+    path(f"{S}responses/export.csv", views.export_csv, name="export_csv"),
+    path(f"{S}responses/export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path(f"{S}responses/<int:rid>/", views.response_detail, name="response"),
+    path(f"{S}responses/<int:rid>/delete/", views.response_delete, name="response_delete"),
+    path(f"{S}import/", views.import_upload, name="import_upload"),
+    path(f"{S}import/template.csv", views.import_template, name="import_template"),
+    path(f"{S}import/<int:bid>/", views.import_preview, name="import_preview"),
+    path(P, views.public_start, name="public_start"),
+    path(f"{P}page/<int:n>/", views.public_page, name="public_page"),
+    path(f"{P}check/", views.public_check, name="public_check"),
+    path(f"{P}done/", views.public_done, name="public_done"),
+    path(f"{P}resume/<str:token>/", views.public_resume, name="public_resume"),
+]

@@ -1,0 +1,176 @@
+"""Demo surveys with hundreds of responses for every community at or past the Evidence step.
+
+Bramley Green's household questionnaire is deliberately answered mostly by older residents, so
+the analysis has a skew to find. Responses are generated with a fixed seed and bulk-inserted.
+"""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from consultation import services
+from consultation.models import (
+    AccessCode,
+    AccessMode,
+    Answer,
+    AnswerPart,
+    Channel,
+    DimensionKind,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+)
+from consultation.starters import STARTERS
+from plans.models import Plan
+
+# community slug → [(starter, status, responses, weeks ago opened, older-skewed?)]
+PLAN_SURVEYS = {
+    "bramley-green": [("love_hate", SurveyStatus.CLOSED, 140, 10, False),
+                      ("household", SurveyStatus.OPEN, 320, 4, True),
+                      ("youth", SurveyStatus.DRAFT, 0, 0, False)],
+    "cheriton-market": [("household", SurveyStatus.CLOSED, 460, 16, False),
+                        ("business", SurveyStatus.CLOSED, 110, 14, False),
+                        ("priorities", SurveyStatus.OPEN, 190, 3, False)],
+    "eastfield-ward": [("household", SurveyStatus.CLOSED, 380, 40, False),
+                       ("priorities", SurveyStatus.CLOSED, 210, 30, False)],
+}
+TITLES = {"love_hate": "Love it, hate it: what do you think of %s?",
+          "household": "%s household questionnaire", "youth": "%s young people's survey",
+          "business": "%s business survey", "priorities": "%s: what matters most?"}
+CHANNELS = [(Channel.ONLINE, 52), (Channel.PAPER, 34), (Channel.INTERVIEW, 6), (Channel.EVENT, 6),
+            (Channel.YOUTH_FORUM, 2)]
+AGE_BALANCED = [1, 3, 3, 8, 27, 30, 16, 9, 3]
+AGE_OLDER = [0, 1, 1, 2, 7, 20, 34, 32, 3]
+LOVES = [
+    "The green and the views across the fields.", "Friendly neighbours who look out for each other.",
+    "It is quiet and safe for the children.", "The village shop and post office.",
+    "Walks straight from the front door.", "The pub quiz and the summer fete.",
+    "Knowing people by name.", "The church and the old school building.",
+    "Wildlife: we see deer and owls.", "The primary school is excellent.",
+]
+HATES = [
+    "Speeding traffic on the main road, especially at school time.",
+    "The bus only runs twice a day and not at all on Sundays.",
+    "Nowhere affordable for my children to live locally.", "Dog mess on the footpaths.",
+    "Mobile signal and broadband are terrible.", "Lorries using the lanes as a short cut.",
+    "Nothing for teenagers to do in the evenings.", "Parking on the pavements near the shop.",
+    "Potholes everywhere.", "Flooding on the lane every winter.",
+]
+IDEAS = [
+    "A 20 mph limit through the village.", "A community minibus for appointments.",
+    "Small homes for local young people and for downsizing.", "A youth shelter on the rec.",
+    "Better broadband, even if we club together.", "A speed watch group.",
+    "More benches along the river walk.", "A monthly market on the green.", "",
+]
+OTHERS = ["Farm shop", "Allotments", "Mobile library", "Flooding", "Noise from the bypass"]
+
+
+def seed(context: dict) -> None:
+    officer = context["officer"]
+    for slug, specs in PLAN_SURVEYS.items():
+        plan = Plan.objects.filter(community=context["communities"][slug]).select_related(
+            "community").first()
+        if plan is None or plan.surveys.exists():
+            continue
+        rng = random.Random(slug)
+        volunteers = [m.user for m in plan.memberships.active().select_related("user")] or [officer]
+        for starter, status, count, weeks, older in specs:
+            _survey(plan, starter, status, count, weeks, older, volunteers, rng)
+
+
+def _survey(plan, starter, status, count, weeks, older, volunteers, rng) -> Survey:
+    chair = volunteers[0]
+    title = TITLES[starter] % plan.community.name
+    survey = services.survey_create(plan=plan, title=title, kind=STARTERS[starter]["kind"],
+                                    actor=chair, starter=starter)
+    if starter == "household":
+        survey.access = AccessMode.BOTH
+        services.survey_update(survey=survey, actor=chair, changed=[])
+    if status == SurveyStatus.DRAFT:
+        return survey
+    if survey.uses_codes:
+        services.codes_generate(survey=survey, count=min(plan.community.households or 300, 600),
+                                batch="Delivered with the parish newsletter", actor=chair)
+    services.survey_open(survey=survey, actor=chair)
+    opened = timezone.now() - timedelta(weeks=weeks)
+    _respond(survey, count, opened, AGE_OLDER if older else AGE_BALANCED, volunteers, rng)
+    if status == SurveyStatus.CLOSED:
+        services.survey_close(survey=survey, actor=chair)
+        closed = opened + timedelta(weeks=6)
+        Survey.objects.filter(pk=survey.pk).update(closed_at=closed, closes_on=closed.date())
+    Survey.objects.filter(pk=survey.pk).update(opened_at=opened, milestone_notified=_milestone(count))
+    return survey
+
+
+def _milestone(count: int) -> int:
+    return max((m for m in services.MILESTONES if m <= count), default=0)
+
+
+def _respond(survey, count, opened, ages, volunteers, rng) -> None:
+    questions = survey.ordered_questions()
+    codes = list(survey.codes.all()) if survey.uses_codes else []
+    rng.shuffle(codes)
+    span = max(1, min(6 * 7 * 24, int((timezone.now() - opened).total_seconds() // 3600) - 1))
+    responses, used = [], []
+    for _i in range(count):
+        channel = rng.choices([c for c, _w in CHANNELS], [w for _c, w in CHANNELS])[0]
+        code = codes.pop() if codes and rng.random() < 0.7 else None
+        if code:
+            used.append(code.pk)
+        responses.append(Response(
+            survey=survey, channel=channel, code=code, status=ResponseStatus.SUBMITTED,
+            entered_by=None if channel == Channel.ONLINE else rng.choice(volunteers),
+            submitted_at=opened + timedelta(hours=int(span * rng.random() ** 1.6)),
+            started_at=opened))
+    responses = Response.objects.bulk_create(responses)
+    answers = [a for r in responses for q in questions for a in _answers(q, r, ages, rng)]
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    AccessCode.objects.filter(pk__in=used).update(used_at=opened + timedelta(days=3))
+
+
+def _answers(q: Question, response: Response, ages: list[int], rng) -> list[Answer]:
+    if not q.required and rng.random() < 0.12:
+        return []
+    options = [o for o in q.options.all() if not o.is_other]
+    other = next((o for o in q.options.all() if o.is_other), None)
+    make = lambda **kw: Answer(response_id=response.pk, question_id=q.pk, **kw)  # noqa: E731
+    if q.kind == QuestionKind.LOVE_HATE:
+        return [make(part=AnswerPart.LOVE, text=rng.choice(LOVES)),
+                make(part=AnswerPart.HATE, text=rng.choice(HATES))][: rng.choice([1, 2, 2, 2])]
+    if q.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
+        text = rng.choice(IDEAS + HATES[:3])
+        return [make(text=text)] if text else []
+    if q.kind == QuestionKind.RATING:
+        weights = [8, 15, 30, 30, 17] if len(q.scale()) == 5 else None
+        return [make(number=rng.choices(q.scale(), weights)[0])]
+    if q.kind == QuestionKind.YES_NO:
+        return [make(number=1 if rng.random() < 0.64 else 0)]
+    if q.kind == QuestionKind.RANKING:
+        order = sorted(options, key=lambda o: o.position + rng.gauss(0, 1.6))
+        return [make(option_id=o.pk, number=n) for n, o in enumerate(order, start=1)]
+    return _choices(q, options, other, ages, rng, make)
+
+
+def _choices(q, options, other, ages, rng, make) -> list[Answer]:
+    if q.kind == QuestionKind.DEMOGRAPHIC:
+        if q.dimension.kind == DimensionKind.AGE and len(options) == len(ages):
+            picked = [rng.choices(options, ages)[0]]
+        elif q.dimension.allows_several:
+            picked = [options[0]] + [o for o in options[1:-1] if rng.random() < 0.2]
+        else:
+            weights = [8] * (len(options) - 1) + [1]
+            weights[min(len(weights) - 2, 3 if q.dimension.kind == DimensionKind.ETHNICITY else 0)] = 40
+            picked = [rng.choices(options, weights)[0]]
+        return [make(option_id=o.pk, category_id=o.category_id) for o in picked]
+    if other and rng.random() < 0.06:
+        return [make(option_id=other.pk, text=rng.choice(OTHERS))]
+    if q.allows_several:
+        picked = [o for o in options if rng.random() < 0.4] or [rng.choice(options)]
+        return [make(option_id=o.pk) for o in picked]
+    weights = [len(options) - i + 2 for i in range(len(options))]
+    return [make(option_id=rng.choices(options, weights)[0].pk)]
+

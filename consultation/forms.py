@@ -1,0 +1,200 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from clp.formtools import DateInput, HelperMixin
+from consultation.models import (
+    AccessMode,
+    Channel,
+    DimensionKind,
+    Question,
+    QuestionKind,
+    Section,
+    Survey,
+    SurveyKind,
+)
+from consultation.starters import STARTERS, starter_choices
+
+
+class SurveyCreateForm(HelperMixin, forms.Form):
+    starter = forms.ChoiceField(
+        label=_("Start from"), choices=starter_choices, required=False,
+        help_text=_("A starter gives you a complete survey to edit. You can change every question."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False,
+                            help_text=_("Leave empty to use the starter's title."))
+    kind = forms.ChoiceField(label=_("Kind of survey"), choices=SurveyKind.choices, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        starter = STARTERS.get(cleaned.get("starter") or "")
+        if not cleaned.get("title"):
+            if starter is None:
+                self.add_error("title", _("Enter a title for the survey"))
+            else:
+                cleaned["title"] = str(starter["title"])
+        if not cleaned.get("kind"):
+            cleaned["kind"] = starter["kind"] if starter else SurveyKind.OPEN_ROUND
+        return cleaned
+
+
+class SurveyForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = Survey
+        fields = ["title", "kind", "intro", "access", "opens_on", "closes_on", "run_by", "contact",
+                  "retention"]
+        widgets = {"opens_on": DateInput(), "closes_on": DateInput(),
+                   "intro": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "access": _("With one-time codes, each household or person answers once using the "
+                        "code printed on their leaflet."),
+            "opens_on": _("Optional. Residents can answer from this date once the survey is open."),
+            "closes_on": _("Optional. The survey closes itself after this date."),
+            "retention": _("Shown in the privacy notice."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if start and end and end < start:
+            self.add_error("closes_on", _("The closing date must be on or after the opening date"))
+        return cleaned
+
+
+class SectionForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["title", "intro"]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+
+
+class QuestionForm(HelperMixin, forms.ModelForm):
+    """Fields for one kind of question; choices are edited as one line per option."""
+
+    options_text = forms.CharField(
+        label=_("Choices, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    dimension_kind = forms.ChoiceField(label=_("What to ask about"), choices=DimensionKind.choices)
+
+    class Meta:
+        model = Question
+        fields = ["section", "text", "help_text", "required", "allow_other", "scale_min", "scale_max",
+                  "scale_min_label", "scale_max_label"]
+
+    def __init__(self, *args, kind: str, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["section"].queryset = survey.sections.all()
+        self.fields["section"].label = _("Page")
+        self.fields["section"].empty_label = None
+        keep = {"section", "text", "help_text", "required"}
+        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            keep |= {"options_text", "allow_other"}
+        elif kind == QuestionKind.RANKING:
+            keep |= {"options_text"}
+            self.fields["options_text"].label = _("Things to rank, one per line")
+        elif kind == QuestionKind.RATING:
+            keep |= {"scale_min", "scale_max", "scale_min_label", "scale_max_label"}
+        elif kind == QuestionKind.DEMOGRAPHIC:
+            keep = {"section", "text", "help_text", "dimension_kind", "options_text"}
+            self.fields["text"].required = False
+            self.fields["text"].help_text = _("Leave empty to use the usual wording.")
+            self.fields["options_text"].help_text = _(
+                "Leave empty for the usual groups. “Prefer not to say” is always offered. The "
+                "groups are shared by every survey of this plan, so results can be compared.")
+            if self.instance.pk:
+                keep.discard("dimension_kind")
+        for field_name in list(self.fields):
+            if field_name not in keep:
+                del self.fields[field_name]
+        if "options_text" in self.fields and self.instance.pk:
+            self.initial["options_text"] = "\n".join(
+                o.label for o in self.instance.options.all() if not o.is_other)
+
+    def clean(self):
+        cleaned = super().clean()
+        needs_options = self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING)
+        if needs_options and len(self.option_labels()) < 2 and "options_text" not in self.errors:
+            self.add_error("options_text", _("Enter at least two choices, one per line"))
+        low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
+        if low is not None and high is not None and not 0 <= low < high <= 10:
+            self.add_error("scale_max", _("The highest score must be more than the lowest, and at "
+                                          "most 10"))
+        return cleaned
+
+    def option_labels(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("options_text", "").splitlines()
+                if line.strip()]
+
+    def question_fields(self) -> dict:
+        skip = {"options_text", "dimension_kind"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+
+class CodesForm(HelperMixin, forms.Form):
+    count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=2000,
+                               help_text=_("One for each leaflet: per household or per person. "
+                                           "At most 2,000 at a time."))
+    batch = forms.CharField(label=_("Label for this batch (optional)"), max_length=100,
+                            required=False, help_text=_("For example “Church Lane delivery round”."))
+
+
+class EntryForm(HelperMixin, forms.Form):
+    """How a paper or face-to-face return reached the group."""
+
+    channel = forms.ChoiceField(label=_("How did these answers reach you?"),
+                                choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
+                                + [(Channel.ONLINE, _("Online, typed in for someone"))],
+                                initial=Channel.PAPER)
+    code = forms.CharField(label=_("Code printed on the form (if any)"), max_length=20,
+                           required=False, help_text=_("For example ABCD-2345."))
+
+
+class ImportForm(HelperMixin, forms.Form):
+    file = forms.FileField(label=_("CSV file"),
+                           help_text=_("Saved from a spreadsheet as “CSV UTF-8”, with the "
+                                       "template's first row."))
+    channel = EntryForm.base_fields["channel"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > min(settings.UPLOAD_MAX_BYTES, 5 * 1024 * 1024):
+            raise forms.ValidationError(_("The file is too big. Split it into files under 5 MB."))
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(_("Choose a CSV file (its name ends in .csv)."))
+        return upload
+
+
+class ReasonForm(HelperMixin, forms.Form):
+    reason = forms.CharField(label=_("Why are you deleting this response?"),
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Kept in the plan's history, e.g. “Entered twice by "
+                                         "mistake”."))
+
+
+class StartForm(forms.Form):
+    """The resident's first page: the consent statement, and a code when the survey uses them."""
+
+    code = forms.CharField(label=_("Your code"), max_length=20, required=False,
+                           widget=forms.TextInput(attrs={"class": "form-control code-input",
+                                                         "autocomplete": "off",
+                                                         "autocapitalize": "characters",
+                                                         "spellcheck": "false"}))
+    consent = forms.BooleanField(
+        label=_("I understand how my answers will be used and I agree to take part"),
+        error_messages={"required": _("Tick the box to say you agree to take part")},
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    # Left empty by people; filled in by simple bots that complete every field.
+    website = forms.CharField(required=False, label=_("Leave this empty"),
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        if survey.access == AccessMode.CODES:
+            self.fields["code"].required = True
+            self.fields["code"].error_messages["required"] = _(
+                "Enter the code printed on your leaflet")
+        elif survey.access == AccessMode.LINK:
+            del self.fields["code"]

@@ -1,0 +1,243 @@
+"""CSV import of paper returns keyed elsewhere: the template's columns, and checking a file.
+
+Every row becomes form data for the same `AnswerForm` residents use, so a CSV can hold nothing
+the web form would refuse. Checking collects every problem (row, column, what is wrong) before
+anything is saved.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+
+from consultation.answers import NO, YES, AnswerForm, name, rank_name
+from consultation.models import AccessCode, AnswerPart, Option, Question, QuestionKind, Survey
+from consultation.services import CodeRefused, find_code
+
+MAX_ROWS = 5000
+CODE = "code"
+
+
+class ImportRefused(Exception):
+    def __init__(self, errors: list):
+        super().__init__(f"{len(errors)} problems")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    guide: str
+    question: Question | None = None
+    part: str = ""  # "", "other", "love", "hate" or "rank"
+    option: Option | None = None
+    field_name: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    answers: dict
+    code: AccessCode | None = None
+
+
+@dataclass
+class Parsed:
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _key(header: str) -> str:
+    return " ".join(header.split(" – ", 1)[0].lower().split())
+
+
+def _labels(question: Question) -> str:
+    return ", ".join(o.label for o in question.options.all() if not o.is_other)
+
+
+def columns(questions: list[Question]) -> list[Column]:
+    """The template's columns: the code, then one or more per question, numbered Q1, Q2 …"""
+    cols = [Column(CODE, _("code – the one-time code printed on the form, if any"),
+                   _("The code, e.g. ABCD-2345, or leave empty"))]
+    for number, q in enumerate(questions, start=1):
+        cols += _question_columns(number, q)
+    return cols
+
+
+def _question_columns(number: int, q: Question) -> list[Column]:
+    def col(suffix, guide, part="", option=None, field_name=""):
+        key = f"q{number}{' ' + suffix if suffix else ''}"
+        label = q.text if not option else option.label
+        return Column(key, f"Q{key[1:]} – {label[:60]}", guide, q, part, option, field_name or name(q))
+
+    if q.kind == QuestionKind.LOVE_HATE:
+        return [col("love", _("What they love (any text)"), "love", field_name=name(q, AnswerPart.LOVE)),
+                col("hate", _("What they would change (any text)"), "hate",
+                    field_name=name(q, AnswerPart.HATE))]
+    if q.kind == QuestionKind.RANKING:
+        n = len(q.options.all())
+        return [col(f"rank {i}", _("Its place, a number from 1 to %(n)s, or empty") % {"n": n},
+                    "rank", option, rank_name(q, option))
+                for i, option in enumerate(q.options.all(), start=1)]
+    guide = {
+        QuestionKind.SHORT_TEXT: _("Any text"), QuestionKind.LONG_TEXT: _("Any text"),
+        QuestionKind.RATING: _("A whole number from %(a)s to %(b)s") % {"a": q.scale_min, "b": q.scale_max},
+        QuestionKind.YES_NO: _("yes or no"),
+    }.get(q.kind)
+    if guide is None:
+        guide = (_("Any of: %(labels)s, separated by semicolons") if q.allows_several
+                 else _("One of: %(labels)s")) % {"labels": _labels(q)}
+    cols = [col("", guide)]
+    if q.offers_other:
+        cols.append(col("other", _("The words written next to “Other”"), "other",
+                        field_name=name(q, "other")))
+    return cols
+
+
+def template_header(questions: list[Question]) -> list[str]:
+    return [c.header for c in columns(questions)]
+
+
+def parse(survey: Survey, text: str, *, lock_codes: bool = False) -> Parsed:
+    """Check a whole CSV; `rows` are ready to save only when `errors` is empty."""
+    questions = survey.ordered_questions()
+    known = {c.key: c for c in columns(questions)}
+    reader = csv.reader(io.StringIO(text))
+    result = Parsed()
+    header = next(reader, None)
+    if not header or not any(h.strip() for h in header):
+        result.errors.append(RowError(1, "", _("The file is empty. Start from the template.")))
+        return result
+    mapped = _map_header(header, known, result)
+    seen_codes: dict[str, int] = {}
+    for number, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if number - 1 > MAX_ROWS:
+            result.errors.append(RowError(number, "", _("A file can hold at most %(n)s rows. Split it "
+                                                         "into smaller files.") % {"n": MAX_ROWS}))
+            break
+        _parse_row(survey, number, values, mapped, questions, seen_codes, lock_codes, result)
+    if not result.rows and not result.errors:
+        result.errors.append(RowError(2, "", _("There are no answers in the file.")))
+    return result
+
+
+def _map_header(header: list[str], known: dict, result: Parsed) -> list:
+    mapped, used = [], set()
+    for h in header:
+        key = _key(h)
+        column = known.get(key)
+        if h.strip() and column is None:
+            result.errors.append(RowError(1, h, _("This column is not in the template for this "
+                                                  "survey. Download the template again.")))
+        elif column is not None and key in used:
+            result.errors.append(RowError(1, h, _("This column appears twice.")))
+        used.add(key)
+        mapped.append(column)
+    return mapped
+
+
+def _parse_row(survey, number, values, mapped, questions, seen_codes, lock_codes, result) -> None:
+    data, errors, code_text = MultiValueDict(), [], ""
+    if len(values) > len(mapped):
+        errors.append(RowError(number, "", _("This row has more cells than the file has columns.")))
+    for column, raw in zip(mapped, values, strict=False):
+        value = raw.strip()
+        if column is None or not value:
+            continue
+        if column.key == CODE:
+            code_text = value
+            continue
+        problem = _put(column, value, data)
+        if problem:
+            errors.append(RowError(number, column.header, problem))
+    form = AnswerForm(data=data, questions=questions, enforce_required=False)
+    if not errors and not form.is_valid():
+        by_field = {c.field_name: c.header for c in mapped if c is not None}
+        errors += [RowError(number, by_field.get(f, ""), str(e))
+                   for f, es in form.errors.items() for e in es]
+    code = _row_code(survey, number, code_text, seen_codes, lock_codes, errors) if code_text else None
+    if errors:
+        result.errors.extend(errors)
+    else:
+        result.rows.append(ParsedRow(number, form.answer_rows(), code))
+
+
+def _put(column: Column, value: str, data: MultiValueDict) -> str:
+    """Put one cell into the form data; return what is wrong with it, or ""."""
+    q = column.question
+    if column.part == "rank":
+        n = len(q.options.all())
+        if not value.isdigit() or not 1 <= int(value) <= n:
+            return _("Write a number from 1 to %(n)s, or leave it empty.") % {"n": n}
+        data[column.field_name] = value
+    elif column.part == "other":
+        data[column.field_name] = value
+        other = next(o for o in q.options.all() if o.is_other)
+        current = data.getlist(name(q))
+        if str(other.pk) not in current:
+            data.setlist(name(q), (current if q.allows_several else []) + [str(other.pk)])
+    elif column.part or q.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
+        data[column.field_name] = value
+    elif q.kind == QuestionKind.RATING:
+        if not value.lstrip("-").isdigit() or not q.scale_min <= int(value) <= q.scale_max:
+            return _("Write a whole number from %(a)s to %(b)s.") % {"a": q.scale_min, "b": q.scale_max}
+        data[column.field_name] = value
+    elif q.kind == QuestionKind.YES_NO:
+        answer = {"yes": YES, "y": YES, "no": NO, "n": NO}.get(value.lower())
+        if answer is None:
+            return _("Write yes or no.")
+        data[column.field_name] = answer
+    else:
+        return _put_choices(column, value, data)
+    return ""
+
+
+def _put_choices(column: Column, value: str, data: MultiValueDict) -> str:
+    q = column.question
+    by_label = {o.label.casefold(): str(o.pk) for o in q.options.all() if not o.is_other}
+    parts = [p.strip() for p in value.split(";") if p.strip()] if q.allows_several else [value]
+    unknown = [p for p in parts if p.casefold() not in by_label]
+    if unknown:
+        return _("“%(value)s” is not one of the choices (%(labels)s).") % {
+            "value": "; ".join(unknown), "labels": _labels(q)}
+    chosen = [by_label[p.casefold()] for p in parts]
+    data.setlist(column.field_name, data.getlist(column.field_name) + chosen)
+    return ""
+
+
+def _row_code(survey, number, code_text, seen_codes, lock_codes, errors) -> AccessCode | None:
+    header = _("code")
+    try:
+        code = find_code(survey, code_text, lock=lock_codes)
+    except CodeRefused as refused:
+        errors.append(RowError(number, header, refused.message))
+        return None
+    if code.code in seen_codes:
+        errors.append(RowError(number, header, _("Code %(code)s is also on row %(row)s.")
+                               % {"code": code.display, "row": seen_codes[code.code]}))
+    elif code.is_used or hasattr(code, "response"):
+        errors.append(RowError(number, header, _("Code %(code)s has already been used.")
+                               % {"code": code.display}))
+    seen_codes.setdefault(code.code, number)
+    return code
+
+
+def decode(upload) -> str:
+    """The text of an uploaded CSV: UTF-8 (with or without Excel's marker), else Windows-1252."""
+    raw = upload.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")

@@ -1,0 +1,462 @@
+"""Surveys, their questions, and residents' answers.
+
+Answers are stored one row per (response, question[, chosen option]) with typed columns, so the
+analysis can count and cross-tabulate in the database: a choice is an `option` (and, for a
+demographic question, the plan-level `category`), a rating or rank is `number`, free text is
+`text`. Only submitted responses count; drafts hold a resident's partial answers.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from plans.models import Plan
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to type from paper
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def new_resume_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+# --- demographic dimensions (plan level, shared by every survey of the plan) -------------------
+
+class DimensionKind(models.TextChoices):
+    AGE = "age", _("Age band")
+    CONNECTION = "connection", _("Connection to the area")
+    AREA = "area", _("Area of the parish")
+    DISABILITY = "disability", _("Disability")
+    HOUSEHOLD = "household", _("Household type")
+    ETHNICITY = "ethnicity", _("Ethnicity")
+    GENDER = "gender", _("Gender")
+
+
+class Dimension(models.Model):
+    """A way of grouping respondents (e.g. age band) that results can be broken down by."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="dimensions")
+    kind = models.CharField(_("kind"), max_length=20, choices=DimensionKind.choices)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["plan", "kind"], name="one_dimension_per_kind")]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    @property
+    def allows_several(self) -> bool:
+        # People can live, work and study here at once; every other dimension is one answer.
+        return self.kind == DimensionKind.CONNECTION
+
+
+class DimensionCategory(models.Model):
+    """One group within a dimension, e.g. "65 to 74"; "Prefer not to say" is a category too."""
+
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="categories")
+    label = models.CharField(_("label"), max_length=120)
+    position = models.PositiveIntegerField(default=0)
+    is_prefer_not_to_say = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["dimension", "position", "pk"]
+        verbose_name_plural = _("dimension categories")
+
+    def __str__(self):
+        return self.label
+
+
+# --- surveys ------------------------------------------------------------------------------------
+
+class SurveyKind(models.TextChoices):
+    OPEN_ROUND = "open", _("Open round: find the issues")
+    PRIORITIES = "priorities", _("Priorities round: rate or rank the issues")
+    OTHER = "other", _("Other")
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class AccessMode(models.TextChoices):
+    LINK = "link", _("Anyone with the link")
+    CODES = "codes", _("Only with a one-time code")
+    BOTH = "both", _("The link, or a one-time code")
+
+
+class SurveyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(plan__in=Plan.objects.visible_to(user))
+
+    def with_response_counts(self):
+        return self.annotate(
+            response_count=Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED))
+        )
+
+    def accepting(self):
+        """Open surveys a resident may answer today (the public pages use only these)."""
+        today = timezone.localdate()
+        return self.filter(status=SurveyStatus.OPEN).filter(
+            Q(opens_on__isnull=True) | Q(opens_on__lte=today),
+            Q(closes_on__isnull=True) | Q(closes_on__gte=today),
+        )
+
+
+class Survey(models.Model):
+    """A questionnaire of a plan: drafted by the group, opened to residents, then closed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="surveys")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind of survey"), max_length=20, choices=SurveyKind.choices,
+                            default=SurveyKind.OPEN_ROUND)
+    intro = models.TextField(_("introduction"), blank=True,
+                             help_text=_("Shown to residents before they start."))
+    status = FSMField(default=SurveyStatus.DRAFT, choices=SurveyStatus.choices)
+    access = models.CharField(_("who can answer"), max_length=10, choices=AccessMode.choices,
+                              default=AccessMode.LINK)
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    run_by = models.CharField(
+        _("who runs the survey"), max_length=200, blank=True,
+        help_text=_("Shown in the privacy notice, e.g. “Bramley Green Community Plan steering "
+                    "group, on behalf of the parish council”."),
+    )
+    contact = models.CharField(_("contact for questions about the survey"), max_length=200,
+                               blank=True)
+    retention = models.CharField(
+        _("how long answers are kept"), max_length=200,
+        default=_("until the community plan is published, and no longer than two years"),
+    )
+    public_id = models.CharField(max_length=20, unique=True, default=new_public_id, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    milestone_notified = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("consultation:survey", kwargs={"pk": self.plan_id, "sid": self.pk})
+
+    def get_public_url(self):
+        return reverse("consultation:public_start", kwargs={"public_id": self.public_id})
+
+    # --- transitions: the only code that writes `status` ---------------------------------------
+    @transition(field=status, source=[SurveyStatus.DRAFT, SurveyStatus.CLOSED],
+                target=SurveyStatus.OPEN)
+    def open(self):
+        self.opened_at = self.opened_at or timezone.now()
+        self.closed_at = None
+
+    @transition(field=status, source=SurveyStatus.OPEN, target=SurveyStatus.CLOSED)
+    def close(self):
+        self.closed_at = timezone.now()
+
+    # --- derived -------------------------------------------------------------------------------
+    @property
+    def is_draft(self) -> bool:
+        return self.status == SurveyStatus.DRAFT
+
+    @property
+    def is_accepting(self) -> bool:
+        today = timezone.localdate()
+        return (self.status == SurveyStatus.OPEN
+                and (self.opens_on is None or self.opens_on <= today)
+                and (self.closes_on is None or self.closes_on >= today))
+
+    @property
+    def uses_codes(self) -> bool:
+        return self.access in (AccessMode.CODES, AccessMode.BOTH)
+
+    @property
+    def uses_link(self) -> bool:
+        return self.access in (AccessMode.LINK, AccessMode.BOTH)
+
+    def ordered_questions(self) -> list:
+        """Every question in page order, with what answering and exporting them needs."""
+        return list(self.questions.select_related("section", "dimension")
+                    .prefetch_related("options").order_by("section__position", "section_id",
+                                                          "position", "pk"))
+
+    def has_responses(self) -> bool:
+        return self.responses.filter(status=ResponseStatus.SUBMITTED).exists()
+
+
+class Section(models.Model):
+    """A page of the survey."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(_("page title"), max_length=200)
+    intro = models.TextField(_("introduction to this page"), blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["survey", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    RATING = "rating", _("Rating scale")
+    RANKING = "ranking", _("Ranking")
+    YES_NO = "yes_no", _("Yes or no")
+    LOVE_HATE = "love_hate", _("What you love and hate about where you live")
+    DEMOGRAPHIC = "demographic", _("About you (demographic)")
+
+
+CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING,
+                QuestionKind.DEMOGRAPHIC}
+TEXT_KINDS = {QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.LOVE_HATE}
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(_("type of question"), max_length=20, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True,
+                                 help_text=_("Shown under the question, e.g. “Tick all that apply”."))
+    required = models.BooleanField(_("an answer is required"), default=False)
+    position = models.PositiveIntegerField(default=0)
+    allow_other = models.BooleanField(_("add “Other, please say”"), default=False)
+    scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
+    scale_min_label = models.CharField(_("label for the lowest score"), max_length=60, blank=True)
+    scale_max_label = models.CharField(_("label for the highest score"), max_length=60, blank=True)
+    dimension = models.ForeignKey(Dimension, on_delete=models.RESTRICT, null=True, blank=True,
+                                  related_name="questions")
+
+    class Meta:
+        ordering = ["survey", "section__position", "position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def has_options(self) -> bool:
+        return self.kind in CHOICE_KINDS
+
+    @property
+    def allows_several(self) -> bool:
+        if self.kind == QuestionKind.DEMOGRAPHIC:
+            return self.dimension is not None and self.dimension.allows_several
+        return self.kind == QuestionKind.MULTIPLE
+
+    @property
+    def offers_other(self) -> bool:
+        return self.allow_other and self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+
+    def scale(self) -> list[int]:
+        return list(range(self.scale_min, self.scale_max + 1))
+
+
+class Option(models.Model):
+    """A choice of a question; for a demographic question it stands for a plan-level category."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("label"), max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    is_other = models.BooleanField(default=False)
+    category = models.ForeignKey(DimensionCategory, on_delete=models.RESTRICT, null=True, blank=True,
+                                 related_name="options")
+
+    class Meta:
+        ordering = ["question", "is_other", "position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+# --- one-time codes -----------------------------------------------------------------------------
+
+class AccessCode(models.Model):
+    """A code printed on a leaflet: lets one household or person answer once."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=12)
+    batch = models.CharField(_("batch"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["survey", "pk"]
+        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="code_unique_in_survey")]
+
+    def __str__(self):
+        return self.display
+
+    @property
+    def display(self) -> str:
+        return f"{self.code[:4]}-{self.code[4:]}"
+
+    @property
+    def is_used(self) -> bool:
+        return self.used_at is not None
+
+
+# --- responses and answers ----------------------------------------------------------------------
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("Paper form")
+    INTERVIEW = "interview", _("Interview or home visit")
+    EVENT = "event", _("At an event")
+    YOUTH_FORUM = "youth_forum", _("Youth forum")
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", _("Not yet sent")
+    SUBMITTED = "submitted", _("Sent")
+
+
+class ResponseQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(status=ResponseStatus.SUBMITTED)
+
+
+class Response(models.Model):
+    """One person's or household's answers to a survey, however they reached us.
+
+    Respondents are anonymous: no name, no IP address. `client_key` is a salted hash used only to
+    spot the same device sending identical answers over and over.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    status = models.CharField(max_length=10, choices=ResponseStatus.choices,
+                              default=ResponseStatus.DRAFT)
+    channel = models.CharField(_("how it reached us"), max_length=20, choices=Channel.choices,
+                               default=Channel.ONLINE)
+    code = models.OneToOneField(AccessCode, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="response")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    import_batch = models.ForeignKey("ImportBatch", on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="responses")
+    resume_token = models.CharField(max_length=40, default=new_resume_token, unique=True,
+                                    editable=False)
+    client_key = models.CharField(max_length=64, blank=True, editable=False)
+    answers_digest = models.CharField(max_length=64, blank=True, editable=False)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            models.Index(fields=["survey", "status", "channel"]),
+            models.Index(fields=["survey", "status", "submitted_at"]),
+            models.Index(fields=["survey", "client_key", "submitted_at"]),
+        ]
+
+    def __str__(self):
+        return f"Response {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("consultation:response", kwargs={
+            "pk": self.survey.plan_id, "sid": self.survey_id, "rid": self.pk})
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ResponseStatus.SUBMITTED
+
+
+class AnswerPart(models.TextChoices):
+    LOVE = "love", _("What you love")
+    HATE = "hate", _("What you would change")
+
+
+class Answer(models.Model):
+    """One answer: one row per chosen option for multiple choice and ranking."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    option = models.ForeignKey(Option, on_delete=models.RESTRICT, null=True, blank=True,
+                               related_name="answers")
+    category = models.ForeignKey(DimensionCategory, on_delete=models.RESTRICT, null=True,
+                                 blank=True, related_name="answers")
+    number = models.IntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    part = models.CharField(max_length=10, choices=AnswerPart.choices, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["question", "option"]),
+            models.Index(fields=["question", "number"]),
+            models.Index(fields=["category", "response"]),
+            models.Index(fields=["response", "question"]),
+        ]
+
+    def __str__(self):
+        return f"Answer to {self.question_id}"
+
+
+class ResponseDeletion(models.Model):
+    """The audit record of a deleted response: who, when and why; never its answers."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="deletions")
+    response_number = models.PositiveBigIntegerField()
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    submitted_at = models.DateTimeField(null=True)
+    reason = models.TextField()
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+
+    def __str__(self):
+        return f"Response {self.response_number} deleted"
+
+
+class ImportBatch(models.Model):
+    """An uploaded CSV of paper returns: checked in full, then imported all at once or not at all."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="imports")
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    channel = models.CharField(_("how these answers reached us"), max_length=20,
+                               choices=Channel.choices, default=Channel.PAPER)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.filename

@@ -1,0 +1,56 @@
+"""Consultation services: views and tasks call these; they never write consultation rows themselves.
+
+`building` makes surveys (dimensions, lifecycle, pages, questions); `collecting` gathers answers
+(codes, residents, volunteers, CSV imports) and does the after-commit and periodic work.
+"""
+
+from consultation.services.base import (
+    MILESTONES,
+    CodeRefused,
+    DuplicateCode,
+    Incomplete,
+    Refused,
+)
+from consultation.services.building import (
+    dimension_for,
+    question_create,
+    question_delete,
+    question_duplicate,
+    question_move,
+    question_update,
+    section_delete,
+    section_move,
+    section_save,
+    survey_close,
+    survey_create,
+    survey_delete,
+    survey_duplicate,
+    survey_open,
+    survey_update,
+)
+from consultation.services.collecting import (
+    CODE_USED,
+    ImportResult,
+    answers_save,
+    codes_generate,
+    find_code,
+    import_run,
+    import_upload,
+    missing_required,
+    response_delete,
+    response_enter,
+    response_start,
+    response_submit,
+    survey_notify_milestone,
+    surveys_sweep,
+)
+
+__all__ = [
+    "CODE_USED", "MILESTONES", "CodeRefused", "DuplicateCode", "ImportResult", "Incomplete",
+    "Refused", "answers_save", "codes_generate", "dimension_for", "find_code", "import_run",
+    "import_upload", "missing_required", "question_create", "question_delete",
+    "question_duplicate", "question_move", "question_update", "response_delete",
+    "response_enter", "response_start", "response_submit", "section_delete", "section_move",
+    "section_save", "survey_close", "survey_create", "survey_delete", "survey_duplicate",
+    "survey_notify_milestone", "survey_open", "survey_update", "surveys_sweep",
+]

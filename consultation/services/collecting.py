@@ -1,0 +1,340 @@
+"""Collecting answers: one-time codes, residents online, volunteers on paper, CSV imports.
+
+A resident's submission is committed in the request and depends on nothing but the database;
+anything extra (the milestone email) is queued after commit, and a queue that is down is logged,
+never shown to the resident (the periodic sweep catches up).
+"""
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+
+from clp.models import User
+from consultation.models import (
+    CODE_ALPHABET,
+    AccessCode,
+    Answer,
+    ImportBatch,
+    Question,
+    Response,
+    ResponseDeletion,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+    normalise_code,
+)
+from consultation.services.base import (
+    MILESTONES,
+    CodeRefused,
+    DuplicateCode,
+    Incomplete,
+    Refused,
+    record_event,
+)
+from consultation.services.building import survey_close
+from plans.models import MANAGER_ROLES
+
+logger = logging.getLogger(__name__)
+
+
+# --- one-time codes -----------------------------------------------------------------------------
+
+@transaction.atomic
+def codes_generate(*, survey: Survey, count: int, batch: str, actor: User) -> int:
+    """Create `count` new random codes for leaflets (unique within the survey)."""
+    existing = set(survey.codes.values_list("code", flat=True))
+    new: set[str] = set()
+    while len(new) < count:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
+        if code not in existing:
+            new.add(code)
+    AccessCode.objects.bulk_create([AccessCode(survey=survey, code=c, batch=batch) for c in sorted(new)])
+    record_event(survey, actor, _("Made %(n)s one-time codes for “%(title)s”")
+            % {"n": count, "title": survey.title})
+    return count
+
+
+def find_code(survey: Survey, text: str, *, lock: bool) -> AccessCode:
+    queryset = AccessCode.objects.select_for_update() if lock else AccessCode.objects
+    code = queryset.filter(survey=survey, code=normalise_code(text)).first()
+    if code is None:
+        raise CodeRefused(_("We do not recognise that code. Check it against your leaflet: it "
+                            "has 8 letters and numbers, like ABCD-2345."))
+    return code
+
+
+CODE_USED = _("This code has already been used to answer the survey, so it cannot be used "
+              "again. Thank you for taking part. If you think this is wrong, contact the "
+              "steering group.")
+
+
+# --- answering (residents) ----------------------------------------------------------------------
+
+@transaction.atomic
+def response_start(*, survey: Survey, code_text: str = "", client_key: str = "") -> Response:
+    """Begin a resident's answers, or pick up the unsent ones already started with this code."""
+    if code_text:
+        code = find_code(survey, code_text, lock=True)
+        if code.is_used:
+            raise CodeRefused(str(CODE_USED))
+        existing = Response.objects.filter(code=code).first()
+        if existing is not None:
+            return existing
+        return Response.objects.create(survey=survey, code=code, client_key=client_key)
+    if not survey.uses_link:
+        raise CodeRefused(_("Enter the code printed on your leaflet to start."))
+    return Response.objects.create(survey=survey, client_key=client_key)
+
+
+@transaction.atomic
+def answers_save(*, response: Response, rows: dict[Question, list[Answer]]) -> None:
+    """Keep one page's answers on an unsent response (replacing what that page had before)."""
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.is_submitted:
+        raise Refused(_("These answers have already been sent."))
+    Answer.objects.filter(response=locked, question__in=list(rows)).delete()
+    Answer.objects.bulk_create([_own(a, locked) for answers in rows.values() for a in answers])
+    locked.save(update_fields=["updated_at"])
+
+
+def _own(answer: Answer, response: Response) -> Answer:
+    answer.response = response
+    return answer
+
+
+def missing_required(response: Response) -> list[Question]:
+    answered = set(response.answers.values_list("question_id", flat=True))
+    return [q for q in response.survey.questions.filter(required=True).select_related("section")
+            if q.pk not in answered]
+
+
+def response_submit(*, response: Response, client_key: str = "") -> Response:
+    """Send a resident's answers: committed here and now, whatever state the queue is in."""
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().select_related("survey").get(pk=response.pk)
+        if locked.is_submitted:
+            raise CodeRefused(str(CODE_USED)) if locked.code_id else Refused(
+                _("These answers have already been sent. Thank you."))
+        if not locked.survey.is_accepting:
+            raise Refused(_("Sorry, this survey has closed."))
+        missing = missing_required(locked)
+        if missing:
+            raise Incomplete(_("Some questions still need an answer."), missing)
+        digest = _digest(locked)
+        if client_key:
+            _check_repeat(locked.survey, client_key, digest)
+        now = timezone.now()
+        if locked.code_id:
+            code = AccessCode.objects.select_for_update().get(pk=locked.code_id)
+            if code.is_used:
+                raise CodeRefused(str(CODE_USED))
+            code.used_at = now
+            code.save(update_fields=["used_at"])
+        locked.status, locked.submitted_at = ResponseStatus.SUBMITTED, now
+        locked.answers_digest, locked.client_key = digest, client_key
+        locked.save(update_fields=["status", "submitted_at", "answers_digest", "client_key",
+                                   "updated_at"])
+        _after_submit(locked.survey_id)
+    return locked
+
+
+def _digest(response: Response) -> str:
+    rows = response.answers.order_by("question_id", "option_id", "part").values_list(
+        "question_id", "option_id", "number", "part", "text")
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+
+
+def _check_repeat(survey: Survey, client_key: str, digest: str) -> None:
+    """Refuse the same device sending identical answers again, or very many in a day.
+
+    Different answers from one shared device (a family taking turns) are welcome up to the
+    daily limit.
+    """
+    recent = Response.objects.submitted().filter(
+        survey=survey, client_key=client_key, submitted_at__gte=timezone.now() - timedelta(days=1))
+    if recent.filter(answers_digest=digest).exists():
+        raise Refused(_("These exact answers have already been sent from this device, so we have "
+                        "not counted them twice. Thank you for taking part."))
+    if recent.count() >= settings.CONSULTATION_MAX_DAILY_PER_DEVICE:
+        raise Refused(_("Many answers have been sent from this device today. If more people "
+                        "want to take part, please try again tomorrow or ask the steering group "
+                        "for a paper copy."))
+
+
+def _after_submit(survey_id: int) -> None:
+    def enqueue() -> None:
+        _enqueue_milestone_check(survey_id)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+def _enqueue_milestone_check(survey_id: int) -> None:
+    # The answer is already committed: a broker that is down must not turn into an error for
+    # the resident. The periodic sweep sends any milestone email this misses.
+    from consultation import tasks
+
+    try:
+        tasks.notify_response_milestone.delay(survey_id)
+    except (BrokerError, OSError) as error:
+        logger.warning("Could not queue the milestone check for survey %s: %s", survey_id, error)
+
+
+# --- assisted entry, deletion -------------------------------------------------------------------
+
+@transaction.atomic
+def response_enter(*, survey: Survey, channel: str, rows: dict[Question, list[Answer]],
+                   actor: User, code_text: str = "") -> Response:
+    """A volunteer keys in a paper form or interview; a code used before is shown, not merged."""
+    if survey.is_draft:
+        raise Refused(_("Open the survey before entering answers."))
+    code = _claim_code_for_entry(survey, code_text) if code_text else None
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                survey=survey, channel=channel, code=code, entered_by=actor,
+                status=ResponseStatus.SUBMITTED, submitted_at=now)
+    except IntegrityError as error:  # another volunteer saved the same code a moment ago
+        raise DuplicateCode(str(CODE_USED), Response.objects.filter(code=code).first()) from error
+    Answer.objects.bulk_create([_own(a, response) for answers in rows.values() for a in answers])
+    response.answers_digest = _digest(response)
+    response.save(update_fields=["answers_digest"])
+    if code is not None:
+        code.used_at = now
+        code.save(update_fields=["used_at"])
+    _after_submit(survey.pk)
+    return response
+
+
+def _claim_code_for_entry(survey: Survey, code_text: str) -> AccessCode:
+    code = find_code(survey, code_text, lock=True)
+    existing = Response.objects.filter(code=code).first()
+    if existing is not None and existing.is_submitted:
+        raise DuplicateCode(
+            _("Code %(code)s has already been used: response %(n)s (%(channel)s, %(when)s). "
+              "Check the form in front of you; if it really is a second return, leave the code "
+              "empty.") % {"code": code.display, "n": existing.pk,
+                           "channel": existing.get_channel_display().lower(),
+                           "when": timezone.localtime(existing.submitted_at).strftime("%-d %b %Y")},
+            existing)
+    if existing is not None:
+        raise DuplicateCode(
+            _("Someone has started answering online with code %(code)s but has not sent their "
+              "answers. To avoid counting the household twice, leave the code empty and note it "
+              "on the paper form.") % {"code": code.display}, None)
+    return code
+
+
+@transaction.atomic
+def response_delete(*, response: Response, reason: str, actor: User) -> None:
+    """Delete a response and its answers, keeping an audit record of who, when and why."""
+    survey = response.survey
+    ResponseDeletion.objects.create(
+        survey=survey, response_number=response.pk, channel=response.channel,
+        submitted_at=response.submitted_at, reason=reason, deleted_by=actor)
+    number = response.pk
+    response.delete()
+    record_event(survey, actor, _("Deleted response %(n)s to “%(title)s”")
+            % {"n": number, "title": survey.title}, reason=reason)
+
+
+# --- CSV import ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def import_upload(*, survey: Survey, filename: str, content: str, channel: str,
+                  actor: User) -> ImportBatch:
+    """Keep an uploaded CSV so it can be checked, shown and then imported."""
+    return ImportBatch.objects.create(survey=survey, filename=filename[:255], content=content,
+                                      channel=channel, uploaded_by=actor)
+
+
+@dataclass
+class ImportResult:
+    count: int
+
+
+@transaction.atomic
+def import_run(*, batch: ImportBatch, actor: User) -> ImportResult:
+    """Import every row of a checked CSV, or none of them if anything is wrong."""
+    from consultation import imports
+
+    locked = ImportBatch.objects.select_for_update().select_related("survey__plan").get(pk=batch.pk)
+    if locked.imported_at:
+        raise Refused(_("This file has already been imported."))
+    survey = locked.survey
+    if survey.is_draft:
+        raise Refused(_("Open the survey before importing answers."))
+    parsed = imports.parse(survey, locked.content, lock_codes=True)
+    if parsed.errors:
+        raise imports.ImportRefused(parsed.errors)
+    now = timezone.now()
+    responses = Response.objects.bulk_create([
+        Response(survey=survey, channel=locked.channel, code=row.code, entered_by=actor,
+                 import_batch=locked, status=ResponseStatus.SUBMITTED, submitted_at=now)
+        for row in parsed.rows])
+    Answer.objects.bulk_create([_own(a, response) for response, row in zip(responses, parsed.rows,
+                                                                           strict=True)
+                                for answers in row.answers.values() for a in answers])
+    AccessCode.objects.filter(pk__in=[r.code.pk for r in parsed.rows if r.code]).update(used_at=now)
+    # The answers are now in the database; the uploaded copy (personal data) is not kept.
+    locked.imported_at, locked.imported_count, locked.content = now, len(responses), ""
+    locked.save(update_fields=["imported_at", "imported_count", "content"])
+    record_event(survey, actor, _("Imported %(n)s paper returns into “%(title)s” from %(file)s")
+            % {"n": len(responses), "title": survey.title, "file": locked.filename})
+    _after_submit(survey.pk)
+    return ImportResult(count=len(responses))
+
+
+# --- after-commit work and sweeps ---------------------------------------------------------------
+
+def survey_notify_milestone(*, survey_id: int) -> bool:
+    """Email the chair and secretary when a survey passes 1, 50, 100 … responses; once each."""
+    with transaction.atomic():
+        survey = (Survey.objects.select_for_update(skip_locked=True, of=("self",))
+                  .select_related("plan__community").filter(pk=survey_id).first())
+        if survey is None:
+            return False
+        count = survey.responses.submitted().count()
+        reached = max((m for m in MILESTONES if m <= count), default=0)
+        if reached <= survey.milestone_notified:
+            return False
+        recipients = list(survey.plan.memberships.active().filter(role__in=MANAGER_ROLES)
+                          .values_list("user__email", flat=True))
+        if recipients:
+            context = {"survey": survey, "count": count, "reached": reached,
+                       "url": settings.SITE_URL + survey.get_absolute_url()}
+            send_mail(
+                subject=render_to_string("consultation/email/milestone_subject.txt", context).strip(),
+                message=render_to_string("consultation/email/milestone_body.txt", context),
+                from_email=None, recipient_list=recipients)
+        survey.milestone_notified = reached
+        survey.save(update_fields=["milestone_notified"])
+    return True
+
+
+def surveys_sweep() -> int:
+    """Close surveys past their closing date, send missed milestone emails, and forget what is no
+    longer needed: device hashes after two days, unsent answers to closed surveys after 30 days,
+    uploaded CSV files never imported after a week."""
+    now = timezone.now()
+    overdue = list(Survey.objects.filter(status=SurveyStatus.OPEN, closes_on__lt=timezone.localdate()))
+    for survey in overdue:
+        survey_close(survey=survey, actor=None)
+    for survey_id in Survey.objects.exclude(status=SurveyStatus.DRAFT).values_list("pk", flat=True):
+        survey_notify_milestone(survey_id=survey_id)
+    Response.objects.filter(submitted_at__lt=now - timedelta(days=2)).exclude(client_key="").update(
+        client_key="")
+    Response.objects.filter(status=ResponseStatus.DRAFT, survey__status=SurveyStatus.CLOSED,
+                            updated_at__lt=now - timedelta(days=30)).delete()
+    ImportBatch.objects.filter(imported_at__isnull=True, uploaded_at__lt=now - timedelta(days=7)).delete()
+    return len(overdue)

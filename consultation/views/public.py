@@ -1,0 +1,224 @@
+"""The resident's side: answer an open survey without an account, one page at a time.
+
+Answers are kept on an unsent response as the resident moves between pages; the session (or the
+resume link, or their code) brings them back to it. Every POST is rate limited per address.
+"""
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
+
+from consultation import services
+from consultation.answers import AnswerForm, describe, initial_for
+from consultation.forms import StartForm
+from consultation.models import Response, ResponseStatus, Survey, SurveyStatus
+from consultation.views.common import posted
+
+
+def _rate(setting: str):
+    return lambda group, request: getattr(settings, setting)
+
+
+limit_posts = ratelimit(key="ip", rate=_rate("CONSULTATION_RATE_PUBLIC"), method="POST",
+                        block=False, group="consultation.public")
+
+
+def _session_key(survey: Survey) -> str:
+    return f"consultation.response.{survey.pk}"
+
+
+def client_key(request, survey: Survey) -> str:
+    """A salted hash of the address and browser: spots repeats without storing either."""
+    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.META.get('HTTP_USER_AGENT', '')[:200]}"
+    return salted_hmac(f"consultation.client.{survey.pk}", raw, algorithm="sha256").hexdigest()
+
+
+def _not_open(request, survey: Survey | None):
+    shown = survey if survey is not None and survey.status != SurveyStatus.DRAFT else None
+    ended = shown is not None and (shown.status == SurveyStatus.CLOSED or bool(
+        shown.closes_on and shown.closes_on < timezone.localdate()))
+    return render(request, "consultation/public/not_open.html", {"survey": shown, "ended": ended},
+                  status=404)
+
+
+def _limited(request, survey: Survey):
+    return render(request, "consultation/public/limited.html", {"survey": survey}, status=429)
+
+
+def _no_answers(request, survey: Survey):
+    """Someone opened a page of the survey without having started it in this browser."""
+    return render(request, "consultation/public/no_answers.html", {"survey": survey})
+
+
+def _survey(public_id: str) -> Survey | None:
+    return Survey.objects.select_related("plan__community").filter(public_id=public_id).first()
+
+
+def _response(request, survey: Survey) -> Response | None:
+    token = request.session.get(_session_key(survey))
+    if not token:
+        return None
+    return Response.objects.filter(survey=survey, resume_token=token,
+                                   status=ResponseStatus.DRAFT).first()
+
+
+def _pages(survey: Survey) -> list:
+    return list(survey.sections.all())
+
+
+def _too_many_codes(request) -> bool:
+    """Code guesses are limited per address; starting without a code is not counted here."""
+    return is_ratelimited(request, group="consultation.code", key="ip", method="POST",
+                          rate=settings.CONSULTATION_RATE_CODE, increment=True)
+
+
+@limit_posts
+@require_http_methods(["GET", "POST"])
+def public_start(request, public_id):
+    survey = _survey(public_id)
+    if survey is None or not survey.is_accepting:
+        return _not_open(request, survey)
+    if getattr(request, "limited", False):
+        return _limited(request, survey)
+    form = StartForm(posted(request), survey=survey)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["website"]:
+            return redirect("consultation:public_done", public_id=public_id)
+        draft = _response(request, survey)
+        if draft is not None and not form.cleaned_data.get("code"):
+            return redirect("consultation:public_page", public_id=public_id, n=1)
+        if form.cleaned_data.get("code") and _too_many_codes(request):
+            return _limited(request, survey)
+        try:
+            response = services.response_start(survey=survey, code_text=form.cleaned_data.get("code", ""),
+                                               client_key=client_key(request, survey))
+        except services.CodeRefused as refused:
+            form.add_error("code", refused.message)
+        else:
+            request.session[_session_key(survey)] = response.resume_token
+            return redirect("consultation:public_page", public_id=public_id, n=1)
+    return render(request, "consultation/public/start.html", {
+        "survey": survey, "form": form, "pages": len(_pages(survey)),
+        "draft": _response(request, survey),
+    })
+
+
+@limit_posts
+@require_http_methods(["GET", "POST"])
+def public_page(request, public_id, n):
+    survey = _survey(public_id)
+    if survey is None or not survey.is_accepting:
+        return _not_open(request, survey)
+    response = _response(request, survey)
+    if response is None:
+        return _no_answers(request, survey)
+    pages = _pages(survey)
+    if not 1 <= n <= len(pages):
+        return redirect("consultation:public_check", public_id=public_id)
+    if getattr(request, "limited", False):
+        return _limited(request, survey)
+    section = pages[n - 1]
+    questions = [q for q in survey.ordered_questions() if q.section_id == section.pk]
+    form = AnswerForm(posted(request), questions=questions,
+                      initial=_initial(response, questions))
+    if request.method == "POST" and form.is_valid():
+        services.answers_save(response=response, rows=form.answer_rows())
+        if n < len(pages):
+            return redirect("consultation:public_page", public_id=public_id, n=n + 1)
+        return redirect("consultation:public_check", public_id=public_id)
+    return render(request, "consultation/public/page.html", {
+        "survey": survey, "section": section, "form": form, "n": n, "count": len(pages),
+        "previous": n - 1, "resume_url": _resume_url(request, survey, response),
+    })
+
+
+def _initial(response: Response, questions: list) -> dict:
+    saved: dict = {}
+    for answer in response.answers.filter(question__in=questions):
+        saved.setdefault(answer.question_id, []).append(answer)
+    initial = {}
+    for q in questions:
+        initial.update(initial_for(q, saved.get(q.pk, [])))
+    return initial
+
+
+def _resume_url(request, survey: Survey, response: Response) -> str:
+    if response.code_id:
+        return ""  # their code brings them back
+    return request.build_absolute_uri(reverse("consultation:public_resume", kwargs={
+        "public_id": survey.public_id, "token": response.resume_token}))
+
+
+def _summary(survey: Survey, response: Response) -> list:
+    saved: dict = {}
+    for answer in response.answers.all():
+        saved.setdefault(answer.question_id, []).append(answer)
+    questions = survey.ordered_questions()
+    return [{"number": n, "section": s,
+             "items": [(q, describe(q, saved.get(q.pk, []))) for q in questions
+                       if q.section_id == s.pk]}
+            for n, s in enumerate(_pages(survey), start=1)]
+
+
+@limit_posts
+@ratelimit(key="ip", rate=_rate("CONSULTATION_RATE_SUBMIT"), method="POST", block=False,
+           group="consultation.submit")
+@require_http_methods(["GET", "POST"])
+def public_check(request, public_id):
+    """Check your answers, then send them."""
+    survey = _survey(public_id)
+    if survey is None or not survey.is_accepting:
+        return _not_open(request, survey)
+    response = _response(request, survey)
+    if response is None:
+        return _no_answers(request, survey)
+    missing, problem = [], ""
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _limited(request, survey)
+        try:
+            services.response_submit(response=response, client_key=client_key(request, survey))
+        except services.Incomplete as incomplete:
+            missing, problem = incomplete.missing, incomplete.message
+        except services.Refused as refused:
+            problem = refused.message
+        else:
+            request.session.pop(_session_key(survey), None)
+            return redirect("consultation:public_done", public_id=public_id)
+    page_of = {s.pk: i for i, s in enumerate(_pages(survey), start=1)}
+    return render(request, "consultation/public/check.html", {
+        "survey": survey, "pages": _summary(survey, response), "problem": problem,
+        "missing": [(q, page_of[q.section_id]) for q in missing],
+        "missing_ids": {q.pk for q in missing}, "count": len(page_of),
+    })
+
+
+def public_done(request, public_id):
+    survey = _survey(public_id)
+    if survey is None or not survey.is_accepting:
+        return _not_open(request, survey)
+    return render(request, "consultation/public/done.html", {"survey": survey})
+
+
+@ratelimit(key="ip", rate=_rate("CONSULTATION_RATE_CODE"), method="GET", block=False,
+           group="consultation.code")
+def public_resume(request, public_id, token):
+    """The 'carry on later' link: puts the unsent answers back in this browser's session."""
+    survey = _survey(public_id)
+    if survey is None or not survey.is_accepting:
+        return _not_open(request, survey)
+    if getattr(request, "limited", False):
+        return _limited(request, survey)
+    response = Response.objects.filter(survey=survey, resume_token=token,
+                                       status=ResponseStatus.DRAFT).first()
+    if response is None:
+        return render(request, "consultation/public/no_answers.html",
+                      {"survey": survey, "bad_link": True}, status=404)
+    request.session[_session_key(survey)] = response.resume_token
+    return render(request, "consultation/public/welcome_back.html", {
+        "survey": survey, "answered": response.answers.values("question").distinct().count()})
