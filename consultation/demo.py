@@ -80,6 +80,9 @@ def seed(context: dict) -> None:
         volunteers = [m.user for m in plan.memberships.active().select_related("user")] or [officer]
         for starter, status, count, weeks, older in specs:
             _survey(plan, starter, status, count, weeks, older, volunteers, rng)
+    from consultation import demo_evidence
+
+    demo_evidence.seed(context)
 
 
 def _survey(plan, starter, status, count, weeks, older, volunteers, rng) -> Survey:

@@ -150,6 +150,9 @@ class Survey(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     milestone_notified = models.PositiveIntegerField(default=0, editable=False)
+    results_published = models.BooleanField(
+        _("results published"), default=False, editable=False,
+        help_text=_("Results (with small numbers hidden) are on the community's public page."))
 
     objects = SurveyQuerySet.as_manager()
 
@@ -254,6 +257,9 @@ class Question(models.Model):
     scale_max_label = models.CharField(_("label for the highest score"), max_length=60, blank=True)
     dimension = models.ForeignKey(Dimension, on_delete=models.RESTRICT, null=True, blank=True,
                                   related_name="questions")
+    # A priorities-round question asks about one issue of the register; its ratings flow back.
+    issue = models.ForeignKey("consultation.Issue", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="priority_questions", editable=False)
 
     class Meta:
         ordering = ["survey", "section__position", "position", "pk"]
@@ -460,3 +466,7 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+# The Evidence analysis models live in their own module; importing them here registers them.
+from consultation.models_evidence import *  # noqa: E402,F403

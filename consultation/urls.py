@@ -1,6 +1,7 @@
 from django.urls import path
 
 from consultation import views
+from consultation.urls_evidence import urlpatterns as evidence_urlpatterns
 
 app_name = "consultation"
 
@@ -46,3 +47,5 @@ urlpatterns = [
     path(f"{P}done/", views.public_done, name="public_done"),
     path(f"{P}resume/<str:token>/", views.public_resume, name="public_resume"),
 ]
+
+urlpatterns += evidence_urlpatterns

@@ -96,3 +96,78 @@ ROWS = {
     "consultation:public_resume": Row(lambda w: {**public(w), "token": w.draft_response.resume_token},
                                       PUBLIC),
 }
+
+
+# --- Evidence analysis: results, who has been heard, coding, issues ------------------------------
+
+def _evidence_world(world) -> None:
+    from consultation import evidence_services
+    from consultation.models import Answer, Dimension, QuestionKind
+    from consultation.models_evidence import Issue
+
+    chair = world.people["chair"]
+    world.choice_question = world.survey.questions.filter(kind=QuestionKind.SINGLE).first()
+    world.dimension = Dimension.objects.get(plan=world.plan, kind="age")
+    world.text_answer = Answer.objects.filter(response=world.response).exclude(text="").first() or \
+        Answer.objects.create(response=world.response, question=world.survey.questions.filter(
+            kind=QuestionKind.LOVE_HATE).first(), part="love", text="The green")
+    world.theme = evidence_services.themes_ensure(world.plan)[0]
+    world.issue = evidence_services.issue_save(
+        issue=Issue(plan=world.plan, title="Speeding", description="Cars go too fast."),
+        actor=chair, created=True)
+    world.issue.answers.add(world.text_answer)
+    evidence_services.results_set_published(survey=world.survey, published=True, actor=chair)
+
+
+_extend_survey_world = extend_world
+
+
+def extend_world(world) -> None:  # noqa: F811 - adds the evidence objects to the survey world
+    _extend_survey_world(world)
+    _evidence_world(world)
+
+
+def _plan(w):
+    return {"pk": w.plan.pk}
+
+
+def _issue(w):
+    return {"pk": w.plan.pk, "iid": w.issue.pk}
+
+
+def _answer(w):
+    return {**survey(w), "aid": w.text_answer.pk}
+
+
+ROWS.update({
+    "consultation:results": Row(survey, VIEW_PLAN),
+    "consultation:results_download": Row(lambda w: {**survey(w), "fmt": "csv"}, VIEW_PLAN),
+    "consultation:results_publish": Row(survey, POST_MANAGE, method="post", data=lambda w: {"publish": "1"}),
+    "consultation:crosstab": Row(lambda w: {**survey(w), "qid": w.choice_question.pk}, VIEW_PLAN),
+    "consultation:crosstab_download": Row(lambda w: {**survey(w), "qid": w.choice_question.pk, "fmt": "xlsx"},
+                                          VIEW_PLAN, data=lambda w: {"dimension": w.dimension.pk}),
+    "consultation:text_answers": Row(survey, READ_ANSWERS),
+    "consultation:text_publish": Row(_answer, EDIT_PLAN),
+    "consultation:text_unpublish": Row(_answer, POST_EDIT, method="post"),
+    "consultation:public_results": Row(public, PUBLIC),
+    "consultation:representation": Row(_plan, VIEW_PLAN),
+    "consultation:representation_review": Row(_plan, POST_EDIT, method="post"),
+    "consultation:baseline": Row(lambda w: {"pk": w.plan.pk, "did": w.dimension.pk}, EDIT_PLAN),
+    "consultation:baseline_template": Row(lambda w: {"pk": w.plan.pk, "did": w.dimension.pk}, VIEW_PLAN),
+    "consultation:themes": Row(_plan, EDIT_PLAN),
+    "consultation:theme_edit": Row(lambda w: {"pk": w.plan.pk, "tid": w.theme.pk}, EDIT_PLAN),
+    "consultation:coding": Row(_plan, EDIT_PLAN),
+    "consultation:coding_bulk": Row(_plan, POST_EDIT, method="post",
+                                    data=lambda w: {"term": "green", "theme": w.theme.pk}),
+    "consultation:issues": Row(_plan, VIEW_PLAN),
+    "consultation:issues_download": Row(lambda w: {"pk": w.plan.pk, "fmt": "csv"}, VIEW_PLAN),
+    "consultation:issue_new": Row(_plan, EDIT_PLAN),
+    "consultation:priorities_round": Row(_plan, EDIT_PLAN),
+    "consultation:issue": Row(_issue, VIEW_PLAN),
+    "consultation:issue_edit": Row(_issue, EDIT_PLAN),
+    "consultation:issue_delete": Row(_issue, EDIT_PLAN),
+    "consultation:issue_link": Row(_issue, POST_EDIT, method="post",
+                                   data=lambda w: {"answer": w.text_answer.pk}),
+    "consultation:issue_unlink": Row(lambda w: {**_issue(w), "aid": w.text_answer.pk}, POST_EDIT,
+                                     method="post"),
+})

@@ -1,0 +1,328 @@
+"""Services for the Evidence analysis: baselines, representation reviews, coverage, themes, coding,
+the issues register, priorities rounds and published free text. Views call these."""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clp.models import User
+from consultation.models import (
+    Answer,
+    Dimension,
+    DimensionCategory,
+    DimensionKind,
+    Question,
+    QuestionKind,
+    Response,
+    Section,
+    Survey,
+    SurveyKind,
+)
+from consultation.models_evidence import (
+    STARTER_THEMES,
+    AnswerCoding,
+    BaselineFigure,
+    Issue,
+    PopulationBaseline,
+    PublishedText,
+    RepresentationReview,
+    Theme,
+)
+from plans.models import EventKind, Meeting, Plan
+from plans.services import record
+from plans.steps import CommunityGroup
+
+# Which answers to "About you" questions show that a group has been reached.
+GROUP_OF_CATEGORY = {
+    (DimensionKind.AGE, "Under 11"): CommunityGroup.YOUNG_PEOPLE,
+    (DimensionKind.AGE, "11 to 15"): CommunityGroup.YOUNG_PEOPLE,
+    (DimensionKind.AGE, "16 to 17"): CommunityGroup.YOUNG_PEOPLE,
+    (DimensionKind.AGE, "18 to 24"): CommunityGroup.YOUNG_PEOPLE,
+    (DimensionKind.AGE, "65 to 74"): CommunityGroup.OLDER_PEOPLE,
+    (DimensionKind.AGE, "75 or over"): CommunityGroup.OLDER_PEOPLE,
+    (DimensionKind.CONNECTION, "I run a business here"): CommunityGroup.BUSINESSES,
+    (DimensionKind.DISABILITY, "Yes"): CommunityGroup.DISABLED_PEOPLE,
+    (DimensionKind.HOUSEHOLD, "A family with children at home"): CommunityGroup.FAMILIES,
+    (DimensionKind.HOUSEHOLD, "A single parent with children"): CommunityGroup.FAMILIES,
+    (DimensionKind.ETHNICITY, "Asian or Asian British"): CommunityGroup.MINORITY_ETHNIC,
+    (DimensionKind.ETHNICITY, "Black, Black British, Caribbean or African"): CommunityGroup.MINORITY_ETHNIC,
+    (DimensionKind.ETHNICITY, "Mixed or multiple ethnic groups"): CommunityGroup.MINORITY_ETHNIC,
+    (DimensionKind.ETHNICITY, "Another ethnic group"): CommunityGroup.MINORITY_ETHNIC,
+    (DimensionKind.AREA, "Outlying farms and hamlets"): CommunityGroup.OUTLYING,
+}
+MINORITY_SHARE = 0.6      # an issue raised mostly (60%+) by one group …
+MINORITY_GROUP_MAX = 0.3  # … that is a small part (30% or less) of those who answered
+MANDATE_SHARE = 0.2       # raised by a fifth of respondents, or rated important by most
+MANDATE_RATING = 0.6
+
+
+# --- baselines and representation ---------------------------------------------------------------
+
+@transaction.atomic
+def baseline_save(*, dimension: Dimension, source: str, year: int, figures: dict[int, int],
+                  actor: User) -> PopulationBaseline:
+    """Store the population's split across a dimension (replacing earlier figures)."""
+    baseline, _created = PopulationBaseline.objects.update_or_create(
+        dimension=dimension, defaults={"source": source, "year": year, "updated_by": actor})
+    baseline.figures.all().delete()
+    BaselineFigure.objects.bulk_create(
+        BaselineFigure(baseline=baseline, category_id=cat, count=n) for cat, n in figures.items())
+    record(dimension.plan, actor, EventKind.CONTENT,
+           _("Population figures for %(d)s: %(source)s") % {"d": dimension, "source": source})
+    return baseline
+
+
+@transaction.atomic
+def representation_review_record(*, plan: Plan, survey: Survey | None, note: str,
+                                 actor: User) -> RepresentationReview:
+    """A volunteer confirms the group has looked at who has and has not been heard."""
+    review = RepresentationReview.objects.create(plan=plan, survey=survey, note=note, reviewed_by=actor)
+    record(plan, actor, EventKind.CONTENT, _("Reviewed who has been heard"), reason=note)
+    return review
+
+
+def engagement_coverage(plan: Plan, responses) -> list[dict]:
+    """For each group a plan should reach: reached by survey answers, by events, or not yet."""
+    reached_by_answers = set()
+    if responses is not None:
+        for kind, label in (Answer.objects.filter(response__in=responses, category__isnull=False)
+                            .values_list("category__dimension__kind", "category__label").distinct()):
+            group = GROUP_OF_CATEGORY.get((kind, label))
+            if group:
+                reached_by_answers.add(group)
+    reached_by_events = defaultdict(list)
+    for title, groups in Meeting.objects.filter(plan=plan).values_list("title", "groups_reached"):
+        for group in groups or []:
+            reached_by_events[group].append(title)
+    return [{"group": label, "by_answers": value in reached_by_answers,
+             "events": reached_by_events.get(value, [])}
+            for value, label in CommunityGroup.choices]
+
+
+# --- themes and coding -------------------------------------------------------------------------
+
+def themes_ensure(plan: Plan) -> list[Theme]:
+    """The plan's themes, starting from the starter list the first time."""
+    if not plan.themes.exists():
+        Theme.objects.bulk_create(Theme(plan=plan, name=name, keywords=words, position=i)
+                                  for i, (name, words) in enumerate(STARTER_THEMES))
+    return list(plan.themes.all())
+
+
+@transaction.atomic
+def coding_set(*, answer: Answer, themes: list[Theme], actor: User) -> None:
+    """Set exactly these themes on one answer."""
+    AnswerCoding.objects.filter(answer=answer).exclude(theme__in=themes).delete()
+    existing = set(AnswerCoding.objects.filter(answer=answer).values_list("theme_id", flat=True))
+    AnswerCoding.objects.bulk_create(AnswerCoding(answer=answer, theme=t, coded_by=actor)
+                                     for t in themes if t.pk not in existing)
+
+
+@transaction.atomic
+def coding_save_page(*, plan: Plan, choices: dict[int, list[int]], actor: User) -> int:
+    """Save a page of coding decisions {answer id: [theme ids]}; returns answers changed."""
+    themes = {t.pk: t for t in plan.themes.all()}
+    answers = Answer.objects.filter(pk__in=choices, question__survey__plan=plan)
+    for answer in answers:
+        coding_set(answer=answer, themes=[themes[t] for t in choices[answer.pk] if t in themes],
+                   actor=actor)
+    if answers:
+        record(plan, actor, EventKind.CONTENT,
+               _("Coded %(n)s answers into themes") % {"n": len(answers)})
+    return len(answers)
+
+
+@transaction.atomic
+def coding_bulk(*, plan: Plan, answers, theme: Theme, actor: User) -> int:
+    """Add one theme to every answer in `answers` (e.g. all that mention "bus")."""
+    ids = list(answers.values_list("pk", flat=True))
+    existing = set(AnswerCoding.objects.filter(answer_id__in=ids, theme=theme)
+                   .values_list("answer_id", flat=True))
+    AnswerCoding.objects.bulk_create(AnswerCoding(answer_id=pk, theme=theme, coded_by=actor)
+                                     for pk in ids if pk not in existing)
+    added = len(ids) - len(existing)
+    record(plan, actor, EventKind.CONTENT,
+           _("Coded %(n)s answers as %(theme)s") % {"n": added, "theme": theme})
+    return added
+
+
+def suggested_themes(text: str, themes: list[Theme]) -> list[Theme]:
+    lowered = text.lower()
+    return [t for t in themes if any(k in lowered for k in t.keyword_list())]
+
+
+# --- issues ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def issue_save(*, issue: Issue, actor: User, created: bool) -> Issue:
+    if created:
+        issue.created_by = actor
+    issue.save()
+    record(issue.plan, actor, EventKind.CONTENT,
+           (_("Added issue: %(t)s") if created else _("Updated issue: %(t)s")) % {"t": issue.title})
+    return issue
+
+
+@transaction.atomic
+def issue_link_answers(*, issue: Issue, answer_ids: list[int], actor: User) -> int:
+    answers = list(Answer.objects.filter(pk__in=answer_ids, question__survey__plan=issue.plan))
+    issue.answers.add(*answers)
+    record(issue.plan, actor, EventKind.CONTENT,
+           _("Linked %(n)s answers to issue: %(t)s") % {"n": len(answers), "t": issue.title})
+    return len(answers)
+
+
+@transaction.atomic
+def issue_unlink_answer(*, issue: Issue, answer_id: int, actor: User) -> None:
+    issue.answers.remove(answer_id)
+
+
+@transaction.atomic
+def issue_delete(*, issue: Issue, actor: User) -> None:
+    plan, title = issue.plan, issue.title
+    issue.delete()
+    record(plan, actor, EventKind.CONTENT, _("Removed issue: %(t)s") % {"t": title})
+
+
+def issue_support(issue: Issue) -> dict:
+    """Who raised the issue: respondents, their groups, and priorities-round ratings."""
+    supporters = Response.objects.filter(answers__issues=issue).distinct()
+    raised = supporters.count()
+    plan_respondents = Response.objects.submitted().filter(survey__plan=issue.plan,
+                                                           survey__kind=SurveyKind.OPEN_ROUND)
+    total = plan_respondents.count()
+    groups = _groups_of(supporters, plan_respondents, issue.plan)
+    rating = _priority_rating(issue)
+    minority = [g for g in groups if g["share_of_supporters"] >= MINORITY_SHARE
+                and g["share_of_all"] <= MINORITY_GROUP_MAX and g["supporters"] >= 3]
+    mandate = (total and raised / total >= MANDATE_SHARE) or (
+        rating and rating["important_share"] >= MANDATE_RATING)
+    return {"raised": raised, "of": total, "share": raised / total if total else None,
+            "groups": groups, "rating": rating, "minority": minority, "mandate": bool(mandate)}
+
+
+def _groups_of(supporters, everyone, plan) -> list[dict]:
+    by_cat = dict(Answer.objects.filter(response__in=supporters, category__isnull=False,
+                                        category__is_prefer_not_to_say=False)
+                  .values_list("category").annotate(n=Count("response", distinct=True)))
+    all_cat = dict(Answer.objects.filter(response__in=everyone, category__isnull=False,
+                                         category__is_prefer_not_to_say=False)
+                   .values_list("category").annotate(n=Count("response", distinct=True)))
+    totals_by_dim = defaultdict(lambda: [0, 0])
+    cats = list(Dimension.objects.filter(plan=plan).values_list("categories", "categories__label",
+                                                                "kind"))
+    for cat, _label, kind in cats:
+        totals_by_dim[kind][0] += by_cat.get(cat, 0)
+        totals_by_dim[kind][1] += all_cat.get(cat, 0)
+    groups = []
+    for cat, label, kind in cats:
+        if cat is None or not by_cat.get(cat):
+            continue
+        sup_total, all_total = totals_by_dim[kind]
+        groups.append({"kind": DimensionKind(kind).label, "label": label, "supporters": by_cat[cat],
+                       "share_of_supporters": by_cat[cat] / sup_total if sup_total else 0,
+                       "share_of_all": all_cat.get(cat, 0) / all_total if all_total else 0})
+    return groups
+
+
+def _priority_rating(issue: Issue) -> dict | None:
+    """Results of priorities-round rating questions about this issue."""
+    answers = Answer.objects.filter(question__issue=issue, question__kind=QuestionKind.RATING,
+                                    response__status="submitted")
+    stats = answers.aggregate(n=Count("pk"), important=Count("pk", filter=_important()))
+    if not stats["n"]:
+        return None
+    mean = answers.aggregate(mean=Avg("number"))["mean"]
+    return {"answered": stats["n"], "mean": mean, "important_share": stats["important"] / stats["n"]}
+
+
+def _important():
+    # 4 or 5 on a 1–5 scale: the top two points of whatever scale was used.
+    return Q(number__gte=F("question__scale_max") - 1)
+
+
+@transaction.atomic
+def priorities_round_create(*, plan: Plan, issues: list[Issue], title: str, actor: User) -> Survey:
+    """A draft survey asking residents to rate how important each chosen issue is."""
+    survey = Survey.objects.create(plan=plan, title=title, kind=SurveyKind.PRIORITIES,
+                                   created_by=actor,
+                                   intro=_("Earlier, people told us about these issues. Please tell "
+                                           "us how important it is to tackle each one."))
+    section = Section.objects.create(survey=survey, title=_("How important is each issue?"), position=0)
+    for i, issue in enumerate(issues):
+        Question.objects.create(
+            survey=survey, section=section, kind=QuestionKind.RATING, position=i, issue=issue,
+            text=_("How important is it to tackle: %(t)s?") % {"t": issue.title},
+            help_text=issue.description[:500], scale_min=1, scale_max=5,
+            scale_min_label=_("Not important"), scale_max_label=_("Very important"))
+    record(plan, actor, EventKind.CONTENT,
+           _("Priorities round survey drafted from %(n)s issues") % {"n": len(issues)})
+    return survey
+
+
+# --- published free text -------------------------------------------------------------------------
+
+@transaction.atomic
+def text_publish(*, answer: Answer, text: str, actor: User) -> PublishedText:
+    published, _created = PublishedText.objects.update_or_create(
+        answer=answer, defaults={"text": text, "approved_by": actor, "approved_at": timezone.now()})
+    return published
+
+
+@transaction.atomic
+def text_unpublish(*, answer: Answer, actor: User) -> None:
+    PublishedText.objects.filter(answer=answer).delete()
+
+
+def issues_register(plan: Plan) -> dict:
+    """Every issue with its support and flags, in a fixed number of queries."""
+    issues = list(Issue.objects.filter(plan=plan).with_support().select_related("theme")
+                  .annotate(evidence_count=Count("questions", distinct=True)
+                            + Count("evidence_items", distinct=True) + Count("meetings", distinct=True)))
+    everyone = Response.objects.submitted().filter(survey__plan=plan, survey__kind=SurveyKind.OPEN_ROUND)
+    total = everyone.count()
+    all_cat = dict(Answer.objects.filter(response__in=everyone, category__isnull=False,
+                                         category__is_prefer_not_to_say=False)
+                   .values_list("category").annotate(n=Count("response", distinct=True)))
+    dim_of = dict(DimensionCategory.objects.filter(dimension__plan=plan).values_list("pk", "dimension_id"))
+    all_by_dim = defaultdict(int)
+    for cat, n in all_cat.items():
+        all_by_dim[dim_of.get(cat)] += n
+    per_issue = defaultdict(dict)
+    for issue_id, cat, n in (Answer.objects.filter(category__isnull=False,
+                                                   category__is_prefer_not_to_say=False,
+                                                   response__answers__issues__plan=plan)
+                             .values_list("response__answers__issues", "category")
+                             .annotate(n=Count("response", distinct=True))):
+        per_issue[issue_id][cat] = n
+    labels = dict(DimensionCategory.objects.filter(dimension__plan=plan).values_list("pk", "label"))
+    for issue in issues:
+        issue.share = issue.support / total if total else None
+        issue.mandate = bool(total and issue.support / total >= MANDATE_SHARE)
+        issue.minority_groups = _minority(per_issue.get(issue.pk, {}), all_cat, dim_of, all_by_dim, labels)
+    return {"issues": issues, "respondents": total}
+
+
+def _minority(counts, all_cat, dim_of, all_by_dim, labels) -> list[str]:
+    by_dim = defaultdict(int)
+    for cat, n in counts.items():
+        by_dim[dim_of.get(cat)] += n
+    found = []
+    for cat, n in counts.items():
+        dim = dim_of.get(cat)
+        if n >= 3 and by_dim[dim] and n / by_dim[dim] >= MINORITY_SHARE and all_by_dim[dim] and (
+                all_cat.get(cat, 0) / all_by_dim[dim] <= MINORITY_GROUP_MAX):
+            found.append(labels.get(cat, ""))
+    return found
+
+
+@transaction.atomic
+def results_set_published(*, survey: Survey, published: bool, actor: User) -> None:
+    """Show or hide the survey's results (suppressed, approved text only) on the public page."""
+    Survey.objects.filter(pk=survey.pk).update(results_published=published)
+    record(survey.plan, actor, EventKind.CONTENT,
+           (_("Published the results of %(s)s") if published else _("Withdrew the results of %(s)s"))
+           % {"s": survey.title})

@@ -1,0 +1,152 @@
+import csv
+import io
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clp.formtools import HelperMixin
+from consultation.models_evidence import Issue, PopulationBaseline, Theme
+
+
+class BaselineForm(HelperMixin, forms.Form):
+    """Source, year and a number of people for each group of one dimension."""
+
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=200,
+                             help_text=gettext_lazy("For example “Census 2021, table TS007 (age)”."))
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1900, max_value=2100)
+
+    def __init__(self, *args, dimension, **kwargs):
+        self.dimension = dimension
+        baseline = PopulationBaseline.objects.filter(dimension=dimension).prefetch_related("figures").first()
+        initial = kwargs.pop("initial", {}) or {}
+        if baseline:
+            initial.update(source=baseline.source, year=baseline.year,
+                           **{f"cat_{f.category_id}": f.count for f in baseline.figures.all()})
+        super().__init__(*args, initial=initial, **kwargs)
+        self.categories = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
+        for category in self.categories:
+            self.fields[f"cat_{category.pk}"] = forms.IntegerField(
+                label=category.label, min_value=0, required=True)
+        from clp.formtools import specific_messages
+
+        for field in self.fields.values():
+            specific_messages(field)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(cleaned.get(f"cat_{c.pk}") for c in self.categories):
+            raise forms.ValidationError(_("Enter the number of people in at least one group."))
+        return cleaned
+
+    def cleaned_values(self) -> dict:
+        return {"source": self.cleaned_data["source"], "year": self.cleaned_data["year"],
+                "figures": {c.pk: self.cleaned_data[f"cat_{c.pk}"] for c in self.categories}}
+
+
+class BaselineCsvForm(HelperMixin, forms.Form):
+    """The same figures from a CSV of two columns: group, number of people."""
+
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=200)
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1900, max_value=2100)
+    csv = forms.FileField(label=gettext_lazy("CSV file"))
+
+    prefix = "csv"
+
+    def __init__(self, *args, dimension, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dimension = dimension
+        self.figures: dict[int, int] = {}
+
+    def clean_csv(self):
+        upload = self.cleaned_data["csv"]
+        if upload.size > 200_000:
+            raise forms.ValidationError(_("The file is too big for a table of population figures."))
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(_("Save the file as CSV (UTF-8) and try again.")) from error
+        categories = {c.label.strip().lower(): c for c in self.dimension.categories.all()
+                      if not c.is_prefer_not_to_say}
+        problems = []
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if number == 1 and row and not row[-1].strip().isdigit():
+                continue  # header
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            if len(row) < 2:
+                problems.append(_("Row %(n)s: expected a group and a number.") % {"n": number})
+                continue
+            label, value = row[0].strip(), row[1].strip().replace(",", "")
+            category = categories.get(label.lower())
+            if category is None:
+                problems.append(_("Row %(n)s: “%(label)s” is not one of the groups (%(groups)s).")
+                                % {"n": number, "label": label,
+                                   "groups": ", ".join(c.label for c in categories.values())})
+            elif not value.isdigit():
+                problems.append(_("Row %(n)s: “%(value)s” is not a whole number.")
+                                % {"n": number, "value": value})
+            else:
+                self.figures[category.pk] = int(value)
+        if problems:
+            raise forms.ValidationError(problems)
+        if not self.figures:
+            raise forms.ValidationError(_("The file has no figures in it."))
+        return upload
+
+    def cleaned_values(self) -> dict:
+        return {"source": self.cleaned_data["source"], "year": self.cleaned_data["year"],
+                "figures": self.figures}
+
+
+class ReviewForm(HelperMixin, forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("What will the group do about the gaps? (optional)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ThemeForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "keywords"]
+
+
+class IssueForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = ["title", "description", "who_affected", "theme", "questions", "evidence_items",
+                  "meetings"]
+        widgets = {"questions": forms.CheckboxSelectMultiple, "evidence_items": forms.CheckboxSelectMultiple,
+                   "meetings": forms.CheckboxSelectMultiple}
+        help_texts = {"questions": gettext_lazy("Survey questions whose results show this issue."),
+                      "who_affected": gettext_lazy("For example “families walking to school”.")}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        from consultation.models import Question
+
+        self.fields["theme"].queryset = plan.themes.all()
+        self.fields["questions"].queryset = (Question.objects.filter(survey__plan=plan)
+                                             .exclude(kind="demographic").select_related("survey"))
+        self.fields["questions"].label_from_instance = lambda q: f"{q.survey.title}: {q.text}"
+        self.fields["evidence_items"].queryset = plan.evidence.all()
+        self.fields["meetings"].queryset = plan.meetings.all()
+
+
+class PublishForm(HelperMixin, forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Text to publish"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Remove names, addresses, phone numbers, email addresses and anything "
+                               "else that could identify someone."))
+
+
+class PrioritiesRoundForm(HelperMixin, forms.Form):
+    title = forms.CharField(label=gettext_lazy("Survey title"), max_length=200,
+                            initial=gettext_lazy("Our priorities: what matters most?"))
+    issues = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Issues to ask about"), queryset=Issue.objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issues"].queryset = plan.issues.all()

@@ -1,0 +1,45 @@
+"""The Evidence step's analysis checklist items (registered from ConsultationConfig.ready)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from plans.gates import GateItem, register
+from plans.steps import Step
+
+
+def representation_reviewed(plan) -> bool:
+    return plan.representation_reviews.exists()
+
+
+def issues_with_evidence(plan) -> bool:
+    from consultation.models_evidence import Issue
+
+    issues = Issue.objects.filter(plan=plan)
+    return (issues.filter(answers__isnull=False).exists() or issues.filter(questions__isnull=False).exists()
+            or issues.filter(evidence_items__isnull=False).exists()
+            or issues.filter(meetings__isnull=False).exists())
+
+
+def priorities_round_held(plan) -> bool:
+    from consultation.models import ResponseStatus, SurveyKind, SurveyStatus
+
+    return plan.surveys.filter(kind=SurveyKind.PRIORITIES, status=SurveyStatus.CLOSED,
+                               responses__status=ResponseStatus.SUBMITTED).exists()
+
+
+def register_items() -> None:
+    register(GateItem(
+        "representation_reviewed", Step.UNDERSTANDING, _("The group has reviewed who has been heard"),
+        _("Look at which groups are under-represented, reach them if you can, then confirm."),
+        check=representation_reviewed,
+        link=lambda plan: reverse("consultation:representation", kwargs={"pk": plan.pk})))
+    register(GateItem(
+        "issues_with_evidence", Step.UNDERSTANDING, _("Issues register has issues backed by evidence"),
+        _("Code the written answers into themes, then add the issues they show and link the evidence."),
+        check=issues_with_evidence,
+        link=lambda plan: reverse("consultation:issues", kwargs={"pk": plan.pk})))
+    register(GateItem(
+        "priorities_round", Step.UNDERSTANDING, _("A priorities round held (or marked as not needed)"),
+        _("A second, less open survey asks residents how important each issue is."),
+        check=priorities_round_held,
+        link=lambda plan: reverse("consultation:priorities_round", kwargs={"pk": plan.pk})))

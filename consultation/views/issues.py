@@ -1,0 +1,217 @@
+"""Themes, coding free text into themes, the issues register and the priorities round."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from consultation import evidence_services
+from consultation.forms_evidence import IssueForm, PrioritiesRoundForm, ThemeForm
+from consultation.models import Answer, Survey
+from consultation.models_evidence import AnswerCoding, Issue, Theme
+from consultation.views.common import plan_for
+
+CODING_PAGE = 20
+
+
+# --- themes ------------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def themes(request, pk):
+    plan = plan_for(request, pk, "plans.edit_plan_content")
+    existing = evidence_services.themes_ensure(plan)
+    form = ThemeForm(request.POST or None, instance=Theme(plan=plan, position=len(existing)))
+    if request.method == "POST" and form.is_valid():
+        if plan.themes.filter(name__iexact=form.cleaned_data["name"]).exists():
+            form.add_error("name", _("There is already a theme called that."))
+        else:
+            form.save()
+            messages.success(request, _("Theme “%(t)s” added.") % {"t": form.instance.name})
+            return redirect("consultation:themes", pk=plan.pk)
+    return render(request, "consultation/issues/themes.html",
+                  {"plan": plan, "themes": plan.themes.all(), "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_edit(request, pk, tid):
+    plan = plan_for(request, pk, "plans.edit_plan_content")
+    theme = get_object_or_404(Theme, pk=tid, plan=plan)
+    form = ThemeForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Theme “%(t)s” saved.") % {"t": theme.name})
+        return redirect("consultation:themes", pk=plan.pk)
+    return render(request, "consultation/issues/theme_form.html",
+                  {"plan": plan, "form": form, "theme": theme})
+
+
+# --- coding ------------------------------------------------------------------------------------
+
+def _coding_answers(plan, params):
+    answers = (Answer.objects.filter(question__survey__plan=plan, response__status="submitted")
+               .exclude(text="").select_related("question__survey", "option")
+               .prefetch_related(Prefetch("codings",
+                                          queryset=AnswerCoding.objects.only("answer_id", "theme_id")))
+               .order_by("question__survey_id", "question__position", "pk"))
+    if params.get("survey", "").isdigit():
+        answers = answers.filter(question__survey_id=int(params["survey"]))
+    if params.get("show", "uncoded") == "uncoded":
+        answers = answers.filter(codings__isnull=True)
+    if params.get("q"):
+        answers = answers.filter(text__icontains=params["q"])
+    return answers
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coding(request, pk):
+    plan = plan_for(request, pk, "plans.edit_plan_content")
+    theme_list = evidence_services.themes_ensure(plan)
+    params = request.GET
+    if request.method == "POST":
+        choices = {}
+        for raw in request.POST.getlist("answer"):
+            if raw.isdigit():
+                choices[int(raw)] = [int(t) for t in request.POST.getlist(f"themes_{raw}") if t.isdigit()]
+        saved = evidence_services.coding_save_page(plan=plan, choices=choices, actor=request.user)
+        messages.success(request, _("Saved the themes of %(n)s answers.") % {"n": saved})
+        return redirect(f"{request.path}?{request.POST.get('return_query', '')}")
+    answers = _coding_answers(plan, params)
+    page = Paginator(answers, CODING_PAGE).get_page(params.get("page"))
+    rows = []
+    for answer in page:
+        coded = {c.theme_id for c in answer.codings.all()}
+        suggested = [] if coded else [
+            t.pk for t in evidence_services.suggested_themes(answer.text, theme_list)]
+        rows.append({"answer": answer, "coded": coded, "suggested": suggested})
+    keep = {k: v for k, v in params.items() if k in ("survey", "show", "q") and v}
+    return render(request, "consultation/issues/coding.html", {
+        "plan": plan, "themes": theme_list, "rows": rows, "page": page,
+        "surveys": Survey.objects.filter(plan=plan).exclude(status="draft"),
+        "params": params, "show": params.get("show", "uncoded"), "query": urlencode(keep),
+        "uncoded": _coding_answers(plan, {"show": "uncoded"}).count(),
+    })
+
+
+@require_POST
+@login_required
+def coding_bulk(request, pk):
+    plan = plan_for(request, pk, "plans.edit_plan_content")
+    term = request.POST.get("term", "").strip()
+    theme = plan.themes.filter(pk=request.POST.get("theme") or 0).first()
+    if len(term) < 3 or theme is None:
+        messages.error(request, _("Enter a word of at least 3 letters and choose a theme to code "
+                                  "matching answers."))
+        return redirect("consultation:coding", pk=plan.pk)
+    answers = _coding_answers(plan, {"show": "all", "q": term})
+    added = evidence_services.coding_bulk(plan=plan, answers=answers, theme=theme, actor=request.user)
+    messages.success(request, _("%(n)s answers mentioning “%(term)s” are now coded as %(theme)s.")
+                     % {"n": added, "term": term, "theme": theme})
+    return redirect(f"{request.path.rsplit('bulk/', 1)[0]}?{urlencode({'show': 'all', 'q': term})}")
+
+
+# --- issues register ---------------------------------------------------------------------------
+
+@login_required
+def issues(request, pk):
+    plan = plan_for(request, pk)
+    register = evidence_services.issues_register(plan)
+    return render(request, "consultation/issues/issues.html", {"plan": plan, **register})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_edit(request, pk, iid=None):
+    plan = plan_for(request, pk, "plans.edit_plan_content")
+    evidence_services.themes_ensure(plan)
+    issue = get_object_or_404(Issue, pk=iid, plan=plan) if iid else Issue(plan=plan)
+    form = IssueForm(request.POST or None, instance=issue, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        issue = form.save(commit=False)
+        evidence_services.issue_save(issue=issue, actor=request.user, created=iid is None)
+        form.save_m2m()
+        messages.success(request, _("Issue “%(t)s” saved. Now link the answers that raised it.")
+                         % {"t": issue.title})
+        return redirect(issue)
+    return render(request, "consultation/issues/issue_form.html",
+                  {"plan": plan, "form": form, "issue": iid and issue})
+
+
+@login_required
+def issue_detail(request, pk, iid):
+    plan = plan_for(request, pk)
+    issue = get_object_or_404(Issue.objects.select_related("theme"), pk=iid, plan=plan)
+    linked = issue.answers.select_related("question__survey").order_by("question__survey_id", "pk")
+    candidates = None
+    term = request.GET.get("q", "").strip()
+    theme_id = request.GET.get("theme", "")
+    if request.user.has_perm("plans.edit_plan_content", plan) and (term or theme_id.isdigit()):
+        candidates = _coding_answers(plan, {"show": "all", "q": term}).exclude(issues=issue)
+        if theme_id.isdigit():
+            candidates = candidates.filter(codings__theme_id=int(theme_id))
+        candidates = candidates[:50]
+    return render(request, "consultation/issues/issue_detail.html", {
+        "plan": plan, "issue": issue, "support": evidence_services.issue_support(issue),
+        "linked": Paginator(linked, 50).get_page(request.GET.get("page")), "candidates": candidates,
+        "term": term, "theme_id": theme_id, "themes": plan.themes.all(),
+        "questions": issue.questions.select_related("survey"),
+        "evidence_items": issue.evidence_items.all(), "meetings": issue.meetings.all(),
+    })
+
+
+@require_POST
+@login_required
+def issue_link(request, pk, iid):
+    plan = plan_for(request, pk, "plans.edit_plan_content")
+    issue = get_object_or_404(Issue, pk=iid, plan=plan)
+    ids = [int(a) for a in request.POST.getlist("answer") if a.isdigit()]
+    if not ids:
+        messages.error(request, _("Tick at least one answer to link to the issue."))
+    else:
+        n = evidence_services.issue_link_answers(issue=issue, answer_ids=ids, actor=request.user)
+        messages.success(request, _("%(n)s answers linked to this issue.") % {"n": n})
+    return redirect(issue)
+
+
+@require_POST
+@login_required
+def issue_unlink(request, pk, iid, aid):
+    plan = plan_for(request, pk, "plans.edit_plan_content")
+    issue = get_object_or_404(Issue, pk=iid, plan=plan)
+    evidence_services.issue_unlink_answer(issue=issue, answer_id=aid, actor=request.user)
+    messages.success(request, _("The answer is no longer linked to this issue."))
+    return redirect(issue)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_delete(request, pk, iid):
+    plan = plan_for(request, pk, "plans.edit_plan_content")
+    issue = get_object_or_404(Issue, pk=iid, plan=plan)
+    if request.method == "POST":
+        evidence_services.issue_delete(issue=issue, actor=request.user)
+        messages.success(request, _("Issue removed."))
+        return redirect("consultation:issues", pk=plan.pk)
+    return render(request, "consultation/issues/issue_delete.html", {"plan": plan, "issue": issue})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priorities_round(request, pk):
+    plan = plan_for(request, pk, "plans.edit_plan_content")
+    form = PrioritiesRoundForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        survey = evidence_services.priorities_round_create(
+            plan=plan, issues=list(form.cleaned_data["issues"]), title=form.cleaned_data["title"],
+            actor=request.user)
+        messages.success(request, _("A draft priorities survey has been made. Check it, then open it "
+                                    "to residents."))
+        return redirect(survey)
+    return render(request, "consultation/issues/priorities_round.html", {"plan": plan, "form": form})

@@ -1,0 +1,110 @@
+"""Reading free-text answers, approving redacted ones for publication, and published results."""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from consultation import analysis, evidence_services
+from consultation.forms_evidence import PublishForm
+from consultation.models import Answer, Survey
+from consultation.models_evidence import PublishedText
+from consultation.suppression import threshold
+from consultation.views.common import survey_for
+from consultation.views.results import _chart
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PHONE = re.compile(r"(\+44\s?|0)(\d[\s-]?){9,10}\d")
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """A first pass a volunteer then checks: email addresses, phone numbers and postcodes go."""
+    for pattern in (EMAIL, PHONE, POSTCODE):
+        text = pattern.sub("[removed]", text)
+    return text
+
+
+@login_required
+def text_answers(request, pk, sid):
+    survey = survey_for(request, pk, sid, "consultation.view_responses")
+    questions = [q for q in survey.ordered_questions() if q.kind in analysis.TEXT_KINDS or q.offers_other]
+    question_id = request.GET.get("question", "")
+    search = request.GET.get("q", "").strip()
+    answers = analysis.text_answers(survey, search=search,
+                                    question_id=int(question_id) if question_id.isdigit() else None)
+    answers = answers.select_related("publication").prefetch_related("codings__theme")
+    page = Paginator(answers, 50).get_page(request.GET.get("page"))
+    query = "&".join(f"{k}={v}" for k, v in (("question", question_id), ("q", search)) if v)
+    return render(request, "consultation/results/text_answers.html", {
+        "plan": survey.plan, "survey": survey, "questions": questions, "page": page,
+        "question_id": question_id, "search": search, "query": query,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def text_publish(request, pk, sid, aid):
+    survey = survey_for(request, pk, sid, "plans.edit_plan_content")
+    answer = get_object_or_404(Answer.objects.select_related("question"), pk=aid,
+                               question__survey=survey, response__status="submitted")
+    existing = PublishedText.objects.filter(answer=answer).first()
+    form = PublishForm(request.POST or None,
+                       initial={"text": existing.text if existing else redact(answer.text)})
+    if request.method == "POST" and form.is_valid():
+        evidence_services.text_publish(answer=answer, text=form.cleaned_data["text"], actor=request.user)
+        messages.success(request, _("The answer is approved for publication as shown."))
+        return redirect(f"{_texts_url(survey)}?question={answer.question_id}")
+    return render(request, "consultation/results/text_publish.html", {
+        "plan": survey.plan, "survey": survey, "answer": answer, "form": form, "existing": existing})
+
+
+@require_POST
+@login_required
+def text_unpublish(request, pk, sid, aid):
+    survey = survey_for(request, pk, sid, "plans.edit_plan_content")
+    answer = get_object_or_404(Answer, pk=aid, question__survey=survey)
+    evidence_services.text_unpublish(answer=answer, actor=request.user)
+    messages.success(request, _("The answer will no longer be published."))
+    return redirect(f"{_texts_url(survey)}?question={answer.question_id}")
+
+
+def _texts_url(survey) -> str:
+    from django.urls import reverse
+
+    return reverse("consultation:text_answers", kwargs={"pk": survey.plan_id, "sid": survey.pk})
+
+
+@require_POST
+@login_required
+def results_publish(request, pk, sid):
+    survey = survey_for(request, pk, sid, "plans.manage_plan")
+    publish = request.POST.get("publish") == "1"
+    evidence_services.results_set_published(survey=survey, published=publish, actor=request.user)
+    messages.success(request, _("The results are now on the community's public page.") if publish
+                     else _("The results are no longer public."))
+    return redirect("consultation:results", pk=survey.plan_id, sid=survey.pk)
+
+
+def public_results(request, public_id):
+    """Published results for anyone: small counts hidden, only approved free text shown."""
+    survey = get_object_or_404(Survey.objects.select_related("plan__community"), public_id=public_id)
+    if not survey.results_published:
+        raise Http404
+    limit = threshold()
+    items = [(r, _chart(r)) for r in analysis.survey_results(survey, suppress_below=limit)]
+    quotes = (PublishedText.objects.filter(answer__question__survey=survey)
+              .select_related("answer__question").order_by("answer__question_id", "pk"))
+    by_question = {}
+    for quote in quotes:
+        by_question.setdefault(quote.answer.question_id, []).append(quote.text)
+    return render(request, "consultation/results/public_results.html", {
+        "survey": survey, "community": survey.plan.community, "items": items,
+        "quotes": by_question, "suppressed": limit,
+        "total": analysis.respondents(survey).count(),
+    })
