@@ -10,6 +10,7 @@ from plans.models import Plan, Role
 from plans.steps import Step
 from tests import factories
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PERSONAS = ["admin", "officer", "chair", "secretary", "member", "champion", "councillor",
             "resident", "outsider", "anonymous"]
 
@@ -42,6 +43,10 @@ def _members(plan, people):
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     people = {
         "admin": factories.UserFactory(email="admin@test.org", full_name="Ada Admin",
                                        is_superuser=True, is_staff=True),
@@ -94,7 +99,7 @@ def plan(world) -> Plan:
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Real hashing costs ~0.3 s a user; tests make hundreds of users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)

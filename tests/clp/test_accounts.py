@@ -1,3 +1,4 @@
+import pytest
 from django.core import mail
 from django.urls import reverse
 
@@ -84,3 +85,14 @@ def test_not_found_and_forbidden_pages_use_the_site_layout(world, settings):
     response = world.client("councillor").get(reverse("plans:edit", args=[world.plan.pk]))
     assert response.status_code == 403
     assert "You cannot do that here" in response.text
+
+
+@pytest.mark.parametrize("name", ["account_login", "account_signup", "account_reset_password"])
+def test_account_pages_render_for_visitors(client, db, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["account_change_password", "account_email", "mfa_index"])
+def test_account_management_pages_need_sign_in(client, world, name):
+    assert client.get(reverse(name)).status_code == 302
+    assert world.client("chair").get(reverse(name)).status_code == 200
