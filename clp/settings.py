@@ -4,6 +4,7 @@ demo with zero set-up: SQLite, Celery tasks run eagerly, emails printed to the c
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from clp.env import env_bool, env_int, env_list, env_str
@@ -194,6 +195,15 @@ CELERY_BEAT_SCHEDULE = {
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 
+# Behind a reverse proxy every request comes from the proxy: name the header (as a META key, e.g.
+# HTTP_X_REAL_IP) that the proxy sets to the client's address, for rate limits and device checks.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY")
+
+# Counts below this are hidden outside the steering group (UK practice: 10; never below 5).
+CONSULTATION_SUPPRESSION_THRESHOLD = env_int("CONSULTATION_SUPPRESSION_THRESHOLD", 10)
+if CONSULTATION_SUPPRESSION_THRESHOLD < 5:
+    raise ImproperlyConfigured("CONSULTATION_SUPPRESSION_THRESHOLD must be 5 or more.")
+
 # Content-Security-Policy: nonce-based scripts, no inline code anywhere.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -241,4 +251,12 @@ CONSULTATION_MAX_DAILY_PER_DEVICE = env_int("CONSULTATION_MAX_DAILY_PER_DEVICE",
 CELERY_BEAT_SCHEDULE["consultation-sweep-surveys"] = {
     "task": "consultation.tasks.sweep_surveys",
     "schedule": 3600.0,
+}
+
+# --- Actions (action plan) ----------------------------------------------------------------------
+# Residents' comments on a published draft plan, per client address (django-ratelimit).
+ACTIONS_RATE_COMMENT = env_str("ACTIONS_RATE_COMMENT", "10/h")
+CELERY_BEAT_SCHEDULE["actions-sweep-endorsement-requests"] = {
+    "task": "actions.tasks.sweep_unemailed_requests",
+    "schedule": 900.0,
 }

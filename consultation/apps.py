@@ -14,5 +14,6 @@ class ConsultationConfig(AppConfig):
         gates.register_items()
         gates_evidence.register_items()
         home.register_panels()
+        home.register_community_panels()
         register_tab(PlanTab(_("Surveys"), "consultation:surveys", 40))
         register_tab(PlanTab(_("Findings"), "consultation:issues", 45))

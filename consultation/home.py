@@ -16,3 +16,23 @@ def _open_surveys(user):
 
 def register_panels() -> None:
     register(HomePanel("open_surveys", "consultation/includes/home_surveys.html", 15, _open_surveys))
+
+
+def _community_surveys(community):
+    from consultation.models import Survey, SurveyStatus
+
+    surveys = list(Survey.objects.filter(plan__community=community)
+                   .filter(status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED])
+                   .order_by("closes_on", "title"))
+    accepting = [s for s in surveys if s.is_accepting]
+    published = [s for s in surveys if s.results_published]
+    if not accepting and not published:
+        return None
+    return {"accepting": accepting, "published": published}
+
+
+def register_community_panels() -> None:
+    from plans.community import CommunityPanel, register_panel
+
+    register_panel(CommunityPanel("surveys", "consultation/includes/community_surveys.html", 10,
+                                  _community_surveys))

@@ -34,7 +34,8 @@ def _session_key(survey: Survey) -> str:
 
 def client_key(request, survey: Survey) -> str:
     """A salted hash of the address and browser: spots repeats without storing either."""
-    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.META.get('HTTP_USER_AGENT', '')[:200]}"
+    address = request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "")
+    raw = f"{address}|{request.META.get('HTTP_USER_AGENT', '')[:200]}"
     return salted_hmac(f"consultation.client.{survey.pk}", raw, algorithm="sha256").hexdigest()
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from clp.access import get_object_for_user
 from clp.models import Community, Organisation
+from plans import community as community_panels
 from plans.models import Meeting, Plan, PlanStatus
 
 
@@ -35,6 +36,7 @@ def community_public(request, slug):
         "upcoming": [e for e in events if e.date >= today][::-1],
         "past": [e for e in events if e.date < today][:10],
         "can_see_plans": can_see_plans, "has_running": has_running,
+        "panels": community_panels.panels_for(community),
     })
 
 

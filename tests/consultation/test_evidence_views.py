@@ -197,3 +197,13 @@ def test_issues_register_query_count_does_not_grow(world, data, django_assert_ma
     add(20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_community_page_links_open_surveys_and_published_results(world, data, client):
+    survey = data[0]
+    page = client.get(reverse("plans:community", args=[world.community.slug])).text
+    assert survey.get_public_url() in page
+    assert reverse("consultation:public_results", args=[survey.public_id]) not in page
+    evidence_services.results_set_published(survey=survey, published=True, actor=world.people["chair"])
+    page = client.get(reverse("plans:community", args=[world.community.slug])).text
+    assert reverse("consultation:public_results", args=[survey.public_id]) in page
