@@ -56,7 +56,7 @@ def _baseline(plan, actor) -> None:
     scale = (plan.community.population or 1000) / sum(AGE_SHARES.values())
     figures = {c.pk: round(AGE_SHARES[c.label] * scale) for c in dimension.categories.all()
                if c.label in AGE_SHARES}
-    evidence_services.baseline_save(dimension=dimension, source="Census 2021, table TS007 (age)",
+    evidence_services.baseline_save(dimension=dimension, source="Census, table TS007 (age)",
                                     year=2021, figures=figures, actor=actor)
 
 

@@ -123,16 +123,18 @@ def coding_set(*, answer: Answer, themes: list[Theme], actor: User) -> None:
 
 @transaction.atomic
 def coding_save_page(*, plan: Plan, choices: dict[int, list[int]], actor: User) -> int:
-    """Save a page of coding decisions {answer id: [theme ids]}; returns answers changed."""
+    """Save a page of coding decisions {answer id: [theme ids]}; returns how many answers now
+    have at least one theme (answers left with none stay in the queue)."""
     themes = {t.pk: t for t in plan.themes.all()}
     answers = Answer.objects.filter(pk__in=choices, question__survey__plan=plan)
+    coded = 0
     for answer in answers:
-        coding_set(answer=answer, themes=[themes[t] for t in choices[answer.pk] if t in themes],
-                   actor=actor)
-    if answers:
-        record(plan, actor, EventKind.CONTENT,
-               _("Coded %(n)s answers into themes") % {"n": len(answers)})
-    return len(answers)
+        chosen = [themes[t] for t in choices[answer.pk] if t in themes]
+        coding_set(answer=answer, themes=chosen, actor=actor)
+        coded += bool(chosen)
+    if coded:
+        record(plan, actor, EventKind.CONTENT, _("Coded %(n)s answers into themes") % {"n": coded})
+    return coded
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clp.formtools import HelperMixin
+from clp.formtools import HelperMixin, specific_messages
 from consultation.models_evidence import Issue, PopulationBaseline, Theme
 
 
@@ -26,12 +26,13 @@ class BaselineForm(HelperMixin, forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.categories = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
         for category in self.categories:
-            self.fields[f"cat_{category.pk}"] = forms.IntegerField(
-                label=category.label, min_value=0, required=True)
-        from clp.formtools import specific_messages
-
-        for field in self.fields.values():
-            specific_messages(field)
+            field = forms.IntegerField(label=category.label, min_value=0)
+            specific_messages(field)  # "… must be 0 or more"
+            field.error_messages["required"] = _("Enter the number of people in %(g)s (0 if none)") % {
+                "g": category.label}
+            field.error_messages["invalid"] = _("Enter the number of people in %(g)s as a whole number") % {
+                "g": category.label}
+            self.fields[f"cat_{category.pk}"] = field
 
     def clean(self):
         cleaned = super().clean()

@@ -42,4 +42,4 @@ def register_items() -> None:
         "priorities_round", Step.UNDERSTANDING, _("A priorities round held (or marked as not needed)"),
         _("A second, less open survey asks residents how important each issue is."),
         check=priorities_round_held,
-        link=lambda plan: reverse("consultation:priorities_round", kwargs={"pk": plan.pk})))
+        link=lambda plan: reverse("consultation:surveys", kwargs={"pk": plan.pk})))

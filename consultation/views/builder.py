@@ -57,7 +57,8 @@ def _sections(survey: Survey) -> list[Section]:
     """Pages with their questions (numbered through the survey) and each question's answer count."""
     sections = list(survey.sections.prefetch_related(
         Prefetch("questions", queryset=Question.objects.select_related("dimension")
-                 .prefetch_related("options").annotate(answer_count=Count("answers")))
+                 .prefetch_related("options").annotate(answer_count=Count("answers"))
+                 .order_by("position", "pk"))
     ))
     number = 0
     for section in sections:

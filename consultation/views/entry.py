@@ -75,6 +75,11 @@ def response_new(request, pk, sid):
     answers = AnswerForm(data, questions=survey.ordered_questions(), enforce_required=False)
     duplicate = None
     if request.method == "POST" and meta.is_valid() & answers.is_valid():
+        if not any(answers.answer_rows().values()):
+            meta.add_error(None, _("Nothing has been filled in. Type in at least one answer from the form."))
+            return render(request, "consultation/response_new.html", {
+                "plan": survey.plan, "survey": survey, "form": meta, "answers": answers,
+                "duplicate": None})
         try:
             response = services.response_enter(
                 survey=survey, channel=meta.cleaned_data["channel"], rows=answers.answer_rows(),

@@ -81,7 +81,10 @@ def coding(request, pk):
             if raw.isdigit():
                 choices[int(raw)] = [int(t) for t in request.POST.getlist(f"themes_{raw}") if t.isdigit()]
         saved = evidence_services.coding_save_page(plan=plan, choices=choices, actor=request.user)
-        messages.success(request, _("Saved the themes of %(n)s answers.") % {"n": saved})
+        if saved:
+            messages.success(request, _("Saved the themes of %(n)s answers.") % {"n": saved})
+        else:
+            messages.warning(request, _("No themes were ticked, so nothing was saved."))
         return redirect(f"{request.path}?{request.POST.get('return_query', '')}")
     answers = _coding_answers(plan, params)
     page = Paginator(answers, CODING_PAGE).get_page(params.get("page"))

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from consultation import analysis, evidence_services
 from consultation.forms_evidence import BaselineCsvForm, BaselineForm, ReviewForm
 from consultation.models import Dimension, Survey
+from consultation.suppression import suppress_row
 from consultation.views.common import plan_for
+from consultation.views.results import _suppress_for
 
 
 def _chosen_survey(request, plan):
@@ -31,7 +33,14 @@ def representation(request, pk):
     surveys, survey = _chosen_survey(request, plan)
     responses = analysis.respondents(survey) if survey else None
     shares = analysis.representation(plan, responses, survey) if survey else []
+    suppressed = _suppress_for(request, plan)
+    if suppressed:
+        for dimension in shares:
+            hidden = suppress_row([g.respondents for g in dimension.groups], suppressed)
+            for group, hide in zip(dimension.groups, hidden, strict=True):
+                group.hidden = hide
     return render(request, "consultation/results/representation.html", {
+        "suppressed": suppressed,
         "plan": plan, "surveys": surveys, "survey": survey, "shares": shares,
         "coverage": evidence_services.engagement_coverage(plan, responses),
         "reviews": plan.representation_reviews.select_related("reviewed_by")[:5],

@@ -41,6 +41,8 @@ def results(request, pk, sid):
     items = [(r, _chart(r)) for r in analysis.survey_results(survey, filters, suppress_below=suppress_below)]
     total = analysis.respondents(survey).count()
     shown = analysis.respondents(survey, filters).count() if filters.active else total
+    if suppress_below and 0 < shown < suppress_below:
+        shown = _("fewer than %(n)s") % {"n": suppress_below}
     return render(request, "consultation/results/results.html", {
         "plan": survey.plan, "survey": survey, "items": items, "total": total, "shown": shown,
         "suppressed": suppress_below, **_filter_context(request, survey, filters),

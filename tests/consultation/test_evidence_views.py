@@ -207,3 +207,22 @@ def test_community_page_links_open_surveys_and_published_results(world, data, cl
     evidence_services.results_set_published(survey=survey, published=True, actor=world.people["chair"])
     page = client.get(reverse("plans:community", args=[world.community.slug])).text
     assert reverse("consultation:public_results", args=[survey.public_id]) in page
+
+
+def test_councillors_see_small_groups_hidden_on_who_we_have_heard(world, data):
+    url = reverse("consultation:representation", args=[world.plan.pk])
+    page = world.client("councillor").get(url).text
+    assert "fewer than 10" in page
+    member_page = world.client("member").get(url).text
+    assert "fewer than 10" not in member_page
+
+
+def test_a_blank_paper_form_is_not_saved(world, data):
+    survey = data[0]
+    from consultation.models import Response
+
+    before = Response.objects.count()
+    url = reverse("consultation:response_new", args=[world.plan.pk, survey.pk])
+    response = world.client("member").post(url, {"channel": "paper", "code": ""})
+    assert "Nothing has been filled in" in response.text
+    assert Response.objects.count() == before
