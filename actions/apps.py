@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class ActionsConfig(AppConfig):
     name = "actions"
     verbose_name = "Action plan"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from actions import gates, home
+        from plans.navigation import PlanTab, register_tab
+
+        gates.register_items()
+        home.register_panels()
+        register_tab(PlanTab(_("Action plan"), "actions:plan", 50))
+        register_tab(PlanTab(_("Draft plan"), "actions:draft", 55))

@@ -1,0 +1,223 @@
+"""Demo action plans: Cheriton Market is prioritising (some endorsements still awaited, a question
+unanswered, SMART gaps to fix); Eastfield Ward is implementing a finalised, frozen version 1.
+
+Runs after the plans and consultation demos. Safe to run twice: a plan with priorities is skipped.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from actions import gates, versions
+from actions.models import (
+    Action,
+    ActionStatus,
+    Cadence,
+    DraftPlan,
+    Endorsement,
+    EndorsementRequest,
+    Message,
+    PlanVersion,
+    Priority,
+    Section,
+)
+from plans.models import ChecklistEntry, EventKind, Plan, PlanEvent
+from plans.services import record
+
+H, C = Section.HELP, Section.COMMUNITY
+
+# (section, title, why, theme, quick win, long-term note, (support, impact, effort), actions)
+# action: (what, outcome, measure, lead (member index or volunteer name), partners, months, status)
+CHERITON = [
+    (C, "Litter and dog fouling at the recreation ground",
+     "Raised by 188 of 460 households (41%) and by most families at the May drop-in.",
+     "Environment", True, "", (4, 3, 1), [
+         ("Monthly volunteer litter pick", "A recreation ground parents are happy to use",
+          "Bags collected and a yes/no check of the play area each month", 2, "", 1,
+          ActionStatus.IN_PROGRESS),
+     ]),
+    (C, "Not enough for young people to do in the evenings",
+     "Top issue in the youth forum (18 young people) and named by 96 households.",
+     "Young people", False, "", (3, 4, 3), [
+         ("Pilot a Friday youth club at the community centre", "Young people have somewhere to go",
+          "", "Dan Okoro", "", 4, ActionStatus.NOT_STARTED),
+     ]),
+    (C, "Residents do not hear about what is going on",
+     "64 households said they only hear about events afterwards.", "Communication", True, "",
+     (3, 2, 1), [
+         ("Quarterly town newsletter delivered to every household", "Every household hears about events",
+          "Newsletters delivered: 2,950 each quarter", 1, "", 3, ActionStatus.NOT_STARTED),
+     ]),
+    (H, "Speeding traffic on the High Street",
+     "The most common issue: 274 of 460 households (60%), and 31 of 110 businesses.", "Transport",
+     False, "", (5, 5, 4), [
+         ("Set up Community Speedwatch", "Drivers slow down on the High Street",
+          "Average speed in the police survey below 30 mph", 0, "Downshire Police", 6,
+          ActionStatus.IN_PROGRESS),
+         ("Ask the county for a 20 mph zone around the school", "Safer walk to school",
+          "Decision by the county traffic team", 0, "Downshire County Council highways", 12,
+          ActionStatus.NOT_STARTED),
+     ]),
+    (H, "No bus to Meonbridge hospital",
+     "Older residents without a car (73 responses) cannot get to appointments.", "Transport",
+     False, "", (4, 4, 5), [
+         ("Ask the bus operator and the county to divert the 64 via the hospital",
+          "Residents can reach the hospital by bus", "A timetabled service exists", 3, "", None,
+          ActionStatus.NOT_STARTED),
+     ]),
+    (H, "Homes local young people can afford",
+     "Named by 151 households; 38 said a family member had moved away to find a home.", "Housing",
+     False, "It depends on land coming forward and on the district's local plan: 5 to 10 years.",
+     (4, 5, 5), [
+         ("Commission a housing needs survey with the district", "Evidence to support a rural exception site",
+          "Survey report published", 1, "Meonbridge District Council housing team", 9,
+          ActionStatus.NOT_STARTED),
+     ]),
+]
+
+EASTFIELD = [
+    (C, "A welcome pack for new residents", "Newcomers said it took a year to find out what exists.",
+     "Community", True, "", (3, 2, 1), [
+         ("Write and deliver a welcome pack", "New residents know where to find help",
+          "Packs delivered to every new household", 1, "", -2, ActionStatus.DONE),
+     ]),
+    (C, "Somewhere to grow food together", "82 households would use a community garden.",
+     "Environment", False, "", (3, 3, 3), [
+         ("Open the Eastfield community garden", "A garden open to all, every weekend",
+          "20 regular volunteers and open every weekend", "Mo Ahmed", "", 5, ActionStatus.IN_PROGRESS),
+     ]),
+    (H, "Pavement parking on Station Road",
+     "Wheelchair and pushchair users (57 responses) cannot pass safely.", "Transport", False, "",
+     (4, 4, 3), [
+         ("Ask the district for parking enforcement patrols", "A clear pavement all day",
+          "Spot checks on 12 days: no more than 2 cars on the pavement", 0,
+          "Meonbridge District Council parking team", 3, ActionStatus.IN_PROGRESS),
+     ]),
+    (H, "Dark footpath to the station", "Women and older residents (112) avoid it after dark.",
+     "Safety", False, "", (4, 4, 4), [
+         ("Ask the county to light the footpath", "People feel safe walking to the station at night",
+          "Lights installed and a follow-up survey of users", 2, "Downshire County Council street lighting",
+          8, ActionStatus.NOT_STARTED),
+     ]),
+    (H, "Waiting weeks for a GP appointment", "Named by 190 of 380 households (50%).", "Health",
+     False, "Depends on NHS funding and recruitment; the group can press but not solve it.",
+     (5, 5, 5), [
+         ("Invite the practice and the health board to a public meeting",
+          "Residents understand the plans and can put their case", "Meeting held with 50 or more residents",
+          0, "Meonbridge Health Partnership", 4, ActionStatus.NOT_STARTED),
+     ]),
+]
+
+
+def seed(context: dict) -> None:
+    for slug, spec in [("cheriton-market", CHERITON), ("eastfield-ward", EASTFIELD)]:
+        plan = Plan.objects.filter(community__slug=slug).select_related("community").first()
+        if plan is None or plan.priorities.exists():
+            continue
+        people = [m.user for m in plan.memberships.active().select_related("user").order_by("pk")]
+        priorities = _priorities(plan, spec, people)
+        councillors = [link.councillor for link in
+                       plan.councillor_links.select_related("councillor__user").order_by("pk")]
+        _ask(plan, councillors, people[0])
+        if slug == "cheriton-market":
+            _cheriton_responses(plan, priorities, councillors, people)
+        else:
+            _eastfield_final(plan, priorities, councillors, people)
+
+
+def _priorities(plan, spec, people) -> list[Priority]:
+    ranks: dict[int, int] = {}
+    rows, actions = [], []
+    for section, title, why, theme, quick, long_note, scores, _acts in spec:
+        ranks[section] = ranks.get(section, 0) + 1
+        rows.append(Priority(plan=plan, section=section, title=title, why=why, theme=theme,
+                             is_quick_win=quick, is_long_term=bool(long_note), long_term_note=long_note,
+                             support_score=scores[0], impact_score=scores[1], effort_score=scores[2],
+                             rank=ranks[section], created_by=people[0]))
+    priorities = Priority.objects.bulk_create(rows)
+    today = timezone.localdate()
+    for priority, (*_head, acts) in zip(priorities, spec, strict=True):
+        for position, (what, outcome, measure, lead, partners, months, status) in enumerate(acts, 1):
+            member = people[lead % len(people)] if isinstance(lead, int) else None
+            actions.append(Action(
+                priority=priority, what=what, outcome=outcome, measure=measure, lead_user=member,
+                lead_name="" if member else lead,
+                lead_contact="" if member else "07700 900 4" + str(position).zfill(2),
+                partners=partners, position=position, status=status,
+                start_date=today - timedelta(days=30),
+                target_date=today + timedelta(days=30 * months) if months is not None else None,
+                update_cadence=Cadence.QUARTERLY if priority.section == H else Cadence.MONTHLY,
+            ))
+    Action.objects.bulk_create(actions)
+    record(plan, people[0], EventKind.CONTENT,
+           f"Added {len(priorities)} priorities agreed at the priorities workshop")
+    return priorities
+
+
+def _ask(plan, councillors, chair) -> None:
+    now = timezone.now()
+    EndorsementRequest.objects.bulk_create([EndorsementRequest(
+        plan=plan, councillor=c, sent_by=chair, sent_at=now - timedelta(days=10), emailed_at=now,
+        respond_by=timezone.localdate() + timedelta(days=18),
+        message="Please read our priorities. Tell us whether you endorse each one in section 2, will "
+                "actively support it at your council, or cannot support it, and ask us anything "
+                "that is unclear. Section 1 is for your information.",
+    ) for c in councillors])
+    record(plan, chair, EventKind.CONTENT,
+           "Asked " + ", ".join(c.short_name for c in councillors) + " to review the priorities")
+
+
+def _decide(priority, councillor, decision, comment, days_ago):
+    return Endorsement(priority=priority, councillor=councillor, decision=decision, comment=comment,
+                       by=councillor.user, at=timezone.now() - timedelta(days=days_ago))
+
+
+def _cheriton_responses(plan, priorities, councillors, people) -> None:
+    by_title = {p.title: p for p in priorities}
+    speeding, bus = by_title["Speeding traffic on the High Street"], by_title["No bus to Meonbridge hospital"]
+    district, county = councillors[0], councillors[-1]
+    Endorsement.objects.bulk_create([
+        _decide(speeding, district, "endorse", "The district backs Speedwatch in every parish.", 6),
+        _decide(speeding, county, "support", "I will take the 20 mph request to the county's "
+                                             "traffic panel.", 4),
+        _decide(by_title["Litter and dog fouling at the recreation ground"], district, "endorse", "", 6),
+    ])
+    Message.objects.create(priority=bus, councillor=county, from_councillor=True, author=county.user,
+                           at=timezone.now() - timedelta(days=3),
+                           body="Which appointments are people missing: the hospital outpatients or "
+                                "the GP surgery? The answer changes which service we ask.")
+
+
+def _eastfield_final(plan, priorities, councillors, people) -> None:
+    district, county = councillors[0], councillors[-1]
+    decisions = []
+    for priority in priorities:
+        if priority.section == H:
+            decisions.append(_decide(priority, district, "endorse", "", 40))
+            decisions.append(_decide(priority, county, "support" if "footpath" in priority.title
+                                     else "endorse", "", 38))
+    Endorsement.objects.bulk_create(decisions)
+    DraftPlan.objects.create(
+        plan=plan, published_at=timezone.now() - timedelta(days=70), published_by=people[0],
+        monitoring="The steering group reviews every action each quarter. Leads report at the "
+                   "meeting; the parish newsletter reports progress every six months.")
+    # The plans demo marked Finalising's computed items as not needed; this plan meets them.
+    keys = [gates.SECTION_TWO_ENDORSED, gates.ACTIONS_SMART, gates.PLAN_VERSION_FROZEN]
+    ChecklistEntry.objects.filter(plan=plan, key__in=keys).delete()
+    PlanEvent.objects.filter(plan=plan, kind=EventKind.WAIVED,
+                             summary__in=[f"Marked as not needed: {gates_label(k)}" for k in keys]).delete()
+    finalised = plan.events.filter(to_step="implementing").first()
+    frozen_at = finalised.at if finalised else timezone.now()
+    PlanVersion.objects.create(plan=plan, number=plan.version, data=versions.snapshot(plan),
+                               frozen_by=people[0], frozen_at=frozen_at)
+    PlanEvent.objects.create(plan=plan, actor=people[0], kind=EventKind.CONTENT, at=frozen_at,
+                             summary=f"Finalised and froze version {plan.version} of the plan")
+    # Delivery since then: the next version will show this action as completed.
+    Action.objects.filter(priority__plan=plan, what="Open the Eastfield community garden").update(
+        status=ActionStatus.DONE)
+
+
+def gates_label(key: str) -> str:
+    from plans.gates import get_item
+
+    return str(get_item(key).label)

@@ -1,0 +1,68 @@
+"""The Finalising step's computed checklist items, owned by the action plan.
+
+Support officers can mark the first two as not needed (with a reason) through plans' waiver
+mechanism; the third is met only by finalising on the Finalise page, which freezes the version.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from plans.gates import GateItem, register
+from plans.steps import Step
+
+SECTION_TWO_ENDORSED = "section_two_endorsed"
+ACTIONS_SMART = "actions_smart"
+PLAN_VERSION_FROZEN = "plan_version_frozen"
+
+
+def every_section_two_priority_endorsed(plan) -> bool:
+    from actions.models import Endorsement, Priority, Section
+
+    endorsed = Endorsement.objects.current().positive().values("priority_id")
+    return not Priority.objects.filter(plan=plan, section=Section.HELP).exclude(
+        pk__in=endorsed).exists()
+
+
+def every_action_smart(plan) -> bool:
+    from actions.models import Action, ActionStatus, Priority
+
+    priorities = Priority.objects.filter(plan=plan)
+    if not priorities.exists():
+        return False
+    with_action = Action.objects.exclude(status=ActionStatus.DROPPED).values("priority_id")
+    if priorities.exclude(pk__in=with_action).exists():
+        return False
+    return not Action.objects.filter(priority__plan=plan).failing_smart().exists()
+
+
+def version_frozen(plan) -> bool:
+    from actions.models import PlanVersion
+
+    return PlanVersion.objects.filter(plan=plan, number=plan.version).exists()
+
+
+def _url(name):
+    return lambda plan: reverse(name, kwargs={"pk": plan.pk})
+
+
+def register_items() -> None:
+    register(GateItem(
+        SECTION_TWO_ENDORSED, Step.FINALISING,
+        _("Every section 2 priority endorsed by a councillor"),
+        _("Priorities that need help from councils or agencies need at least one councillor to "
+          "endorse or actively support them. Ask your councillors from the Councillor support page."),
+        check=every_section_two_priority_endorsed, link=_url("actions:endorsements"),
+    ))
+    register(GateItem(
+        ACTIONS_SMART, Step.FINALISING,
+        _("Every priority has actions, and every action passes the SMART check"),
+        _("Each action needs an intended outcome, a way to measure it, a community lead and a "
+          "target date; section 2 actions also name the partner or agency."),
+        check=every_action_smart, link=_url("actions:plan"),
+    ))
+    register(GateItem(
+        PLAN_VERSION_FROZEN, Step.FINALISING, _("Plan version frozen"),
+        _("The chair finalises the plan on the Finalise page: this version is kept exactly as "
+          "agreed, and later changes go into the next version."),
+        check=version_frozen, link=_url("actions:finalise"),
+    ))

@@ -1,0 +1,31 @@
+"""Home page panel: plans whose steering group has asked this councillor to review priorities."""
+
+from clp.home import HomePanel, register
+
+
+def _awaiting(user):
+    from actions.models import Endorsement, EndorsementRequest, Priority, Section
+    from plans.models import PlanStatus
+
+    requests = list(
+        EndorsementRequest.objects.filter(councillor__user=user,
+                                          plan__councillor_links__councillor__user=user,
+                                          plan__status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED])
+        .select_related("plan__community").order_by("respond_by")
+    )
+    if not requests:
+        return None
+    plan_ids = [r.plan_id for r in requests]
+    section_two = list(Priority.objects.filter(plan_id__in=plan_ids, section=Section.HELP)
+                       .values_list("pk", "plan_id"))
+    decided = set(Endorsement.objects.current().filter(councillor__user=user,
+                                                       priority__plan_id__in=plan_ids)
+                  .values_list("priority_id", flat=True))
+    for request in requests:
+        request.awaiting = sum(1 for pk, plan_id in section_two
+                               if plan_id == request.plan_id and pk not in decided)
+    return {"requests": requests}
+
+
+def register_panels() -> None:
+    register(HomePanel("awaiting_endorsement", "actions/includes/home_awaiting.html", 25, _awaiting))
