@@ -5,18 +5,22 @@ from django.utils.translation import gettext_lazy as _
 from actions.models import Action, DraftComment, Priority, Section
 from clp.formtools import DateInput, HelperMixin
 from clp.models import CouncillorProfile
+from consultation.models_evidence import Issue
 
 
 class PriorityForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = Priority
-        fields = ["title", "why", "theme", "section", "is_quick_win", "is_long_term",
+        fields = ["title", "issues", "why", "theme", "section", "is_quick_win", "is_long_term",
                   "long_term_note", "support_score", "impact_score", "effort_score"]
-        widgets = {"section": forms.RadioSelect}
+        widgets = {"section": forms.RadioSelect, "issues": forms.CheckboxSelectMultiple}
         labels = {"section": _("Which section of the action plan")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["issues"].queryset = plan.issues.all() if plan is not None else Issue.objects.none()
+        if not self.fields["issues"].queryset.exists():
+            del self.fields["issues"]
         self.fields["section"].choices = Section.choices
         for name in ("support_score", "impact_score", "effort_score"):
             self.fields[name].choices = [("", _("Not scored yet")), *self.fields[name].choices[1:]]

@@ -60,6 +60,10 @@ class Priority(models.Model):
         help_text=_("Say so honestly: some problems will take years or may never be fully solved."),
     )
     long_term_note = models.TextField(_("what makes it long-term or hard to solve"), blank=True)
+    issues = models.ManyToManyField(
+        "consultation.Issue", blank=True, related_name="priorities",
+        verbose_name=_("issues from the register"),
+        help_text=_("The issues this priority tackles, so it can be traced back to the evidence."))
     support_score = models.PositiveSmallIntegerField(
         _("support from the evidence"), choices=SCORE_CHOICES, null=True, blank=True,
         help_text=_("How strongly the surveys and events back it."),

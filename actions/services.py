@@ -64,17 +64,23 @@ def _renumber(items: list[Priority]) -> None:
 @transaction.atomic
 def priority_create(*, plan: Plan, fields: dict, actor: User) -> Priority:
     """Add a priority at the end of its section (quick wins still come first)."""
+    fields = dict(fields)
+    issues = fields.pop("issues", None) or []
     last = Priority.objects.filter(plan=plan, section=fields["section"]).aggregate(m=Max("rank"))
     priority = Priority.objects.create(plan=plan, created_by=actor, rank=(last["m"] or 0) + 1,
                                        **fields)
+    priority.issues.set(issues)
     _renumber(_section_items(plan.pk, priority.section))
     _log(plan, actor, _("Added priority: %(t)s (section %(s)s)") % {"t": priority, "s": priority.section})
     return priority
 
 
 @transaction.atomic
-def priority_update(*, priority: Priority, old_section: int, changed: list[str], actor: User) -> Priority:
+def priority_update(*, priority: Priority, old_section: int, changed: list[str], actor: User,
+                    issues=None) -> Priority:
     """Save edits; a priority moved to the other section goes to the end of it."""
+    if issues is not None:
+        priority.issues.set(issues)
     if priority.section != old_section:
         last = Priority.objects.filter(plan_id=priority.plan_id, section=priority.section).aggregate(
             m=Max("rank"))

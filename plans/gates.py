@@ -23,6 +23,8 @@ class GateItem:
     check: Callable[[object], bool] | None = None
     # Where to go to do something about it: a function of the plan returning a URL, or None.
     link: Callable[[object], str] | None = None
+    # False for items that are the step itself (e.g. freezing the plan version): never waived.
+    waivable: bool = True
 
     @property
     def is_manual(self) -> bool:

@@ -189,6 +189,8 @@ def checklist_untick(*, plan: Plan, key: str, actor: User) -> None:
 def checklist_waive(*, plan: Plan, key: str, actor: User, reason: str) -> None:
     """A support officer waives an item, with a reason shown to everyone on the plan."""
     item = _gate_item(key)
+    if not item.waivable:
+        raise TransitionRefused(_("“%(item)s” cannot be marked as not needed.") % {"item": item.label})
     ChecklistEntry.objects.update_or_create(
         plan=plan, key=key, kind=ChecklistEntry.Kind.WAIVER,
         defaults={"by": actor, "note": reason, "at": timezone.now()},

@@ -60,8 +60,8 @@ def _threads(priority) -> list[dict]:
 def priority_edit(request, pk, prid=None):
     plan = plan_for(request, pk, EDIT)
     priority = get_object_or_404(Priority, pk=prid, plan=plan) if prid else None
-    initial = {"section": request.GET.get("section")} if priority is None else None
-    form = PriorityForm(request.POST or None, instance=priority, initial=initial)
+    initial = _initial_from_issue(plan, request.GET) if priority is None else None
+    form = PriorityForm(request.POST or None, instance=priority, initial=initial, plan=plan)
     old_section = priority.section if priority else None
     if request.method == "POST" and form.is_valid():
         if priority is None:
@@ -69,7 +69,8 @@ def priority_edit(request, pk, prid=None):
             messages.success(request, _("Added the priority “%(t)s”. Now add its actions.") % {"t": priority})
         else:
             priority = services.priority_update(priority=form.instance, old_section=old_section,
-                                                changed=form.changed_labels(), actor=request.user)
+                                                changed=form.changed_labels(), actor=request.user,
+                                                issues=form.cleaned_data.get("issues"))
             messages.success(request, _("Saved the priority “%(t)s”.") % {"t": priority})
         return redirect(priority)
     return render(request, "actions/priority_form.html",
@@ -200,3 +201,27 @@ def prioritise_decide(request, pk, section):
         "plan": plan, "form": form, "section": Section(section), "current": priorities,
         "suggested": services.suggested_order(priorities),
     })
+
+
+def _initial_from_issue(plan, params) -> dict:
+    """A priority made from an issue of the register starts with its title and its evidence."""
+    initial = {"section": params.get("section")}
+    raw = params.get("issue", "")
+    issue = plan.issues.select_related("theme").filter(pk=raw).first() if raw.isdigit() else None
+    if issue is None:
+        return initial
+    from consultation.evidence_services import issue_support
+
+    support = issue_support(issue)
+    why = [_("Raised by %(n)s of the %(of)s people who answered an open survey.")
+           % {"n": support["raised"], "of": support["of"]}]
+    if support["rating"]:
+        why.append(_("Rated %(mean).1f out of 5 for importance in the priorities round.")
+                   % {"mean": support["rating"]["mean"]})
+    for group in support["minority"]:
+        why.append(_("Raised mostly by %(g)s: a need of a smaller group.") % {"g": group["label"]})
+    if support["mandate"]:
+        why.append(_("Broad support across the community."))
+    initial.update(title=issue.title, why=" ".join(why), issues=[issue.pk],
+                   theme=issue.theme.name if issue.theme else "")
+    return initial

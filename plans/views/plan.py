@@ -260,6 +260,8 @@ def checklist_unwaive(request, pk, key):
 def checklist_waive(request, pk, key):
     plan = _plan(request, pk, "plans.waive_gate_item")
     item = _gate_item(key)
+    if not item.waivable:
+        raise Http404
     form = ReasonForm(request.POST or None)
     form.fields["reason"].help_text = _("Everyone on the plan will see this reason.")
     if request.method == "POST" and form.is_valid():

@@ -208,3 +208,19 @@ def test_a_community_runs_one_plan_at_a_time(world, plan):
         services.plan_close(plan=p, actor=world.people["chair"], outcome="completed", reason="Done")
     officer.post(url, {"title": "Second plan", "start_date": "2026-12-01"})
     assert Plan.objects.get(title="Second plan").step == Step.GETTING_STARTED
+
+
+def test_an_item_that_is_the_step_itself_cannot_be_waived(world, plan):
+    item = GateItem("test_core", Step.TAKING_STOCK, "The step's own work", check=lambda p: False,
+                    waivable=False)
+    gates.register(item)
+    try:
+        with pytest.raises(services.TransitionRefused, match="cannot be marked as not needed"):
+            services.checklist_waive(plan=plan, key="test_core", actor=world.people["officer"], reason="x")
+        url = reverse("plans:waive", args=[plan.pk, "test_core"])
+        assert world.client("officer").get(url).status_code == 404
+        page = world.client("officer").get(plan.get_absolute_url()).text
+        assert "Mark as not needed" in page  # for the other items
+        assert page.count("Mark as not needed") == 3
+    finally:
+        gates._ITEMS.pop("test_core")
