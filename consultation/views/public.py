@@ -129,7 +129,7 @@ def public_page(request, public_id, n):
                       initial=_initial(response, questions))
     if request.method == "POST" and form.is_valid():
         services.answers_save(response=response, rows=form.answer_rows())
-        if n < len(pages):
+        if n < len(pages) and not request.GET.get("change"):
             return redirect("consultation:public_page", public_id=public_id, n=n + 1)
         return redirect("consultation:public_check", public_id=public_id)
     return render(request, "consultation/public/page.html", {

@@ -67,7 +67,9 @@ def crosstab(request, pk, sid, qid):
     tab = analysis.crosstab(question, dimension, filters, suppress_below=suppress_below)
     chart = charts.grouped_bar(
         str(question.text), tab.rows,
-        [(c.label, [None if tab.hidden[r][i] else tab.percent(r, i) for r in range(len(tab.rows))])
+        [(_("%(group)s (%(n)s people)") % {"group": c.label, "n": _group_size(tab.column_totals[i],
+                                                                                suppress_below)},
+          [None if tab.hidden[r][i] else tab.percent(r, i) for r in range(len(tab.rows))])
          for i, c in enumerate(tab.columns) if tab.column_totals[i]])
     weighted = None
     if request.GET.get("weighted") and _can_weight(dimension):
@@ -78,6 +80,10 @@ def crosstab(request, pk, sid, qid):
         "can_weight": _can_weight(dimension), "suppressed": suppress_below,
         "weighted_rows": list(zip(weighted.raw, weighted.weighted, strict=True)) if weighted else [],
     })
+
+
+def _group_size(n: int, suppress_below: int | None):
+    return _("fewer than %(n)s") % {"n": suppress_below} if suppress_below and n < suppress_below else n
 
 
 def _can_weight(dimension) -> bool:

@@ -284,3 +284,14 @@ def test_answers_already_sent_cannot_be_changed(survey):
     assert client.get(_url("public_page", survey, n=1)).status_code == 200  # told how to start
     assert submitted.answers.count() == 5
 
+
+
+def test_changing_an_answer_from_the_check_page_returns_to_it(survey):
+    client = Client()
+    _start(client, survey)
+    client.post(_url("public_page", survey, n=1), _first_page(survey))
+    client.post(_url("public_page", survey, n=2), _second_page(survey))
+    check = client.get(_url("public_check", survey)).text
+    assert f"{_url('public_page', survey, n=1)}?change=1" in check
+    back = client.post(f"{_url('public_page', survey, n=1)}?change=1", _first_page(survey))
+    assert back["Location"] == _url("public_check", survey)
