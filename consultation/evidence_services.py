@@ -198,12 +198,18 @@ def issue_support(issue: Issue) -> dict:
     total = plan_respondents.count()
     groups = _groups_of(supporters, plan_respondents, issue.plan)
     rating = _priority_rating(issue)
-    minority = [g for g in groups if g["share_of_supporters"] >= MINORITY_SHARE
-                and g["share_of_all"] <= MINORITY_GROUP_MAX and g["supporters"] >= 3]
+    minority = [g for g in groups
+                if is_minority_need(g["supporters"], g["share_of_supporters"], g["share_of_all"])]
     mandate = (total and raised / total >= MANDATE_SHARE) or (
         rating and rating["important_share"] >= MANDATE_RATING)
     return {"raised": raised, "of": total, "share": raised / total if total else None,
             "groups": groups, "rating": rating, "minority": minority, "mandate": bool(mandate)}
+
+
+def is_minority_need(supporters: int, share_of_supporters: float, share_of_all: float) -> bool:
+    """Raised mostly by one group that is a small part of everyone who answered."""
+    return (supporters >= 3 and share_of_supporters >= MINORITY_SHARE
+            and share_of_all <= MINORITY_GROUP_MAX)
 
 
 def _groups_of(supporters, everyone, plan) -> list[dict]:
@@ -315,8 +321,8 @@ def _minority(counts, all_cat, dim_of, all_by_dim, labels) -> list[str]:
     found = []
     for cat, n in counts.items():
         dim = dim_of.get(cat)
-        if n >= 3 and by_dim[dim] and n / by_dim[dim] >= MINORITY_SHARE and all_by_dim[dim] and (
-                all_cat.get(cat, 0) / all_by_dim[dim] <= MINORITY_GROUP_MAX):
+        if by_dim[dim] and all_by_dim[dim] and is_minority_need(
+                n, n / by_dim[dim], all_cat.get(cat, 0) / all_by_dim[dim]):
             found.append(labels.get(cat, ""))
     return found
 
