@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev serve lint clean
+.PHONY: run test bench install install-dev serve lint clean
 
 $(VENV)/.made:
 	@py="$$(bash scripts/find-python.sh)" || exit 1; \
@@ -31,6 +31,10 @@ test: install-dev
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Pages against a bare Django view on PostgreSQL + gunicorn + wrk (bench/README.md); ~10 minutes.
+bench: install-dev
+	$(PY) bench/run.py
 
 serve: install
 	$(PY) manage.py runserver 127.0.0.1:8000
