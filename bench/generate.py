@@ -10,6 +10,7 @@ would call; responses are generated the way the demo generates them (bulk insert
 Safe to run again: it stops early when the data set is already there.
 """
 
+import io
 import random
 from datetime import timedelta
 
@@ -31,7 +32,7 @@ def build() -> dict:
     from clp.models import Organisation
     from consultation.models import Survey
 
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     organisation = Organisation.objects.get(name="Downshire Community Action")
     if not Survey.objects.filter(title=BIG_TITLE).exists():
         _communities(organisation)
