@@ -274,5 +274,6 @@ def plan_review(request, pk):
         "plan": plan, "review": review, "meeting": meeting, "form": form, "at_step": at_step,
         "rows": [(a, form[f"outcome_{a.pk}"], form[f"reason_{a.pk}"]) for a in actions],
         "gaps": delivery.review_gaps(review, actions) if review else None, "since": since,
-        "new_issues": plan.issues.filter(created_at__gt=issues_since).order_by("-created_at"),
+        "new_issues": plan.issues.filter(created_at__gt=issues_since).select_related(
+            "raised_after_publication").order_by("-created_at"),
     })
