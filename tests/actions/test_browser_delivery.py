@@ -43,7 +43,7 @@ def delivering(transactional_db):
 
 
 def test_lead_updates_by_link_resident_raises_issue_chair_reviews(delivering, live_server, page):
-    url, plan, action = live_server.url, delivering["plan"], delivering["path"]
+    url, action = live_server.url, delivering["path"]
     page.set_default_timeout(10_000)
 
     # The lead reports progress from the emailed link, without an account.
