@@ -25,10 +25,13 @@ from actions.models import (
     OwnerStatus,
     PartnerBody,
     PartnerKind,
+    PlanReview,
     PlanVersion,
     Priority,
     ProgressUpdate,
     RaisedIssue,
+    ReviewDecision,
+    ReviewOutcome,
     Section,
     UpdateStatus,
 )
@@ -140,6 +143,7 @@ def seed(context: dict) -> None:
         else:
             _eastfield_final(plan, priorities, councillors, people)
     seed_delivery(context)
+    seed_review(context)
 
 
 def _priorities(plan, spec, people) -> list[Priority]:
@@ -353,3 +357,43 @@ def _residents(plan, actions) -> None:
         covers_from=now - timedelta(days=120), covers_to=now - timedelta(days=20),
         created_at=now - timedelta(days=20), published_at=now - timedelta(days=20),
         published_by=plan.memberships.filter(role="chair").first().user)
+
+
+# --- Kingsley Vale at step 9: a review in progress --------------------------------------------
+
+KINGSLEY = [
+    (C, "Nowhere for toddlers to play", "41 families asked for a play area.", "Young people", True,
+     "", (4, 4, 2), [("Install a toddler play area on the green", "Families use the green daily",
+                      "Play area open and inspected", 0, "", -3, ActionStatus.DONE)]),
+    (C, "Lonely older residents", "63 people over 75 live alone.", "Older people", False, "",
+     (4, 4, 3), [("Run a weekly lunch club", "Fewer people say they feel lonely",
+                  "30 regular guests", 1, "", 2, ActionStatus.IN_PROGRESS)]),
+    (H, "Flooding on Mill Lane", "Flooded four winters running (88 households).", "Environment",
+     False, "", (5, 4, 5), [("Ask the county to clear the culvert", "No flooding in a wet winter",
+                             "No closures of Mill Lane for a year", 0,
+                             "Downshire County Council highways", -1, ActionStatus.ON_HOLD)]),
+]
+
+
+def seed_review(context: dict) -> None:
+    """A plan a year into delivery, at step 9, with the review half done. Safe to run twice."""
+    plan = Plan.objects.filter(community__slug="kingsley-vale").first()
+    if plan is None or plan.priorities.exists():
+        return
+    people = [m.user for m in plan.memberships.active().select_related("user").order_by("pk")]
+    _priorities(plan, KINGSLEY, people)
+    ChecklistEntry.objects.filter(plan=plan, key=gates.PLAN_VERSION_FROZEN).delete()
+    PlanVersion.objects.create(plan=plan, number=plan.version, data=versions.snapshot(plan),
+                               frozen_by=people[0], frozen_at=timezone.now() - timedelta(days=380))
+    actions = list(Action.objects.filter(priority__plan=plan).order_by("priority__rank", "pk"))
+    Action.objects.filter(priority__plan=plan).update(lead_status=OwnerStatus.ACCEPTED)
+    play = next(a for a in actions if a.what.startswith("Install"))
+    culvert = next(a for a in actions if a.what.startswith("Ask the county"))
+    _update(play, UpdateStatus.DONE, 100, "Opened by the parish council in June", 150, people[0])
+    _update(culvert, UpdateStatus.DELAYED, 20, "The county has no budget until April", 60, people[1])
+    review = PlanReview.objects.create(plan=plan, version=plan.version, kind="light",
+                                       started_by=people[0],
+                                       started_at=timezone.now() - timedelta(days=3))
+    ReviewDecision.objects.create(review=review, action=play, outcome=ReviewOutcome.ACHIEVED)
+    ReviewDecision.objects.create(review=review, action=culvert, outcome=ReviewOutcome.CARRY,
+                                  reason="Still the village's biggest problem")
