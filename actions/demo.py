@@ -8,18 +8,32 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from actions import gates, versions
+from actions import delivery, gates, tokens, versions
 from actions.models import (
     Action,
     ActionStatus,
     Cadence,
+    CommunityUpdate,
     DraftPlan,
     Endorsement,
     EndorsementRequest,
+    HelpOffer,
     Message,
+    OfferStatus,
+    OwnerRequest,
+    OwnerRole,
+    OwnerStatus,
+    PartnerBody,
+    PartnerKind,
+    PlanReview,
     PlanVersion,
     Priority,
+    ProgressUpdate,
+    RaisedIssue,
+    ReviewDecision,
+    ReviewOutcome,
     Section,
+    UpdateStatus,
 )
 from plans.models import ChecklistEntry, EventKind, Plan, PlanEvent
 from plans.services import record
@@ -109,6 +123,11 @@ EASTFIELD = [
 ]
 
 
+PROGRESS_FOR_STATUS = {ActionStatus.NOT_STARTED: "not_started", ActionStatus.IN_PROGRESS: "on_track",
+                       ActionStatus.ON_HOLD: "delayed", ActionStatus.DONE: "done",
+                       ActionStatus.DROPPED: "dropped"}
+
+
 def seed(context: dict) -> None:
     for slug, spec in [("cheriton-market", CHERITON), ("eastfield-ward", EASTFIELD)]:
         plan = Plan.objects.filter(community__slug=slug).select_related("community").first()
@@ -123,6 +142,8 @@ def seed(context: dict) -> None:
             _cheriton_responses(plan, priorities, councillors, people)
         else:
             _eastfield_final(plan, priorities, councillors, people)
+    seed_delivery(context)
+    seed_review(context)
 
 
 def _priorities(plan, spec, people) -> list[Priority]:
@@ -144,6 +165,7 @@ def _priorities(plan, spec, people) -> list[Priority]:
                 lead_name="" if member else lead,
                 lead_contact="" if member else "07700 900 4" + str(position).zfill(2),
                 partners=partners, position=position, status=status,
+                progress=PROGRESS_FOR_STATUS[status],
                 start_date=today - timedelta(days=30),
                 target_date=today + timedelta(days=30 * months) if months is not None else None,
                 update_cadence=Cadence.QUARTERLY if priority.section == H else Cadence.MONTHLY,
@@ -221,3 +243,157 @@ def gates_label(key: str) -> str:
     from plans.gates import get_item
 
     return str(get_item(key).label)
+
+
+# --- delivery (issue 10): Eastfield Ward at step 8 ------------------------------------------------
+
+def seed_delivery(context: dict) -> None:
+    """Owners who accepted or declined, updates with reasons, an overdue and a stalled action, a
+    quick win done, a partner body waiting, an offer to help and a raised issue. Safe to run twice."""
+    plan = Plan.objects.filter(community__slug="eastfield-ward").first()
+    if plan is None or ProgressUpdate.objects.filter(action__priority__plan=plan).exists():
+        return
+    people = [m.user for m in plan.memberships.active().select_related("user").order_by("pk")]
+    # Delivery starts from the frozen plan: progress is what the updates below report.
+    Action.objects.filter(priority__plan=plan).update(progress=UpdateStatus.NOT_STARTED, percent=0)
+    actions = {a.what.split()[0].lower() + a.what.split()[-1].lower(): a
+               for a in Action.objects.filter(priority__plan=plan).select_related("priority")}
+    partners = {name: PartnerBody.objects.create(plan=plan, name=name, kind=kind,
+                                                 contact_email=email)
+                for name, kind, email in [
+                    ("Meonbridge District Council parking team", PartnerKind.DISTRICT,
+                     "parking@meonbridge.example.org"),
+                    ("Downshire County Council street lighting", PartnerKind.COUNTY,
+                     "lighting@downshire.example.org"),
+                    ("Meonbridge Health Partnership", PartnerKind.AGENCY,
+                     "engagement@meonbridge-health.example.org")]}
+    for action in actions.values():
+        if action.partners in partners:
+            action.partner_body = partners[action.partners]
+        if action.lead_name == "Mo Ahmed":
+            action.lead_email = "mo.ahmed@example.org"
+        action.save()
+    _owners(actions, people)
+    _updates(actions, people)
+    _residents(plan, actions)
+
+
+def _ask_owner(action, role, name, email, by, days_ago, answer="", reason="", suggested=""):
+    now = timezone.now()
+    sent = now - timedelta(days=days_ago)
+    answered = sent + timedelta(days=3) if answer else None
+    OwnerRequest.objects.create(action=action, role=role, recipient_name=name, recipient_email=email,
+                                nonce=tokens.new_nonce(), sent_by=by, sent_at=sent, emailed_at=sent,
+                                answer=answer, reason=reason, suggested_instead=suggested,
+                                answered_at=answered)
+    prefix = "lead" if role == OwnerRole.LEAD else "partner"
+    Action.objects.filter(pk=action.pk).update(**{f"{prefix}_status": answer or OwnerStatus.ASKED,
+                                                  f"{prefix}_answered_at": answered})
+
+
+def _owners(actions, people) -> None:
+    chair = people[0]
+    for key, action in actions.items():
+        if key == "askfootpath":
+            _ask_owner(action, OwnerRole.LEAD, action.lead_label, action.lead_address() or
+                       "volunteer@example.org", chair, 40, OwnerStatus.DECLINED,
+                       "I am moving away from Eastfield in the spring.",
+                       "The Station Road residents' association")
+        elif action.lead_address():
+            _ask_owner(action, OwnerRole.LEAD, action.lead_label, action.lead_address(), chair, 60,
+                       OwnerStatus.ACCEPTED)
+        if key == "askpatrols":
+            _ask_owner(action, OwnerRole.PARTNER, action.partner_body.name,
+                       action.partner_body.contact_email, chair, 12)
+        elif key == "invitemeeting":
+            _ask_owner(action, OwnerRole.PARTNER, action.partner_body.name,
+                       action.partner_body.contact_email, chair, 55, OwnerStatus.ACCEPTED)
+
+
+def _update(action, status, percent, reason, days_ago, actor=None, by_name="", revised=None,
+            note=""):
+    update = delivery.update_post(action=Action.objects.get(pk=action.pk), status=status,
+                                  percent=percent, reason=reason, note=note, actor=actor,
+                                  by_name=by_name, revised_target_date=revised)
+    ProgressUpdate.objects.filter(pk=update.pk).update(at=timezone.now() - timedelta(days=days_ago))
+
+
+def _updates(actions, people) -> None:
+    today = timezone.localdate()
+    pack, garden = actions["writepack"], actions["opengarden"]
+    _update(pack, UpdateStatus.ON_TRACK, 60, "Printing paid for by the ward grant", 50, people[1])
+    _update(pack, UpdateStatus.DONE, 100, "Delivered to all 140 new households", 20, people[1],
+            note="The estate agents now hand one over with the keys.")
+    # The garden's monthly report is overdue: it has had no update for seven weeks.
+    _update(garden, UpdateStatus.ON_TRACK, 35, "Beds dug and the water butt in", 80,
+            by_name="Mo Ahmed")
+    _update(garden, UpdateStatus.AT_RISK, 40, "Only six regular volunteers so far", 50,
+            by_name="Mo Ahmed", note="Needs more hands on Saturdays.")
+    Action.objects.filter(pk=garden.pk).update(update_cadence=Cadence.MONTHLY)
+    _update(actions["askpatrols"], UpdateStatus.ON_TRACK, 20,
+            "Request sent to the district parking team", 30, people[2])
+    meeting = actions["invitemeeting"]
+    _update(meeting, UpdateStatus.DELAYED, 30, "The practice manager left; the new one starts soon",
+            45, people[0], revised=today + timedelta(days=5))
+    # …and the revised date has now passed: the meeting is overdue.
+    Action.objects.filter(pk=meeting.pk).update(target_date=today - timedelta(days=6))
+
+
+def _residents(plan, actions) -> None:
+    now = timezone.now()
+    HelpOffer.objects.create(action=actions["opengarden"], name="Priya Nair",
+                             email="priya.nair@example.org",
+                             what="I can do Saturday mornings and bring a wheelbarrow.",
+                             nonce=tokens.new_nonce(), status=OfferStatus.CONFIRMED,
+                             created_at=now - timedelta(days=4), confirm_emailed_at=now,
+                             confirmed_at=now - timedelta(days=3), lead_told_at=now)
+    RaisedIssue.objects.create(plan=plan, title="Dog fouling on Eastfield recreation ground",
+                               description="Since the bin by the gate went, the path is filthy.",
+                               name="A resident", created_at=now - timedelta(days=2))
+    CommunityUpdate.objects.create(
+        plan=plan, title="What we have done: autumn update",
+        body="The welcome pack is out: every new household gets one with the keys. The community "
+             "garden has its first beds, and we need more Saturday volunteers.",
+        covers_from=now - timedelta(days=120), covers_to=now - timedelta(days=20),
+        created_at=now - timedelta(days=20), published_at=now - timedelta(days=20),
+        published_by=plan.memberships.filter(role="chair").first().user)
+
+
+# --- Kingsley Vale at step 9: a review in progress --------------------------------------------
+
+KINGSLEY = [
+    (C, "Nowhere for toddlers to play", "41 families asked for a play area.", "Young people", True,
+     "", (4, 4, 2), [("Install a toddler play area on the green", "Families use the green daily",
+                      "Play area open and inspected", 0, "", -3, ActionStatus.DONE)]),
+    (C, "Lonely older residents", "63 people over 75 live alone.", "Older people", False, "",
+     (4, 4, 3), [("Run a weekly lunch club", "Fewer people say they feel lonely",
+                  "30 regular guests", 1, "", 2, ActionStatus.IN_PROGRESS)]),
+    (H, "Flooding on Mill Lane", "Flooded four winters running (88 households).", "Environment",
+     False, "", (5, 4, 5), [("Ask the county to clear the culvert", "No flooding in a wet winter",
+                             "No closures of Mill Lane for a year", 0,
+                             "Downshire County Council highways", -1, ActionStatus.ON_HOLD)]),
+]
+
+
+def seed_review(context: dict) -> None:
+    """A plan a year into delivery, at step 9, with the review half done. Safe to run twice."""
+    plan = Plan.objects.filter(community__slug="kingsley-vale").first()
+    if plan is None or plan.priorities.exists():
+        return
+    people = [m.user for m in plan.memberships.active().select_related("user").order_by("pk")]
+    _priorities(plan, KINGSLEY, people)
+    ChecklistEntry.objects.filter(plan=plan, key=gates.PLAN_VERSION_FROZEN).delete()
+    PlanVersion.objects.create(plan=plan, number=plan.version, data=versions.snapshot(plan),
+                               frozen_by=people[0], frozen_at=timezone.now() - timedelta(days=380))
+    actions = list(Action.objects.filter(priority__plan=plan).order_by("priority__rank", "pk"))
+    Action.objects.filter(priority__plan=plan).update(lead_status=OwnerStatus.ACCEPTED)
+    play = next(a for a in actions if a.what.startswith("Install"))
+    culvert = next(a for a in actions if a.what.startswith("Ask the county"))
+    _update(play, UpdateStatus.DONE, 100, "Opened by the parish council in June", 150, people[0])
+    _update(culvert, UpdateStatus.DELAYED, 20, "The county has no budget until April", 60, people[1])
+    review = PlanReview.objects.create(plan=plan, version=plan.version, kind="light",
+                                       started_by=people[0],
+                                       started_at=timezone.now() - timedelta(days=3))
+    ReviewDecision.objects.create(review=review, action=play, outcome=ReviewOutcome.ACHIEVED)
+    ReviewDecision.objects.create(review=review, action=culvert, outcome=ReviewOutcome.CARRY,
+                                  reason="Still the village's biggest problem")

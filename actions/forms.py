@@ -2,10 +2,24 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Action, DraftComment, Priority, Section
+from actions.models import (
+    Action,
+    DraftComment,
+    HelpOffer,
+    OwnerStatus,
+    PartnerBody,
+    PlanReview,
+    Priority,
+    RaisedIssue,
+    ReviewKind,
+    ReviewOutcome,
+    Section,
+    UpdateStatus,
+)
 from clp.formtools import DateInput, HelperMixin
 from clp.models import CouncillorProfile
 from consultation.models_evidence import Issue
+from plans.uploads import validate_upload
 
 
 class PriorityForm(HelperMixin, forms.ModelForm):
@@ -36,9 +50,9 @@ class PriorityForm(HelperMixin, forms.ModelForm):
 class ActionForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = Action
-        fields = ["what", "outcome", "measure", "lead_user", "lead_name", "lead_contact", "partners",
-                  "start_date", "target_date", "cost_estimate", "funding_source", "update_cadence",
-                  "status"]
+        fields = ["what", "outcome", "measure", "lead_user", "lead_name", "lead_contact",
+                  "lead_email", "partners", "partner_body", "start_date", "target_date",
+                  "cost_estimate", "funding_source", "update_cadence", "status"]
         widgets = {"start_date": DateInput(), "target_date": DateInput(),
                    "outcome": forms.Textarea(attrs={"rows": 3})}
 
@@ -48,6 +62,11 @@ class ActionForm(HelperMixin, forms.ModelForm):
         lead.queryset = lead.queryset.filter(memberships__plan=plan,
                                              memberships__left_on__isnull=True).distinct()
         lead.empty_label = _("Nobody from the group (name a volunteer below)")
+        self.fields["partner_body"].queryset = plan.partner_bodies.all()
+        self.fields["partner_body"].empty_label = _("None named yet")
+        if plan.stage == "deliver":
+            # Once delivery starts, status changes come from progress updates, with a reason.
+            del self.fields["status"]
         self.fields["cost_estimate"].widget.attrs["min"] = 0
 
     def clean(self):
@@ -58,6 +77,9 @@ class ActionForm(HelperMixin, forms.ModelForm):
         if cleaned.get("lead_user") and cleaned.get("lead_name"):
             self.add_error("lead_name", _("Choose someone from the group or name a volunteer, "
                                           "not both."))
+        if cleaned.get("lead_email") and not cleaned.get("lead_name"):
+            self.add_error("lead_name", _("Enter the volunteer's name to go with their email "
+                                          "address."))
         if cleaned.get("lead_contact") and not cleaned.get("lead_name"):
             self.add_error("lead_name", _("Enter the volunteer's name to go with their contact "
                                           "details."))
@@ -161,3 +183,166 @@ class CommentForm(HelperMixin, forms.ModelForm):
         self.fields["priority"].queryset = Priority.objects.filter(plan=plan).in_plan_order()
         self.fields["priority"].empty_label = _("The plan as a whole")
         self.fields["body"].widget = forms.Textarea(attrs={"rows": 5, "maxlength": 2000})
+
+
+# --- delivery --------------------------------------------------------------------------------
+
+class PartnerForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = PartnerBody
+        fields = ["name", "kind", "contact_email"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if PartnerBody.objects.filter(plan=self.plan, name__iexact=name).exists():
+            raise forms.ValidationError(_("This plan already has a partner body with this name."))
+        return name
+
+
+class OwnerAnswerForm(HelperMixin, forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"), widget=forms.RadioSelect,
+        choices=[(OwnerStatus.ACCEPTED, _("Yes, I accept")),
+                 (OwnerStatus.DECLINED, _("No, I decline")),
+                 (OwnerStatus.PROPOSED, _("Yes, but by another date"))])
+    reason = forms.CharField(
+        label=_("Why (needed if you decline)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The steering group sees this, e.g. “the county council's highways team "
+                    "owns this road”."))
+    suggested_instead = forms.CharField(
+        label=_("Someone better placed (optional)"), required=False, max_length=300,
+        help_text=_("A person or organisation the group could ask instead."))
+    proposed_date = forms.DateField(label=_("The date you propose"), required=False,
+                                    widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        answer = cleaned.get("answer")
+        if answer == OwnerStatus.DECLINED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why you decline, so the group can find someone else."))
+        if answer == OwnerStatus.PROPOSED:
+            proposed = cleaned.get("proposed_date")
+            if proposed is None and "proposed_date" not in self.errors:
+                self.add_error("proposed_date", _("Enter the date you propose"))
+            elif proposed is not None and proposed <= timezone.localdate():
+                self.add_error("proposed_date", _("The date you propose must be in the future."))
+        return cleaned
+
+
+class UpdateForm(HelperMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=UpdateStatus.choices,
+                               widget=forms.RadioSelect)
+    percent = forms.IntegerField(label=_("Per cent complete"), min_value=0, max_value=100,
+                                 help_text=_("A whole number from 0 to 100."))
+    reason = forms.CharField(
+        label=_("Reason for the change of status"), required=False, max_length=500,
+        help_text=_("Needed when the status changes. Residents see it on the public page, e.g. "
+                    "“won't do, because the bus company withdrew the route”."))
+    note = forms.CharField(label=_("What has happened"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    revised_target_date = forms.DateField(
+        label=_("Revised target date (optional)"), required=False, widget=DateInput(),
+        help_text=_("If it will take longer. The original date stays visible."))
+    file = forms.FileField(label=_("Photo or document (optional)"), required=False,
+                           validators=[validate_upload],
+                           help_text=_("PDF, PNG, JPEG, GIF, WebP, CSV, XLSX, DOCX or ODT."))
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("initial", {"status": action.progress, "percent": action.percent})
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status and status != self.action.progress and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give a short reason for the change of status, from “%(a)s” "
+                                       "to “%(b)s”.") % {"a": self.action.get_progress_display(),
+                                                        "b": UpdateStatus(status).label})
+        revised = cleaned.get("revised_target_date")
+        if revised and revised < timezone.localdate():
+            self.add_error("revised_target_date", _("The revised target date cannot be in the past."))
+        return cleaned
+
+
+class OfferForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = HelpOffer
+        fields = ["name", "email", "what"]
+        help_texts = {"email": _("We email you a link to confirm it is yours. Only the steering "
+                                 "group sees it."),
+                      "what": _("For example “I can deliver leaflets on my street” or “I have a "
+                                "van on Saturdays”.")}
+        widgets = {"what": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
+
+
+class RaiseIssueForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = RaisedIssue
+        fields = ["title", "description", "name", "email"]
+        help_texts = {"description": _("Describe the problem or hope, not a solution. The steering "
+                                       "group reads it before adding it to the plan's issues."),
+                      "email": _("Only if you want the group to be able to contact you.")}
+        widgets = {"description": forms.Textarea(attrs={"rows": 5, "maxlength": 3000})}
+
+
+class CommunityUpdateForm(HelperMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("What to tell residents"),
+                           widget=forms.Textarea(attrs={"rows": 14}))
+
+
+class ReviewMeetingForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = PlanReview
+        fields = ["kind", "held_on", "minute_reference"]
+        widgets = {"kind": forms.RadioSelect, "held_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ReviewKind.choices
+        self.fields["held_on"].required = False
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data.get("held_on")
+        if held_on and held_on > timezone.localdate():
+            raise forms.ValidationError(_("The meeting date cannot be in the future."))
+        return held_on
+
+
+class ReviewDecisionsForm(HelperMixin, forms.Form):
+    """One outcome (and reason) per action; a dropped action needs a reason."""
+
+    def __init__(self, *args, actions, decided, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = actions
+        for action in actions:
+            earlier = decided.get(action.pk)
+            self.fields[f"outcome_{action.pk}"] = forms.ChoiceField(
+                label=_("Decision on “%(a)s”") % {"a": action.what}, required=False,
+                choices=ReviewOutcome.choices, widget=forms.RadioSelect,
+                initial=earlier.outcome if earlier else
+                (ReviewOutcome.ACHIEVED if action.progress == UpdateStatus.DONE else None))
+            self.fields[f"reason_{action.pk}"] = forms.CharField(
+                label=_("Reason for “%(a)s”") % {"a": action.what}, required=False,
+                max_length=500, initial=earlier.reason if earlier else "",
+                help_text=_("Needed if you drop it; shown to residents."))
+
+    def clean(self):
+        cleaned = super().clean()
+        for action in self.actions:
+            if (cleaned.get(f"outcome_{action.pk}") == ReviewOutcome.DROP
+                    and not cleaned.get(f"reason_{action.pk}", "").strip()):
+                self.add_error(f"reason_{action.pk}", _("Say why the group drops “%(a)s”.")
+                               % {"a": action.what})
+        return cleaned
+
+    def decisions(self) -> dict[int, tuple[str, str]]:
+        return {a.pk: (self.cleaned_data[f"outcome_{a.pk}"],
+                       self.cleaned_data.get(f"reason_{a.pk}", "").strip())
+                for a in self.actions if self.cleaned_data.get(f"outcome_{a.pk}")}

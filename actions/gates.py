@@ -41,6 +41,36 @@ def version_frozen(plan) -> bool:
     return PlanVersion.objects.filter(plan=plan, number=plan.version).exists()
 
 
+ACTIONS_OWNED = "actions_owned"
+COMMUNITY_UPDATED = "community_updated"
+REVIEW_HELD = "review_held"
+
+
+def every_action_owned(plan) -> bool:
+    """Every action still in the plan has a lead who has accepted it."""
+    from actions.models import Action, UpdateStatus
+
+    actions = Action.objects.in_plan(plan).exclude(progress=UpdateStatus.DROPPED)
+    return actions.exists() and actions.count() == actions.owned().count()
+
+
+def progress_reported_recently(plan) -> bool:
+    """A community update published in the last six months."""
+    from django.utils import timezone
+
+    from actions import health
+
+    since = health.add_months(timezone.localdate(), -health.COMMUNITY_UPDATE_MONTHS)
+    return plan.community_updates.filter(published_at__date__gte=since).exists()
+
+
+def review_held(plan) -> bool:
+    from actions import delivery
+
+    review = delivery.review_for(plan)
+    return review is not None and not delivery.review_gaps(review, list(delivery.review_actions(plan)))
+
+
 def _url(name):
     return lambda plan: reverse(name, kwargs={"pk": plan.pk})
 
@@ -65,4 +95,22 @@ def register_items() -> None:
         _("The chair finalises the plan on the Finalise page: this version is kept exactly as "
           "agreed, and later changes go into the next version."),
         check=version_frozen, link=_url("actions:finalise"), waivable=False,
+    ))
+    register(GateItem(
+        ACTIONS_OWNED, Step.IMPLEMENTING, _("Every action has a lead who has accepted it"),
+        _("Ask each lead from the action's page; they accept, decline or propose another date "
+          "from the email, without an account. Find someone else for declined actions."),
+        check=every_action_owned, link=_url("actions:delivery"),
+    ))
+    register(GateItem(
+        COMMUNITY_UPDATED, Step.IMPLEMENTING,
+        _("Progress reported to the community in the last six months"),
+        _("Publish a community update: the page drafts it from what has changed since the last one."),
+        check=progress_reported_recently, link=_url("actions:community_updates"),
+    ))
+    register(GateItem(
+        REVIEW_HELD, Step.REVIEWING, _("A review has been held"),
+        _("Go through every action at a meeting (achieved, carry forward or drop, with a reason), "
+          "and record the date and minute reference on the Review page."),
+        check=review_held, link=_url("actions:plan_review"), waivable=False,
     ))

@@ -5,15 +5,19 @@ A priority will later be made from issues of the register (`consultation.Issue`)
 many-to-many field added by a later migration, so nothing here depends on the register yet.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clp.models import CouncillorProfile
 from plans.models import Plan
+from plans.uploads import validate_upload
 
 
 class Section(models.IntegerChoices):
@@ -144,6 +148,40 @@ class Cadence(models.TextChoices):
     YEARLY = "yearly", _("Once a year")
 
 
+class OwnerStatus(models.TextChoices):
+    NOT_ASKED = "not_asked", _("Not asked yet")
+    ASKED = "asked", _("Asked, no answer yet")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    PROPOSED = "proposed", _("Proposed another date")
+
+
+class OwnerRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    PARTNER = "partner", _("Partner body")
+
+
+class UpdateStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    DELAYED = "delayed", _("Delayed")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+# What the older, coarser Action.status says for each progress status.
+ACTION_STATUS_FOR = {
+    UpdateStatus.NOT_STARTED: ActionStatus.NOT_STARTED,
+    UpdateStatus.ON_TRACK: ActionStatus.IN_PROGRESS,
+    UpdateStatus.AT_RISK: ActionStatus.IN_PROGRESS,
+    UpdateStatus.DELAYED: ActionStatus.ON_HOLD,
+    UpdateStatus.DONE: ActionStatus.DONE,
+    UpdateStatus.DROPPED: ActionStatus.DROPPED,
+}
+CLOSED_STATUSES = [UpdateStatus.DONE, UpdateStatus.DROPPED]
+
+
 class ActionQuerySet(models.QuerySet):
     def checked(self):
         """Actions the SMART check applies to: dropped ones no longer need to be SMART."""
@@ -156,6 +194,45 @@ class ActionQuerySet(models.QuerySet):
             | Q(lead_user__isnull=True, lead_name="")
             | Q(priority__section=Section.HELP, partners="")
         )
+
+    # --- delivery: what needs attention, found by query so reminders can be built on it
+
+    def open(self):
+        return self.exclude(progress__in=CLOSED_STATUSES)
+
+    def in_plan(self, plan):
+        return self.filter(priority__plan=plan)
+
+    def overdue(self, today: date):
+        """Agrees with Action.is_overdue: the (revised) target day has ended, locally."""
+        return self.open().filter(target_date__lt=today)
+
+    def update_due(self, now):
+        """No update within the action's cadence (anchored on the last update, else on the lead's
+        acceptance, else on when the action was added)."""
+        from actions import health
+
+        anchor = Coalesce("latest_update__at", "lead_answered_at", "created_at")
+        query = Q()
+        for cadence in Cadence.values:
+            cutoff = health.cadence_cutoff(now, cadence)
+            query |= Q(update_cadence=cadence, _anchor__lte=cutoff)
+        return self.open().alias(_anchor=anchor).filter(query)
+
+    def without_owner(self):
+        return self.open().filter(lead_user__isnull=True, lead_name="")
+
+    def declined(self):
+        return self.open().filter(Q(lead_status=OwnerStatus.DECLINED)
+                                  | Q(partner_status=OwnerStatus.DECLINED))
+
+    def waiting_on_partner(self):
+        return self.open().filter(priority__section=Section.HELP,
+                                  partner_status__in=[OwnerStatus.ASKED, OwnerStatus.PROPOSED])
+
+    def owned(self):
+        """Every action of a plan must have an accepted lead before delivery is under way."""
+        return self.filter(lead_status=OwnerStatus.ACCEPTED)
 
 
 class Action(models.Model):
@@ -201,6 +278,27 @@ class Action(models.Model):
                               default=ActionStatus.NOT_STARTED)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    lead_email = models.EmailField(
+        _("volunteer's email for requests and updates"), blank=True,
+        help_text=_("The lead is asked by email to accept, and can post updates from a link "
+                    "without an account. Kept private."))
+    partner_body = models.ForeignKey(
+        "actions.PartnerBody", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="actions", verbose_name=_("partner body asked to help"))
+    lead_status = models.CharField(max_length=20, choices=OwnerStatus.choices,
+                                   default=OwnerStatus.NOT_ASKED, editable=False)
+    lead_answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    partner_status = models.CharField(max_length=20, choices=OwnerStatus.choices,
+                                      default=OwnerStatus.NOT_ASKED, editable=False)
+    partner_answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    progress = models.CharField(_("progress"), max_length=20, choices=UpdateStatus.choices,
+                                default=UpdateStatus.NOT_STARTED, editable=False)
+    percent = models.PositiveSmallIntegerField(default=0, editable=False)
+    original_target_date = models.DateField(_("original target date"), null=True, blank=True,
+                                            editable=False)
+    latest_update = models.ForeignKey("actions.ProgressUpdate", on_delete=models.SET_NULL,
+                                      null=True, blank=True, editable=False, related_name="+")
+    carried_forward_from = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = ActionQuerySet.as_manager()
 
@@ -237,6 +335,33 @@ class Action(models.Model):
     @property
     def is_smart(self) -> bool:
         return not self.smart_gaps()
+
+    # --- delivery -----------------------------------------------------------------------------
+    @property
+    def is_closed(self) -> bool:
+        return self.progress in CLOSED_STATUSES
+
+    @property
+    def has_lead(self) -> bool:
+        return bool(self.lead_user_id or self.lead_name)
+
+    def lead_address(self) -> str:
+        """Where requests and update links go: the member's account email or the volunteer's."""
+        if self.lead_user_id:
+            return self.lead_user.email
+        return self.lead_email
+
+    def is_overdue(self, today: date) -> bool:
+        """Agrees with ActionQuerySet.overdue; `today` is the community's local date."""
+        from actions import health
+
+        return not self.is_closed and health.is_overdue(self.target_date, today)
+
+    def health(self, now, today: date) -> list[str]:
+        """The computed flags (health.Flag values); needs priority and latest_update loaded."""
+        from actions import health
+
+        return health.flags_for(self, now, today)
 
 
 class EndorsementRequest(models.Model):
@@ -413,3 +538,300 @@ class PlanVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise FrozenVersionError("A frozen plan version cannot be deleted.")
+
+
+# --- delivery: owners who accept, progress with a reason, telling the community, review -------
+
+class PartnerKind(models.TextChoices):
+    PARISH = "parish", _("Parish or town council")
+    DISTRICT = "district", _("District or borough council")
+    COUNTY = "county", _("County or unitary council")
+    AGENCY = "agency", _("Public agency (police, health, transport)")
+    CHARITY = "charity", _("Charity or voluntary group")
+    BUSINESS = "business", _("Business")
+    OTHER = "other", _("Other")
+
+
+class PartnerBody(models.Model):
+    """A council or agency asked to help with section 2 actions (per plan for now)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="partner_bodies")
+    name = models.CharField(_("name"), max_length=200,
+                            help_text=_("For example “Meonbridge District Council, highways team”."))
+    kind = models.CharField(_("type"), max_length=20, choices=PartnerKind.choices,
+                            default=PartnerKind.DISTRICT)
+    contact_email = models.EmailField(
+        _("contact email"), blank=True,
+        help_text=_("Where the request to help is sent. Kept private to the steering group."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="one_partner_name_per_plan")]
+
+    def __str__(self):
+        return self.name
+
+
+def _update_upload_to(instance, filename: str) -> str:
+    import uuid
+
+    from plans.uploads import detected_extension
+
+    plan_id = instance.action.priority.plan_id
+    return f"plans/{plan_id}/updates/{uuid.uuid4().hex}.{detected_extension(instance.file) or 'bin'}"
+
+
+class OwnerRequestQuerySet(models.QuerySet):
+    def unanswered(self):
+        return self.filter(answered_at__isnull=True, superseded=False)
+
+    def unanswered_since(self, moment):
+        """Requests still waiting for an answer that were sent before `moment` (for reminders)."""
+        return self.unanswered().filter(sent_at__lte=moment)
+
+
+class OwnerRequest(models.Model):
+    """The lead or partner body is asked by email to accept the action, decline it (saying why,
+    perhaps naming someone better) or propose another date. The row records the ask and the
+    answer; its signed link works once."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="owner_requests")
+    role = models.CharField(max_length=10, choices=OwnerRole.choices)
+    recipient_name = models.CharField(max_length=200)
+    recipient_email = models.EmailField()
+    nonce = models.CharField(max_length=32, editable=False)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    superseded = models.BooleanField(default=False)
+    answer = models.CharField(max_length=20, choices=OwnerStatus.choices, blank=True)
+    reason = models.TextField(blank=True)
+    suggested_instead = models.CharField(max_length=300, blank=True)
+    proposed_date = models.DateField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnerRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["answered_at", "sent_at"])]
+
+    def __str__(self):
+        return f"{self.recipient_name}: {self.action}"
+
+
+class ProgressUpdate(models.Model):
+    """A report on an action: status, how far along, a note, and the public reason for a change
+    of status. Rows are never edited; the action keeps its latest."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=20, choices=UpdateStatus.choices)
+    previous_status = models.CharField(max_length=20, choices=UpdateStatus.choices, blank=True)
+    percent = models.PositiveSmallIntegerField(_("per cent complete"))
+    note = models.TextField(_("what has happened"), blank=True)
+    reason = models.CharField(
+        _("reason for the change of status"), max_length=500, blank=True,
+        help_text=_("Shown to residents, e.g. “won't do, because the bus company withdrew the "
+                    "route”."))
+    revised_target_date = models.DateField(_("revised target date"), null=True, blank=True)
+    file = models.FileField(_("photo or document"), upload_to=_update_upload_to, blank=True,
+                            validators=[validate_upload])
+    original_name = models.CharField(max_length=255, blank=True, editable=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                           related_name="+")
+    by_name = models.CharField(max_length=200, blank=True)  # a lead without an account
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action}: {self.get_status_display()}"
+
+    @property
+    def status_changed(self) -> bool:
+        return bool(self.previous_status) and self.previous_status != self.status
+
+    @property
+    def author(self) -> str:
+        return str(self.by) if self.by_id else self.by_name
+
+
+class UpdateLink(models.Model):
+    """A signed link emailed to the lead: they post one update without signing in."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="update_links")
+    email = models.EmailField()
+    name = models.CharField(max_length=200)
+    nonce = models.CharField(max_length=32, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Update link for {self.action}"
+
+
+class OfferStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Email address not confirmed yet")
+    CONFIRMED = "confirmed", _("Waiting for the group")
+    ADDED = "added", _("Added as a helper")
+    DECLINED = "declined", _("Thanked, not needed now")
+
+
+class HelpOffer(models.Model):
+    """A resident offers to help with an action from the public page (double opt-in by email)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="help_offers")
+    name = models.CharField(_("your name"), max_length=150)
+    email = models.EmailField(_("your email address"))
+    what = models.TextField(_("what you could do"), max_length=2000)
+    nonce = models.CharField(max_length=32, editable=False)
+    status = models.CharField(max_length=20, choices=OfferStatus.choices,
+                              default=OfferStatus.UNCONFIRMED)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirm_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    lead_told_at = models.DateTimeField(null=True, blank=True, editable=False)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["action", "status"])]
+
+    def __str__(self):
+        return f"{self.name} offers to help with {self.action}"
+
+
+class Helper(models.Model):
+    """Someone helping the lead with an action, so the work does not rest on one person."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="helpers")
+    name = models.CharField(max_length=150)
+    email = models.EmailField(blank=True)
+    offer = models.OneToOneField(HelpOffer, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="helper")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                 related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class RaisedIssue(models.Model):
+    """A resident raises a new issue from the public page after the plan is published; once the
+    group accepts it, it is in the issues register for the next review."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="raised_issues")
+    title = models.CharField(_("the issue in a few words"), max_length=200)
+    description = models.TextField(_("what is the problem"), max_length=3000)
+    name = models.CharField(_("your name (optional)"), max_length=150, blank=True)
+    email = models.EmailField(_("your email (optional)"), blank=True)
+    status = models.CharField(max_length=10, choices=CommentStatus.choices,
+                              default=CommentStatus.PENDING)
+    issue = models.OneToOneField("consultation.Issue", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="raised_after_publication")
+    created_at = models.DateTimeField(default=timezone.now)
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    moderated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["plan", "status"])]
+
+    def __str__(self):
+        return self.title
+
+
+class CommunityUpdate(models.Model):
+    """A report to residents on what changed since the last one; drafted from the records, edited
+    by the group, then published on the public page."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="community_updates")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("what to tell residents"))
+    covers_from = models.DateTimeField()
+    covers_to = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ReviewKind(models.TextChoices):
+    LIGHT = "light", _("Light review: back to Prioritising")
+    FULL = "full", _("Full review: back to Understanding your community")
+
+
+class PlanReview(models.Model):
+    """Step 9: the group goes through every action (achieved, carry forward, drop) at a meeting,
+    then starts the next cycle of the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
+    version = models.PositiveIntegerField()
+    kind = models.CharField(_("kind of review"), max_length=10, choices=ReviewKind.choices,
+                            default=ReviewKind.LIGHT)
+    held_on = models.DateField(_("date of the meeting"), null=True, blank=True)
+    minute_reference = models.CharField(
+        _("minute reference"), max_length=100, blank=True,
+        help_text=_("Where the meeting's minutes record the review, e.g. “SG 2027/14”."))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "version"],
+                                               name="one_review_per_version")]
+
+    def __str__(self):
+        return f"Review of {self.plan} v{self.version}"
+
+
+class ReviewOutcome(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved")
+    CARRY = "carry", _("Carry forward")
+    DROP = "drop", _("Drop")
+
+
+class ReviewDecision(models.Model):
+    review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="decisions")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="review_decisions")
+    outcome = models.CharField(max_length=10, choices=ReviewOutcome.choices)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "action"],
+                                               name="one_decision_per_action")]
+
+    def __str__(self):
+        return f"{self.action}: {self.get_outcome_display()}"

@@ -16,3 +16,42 @@ def sweep_unemailed_requests() -> int:
     from actions import services
 
     return services.endorsement_requests_resend_unemailed()
+
+
+_RETRY = {"acks_late": True, "autoretry_for": (SMTPException, ConnectionError),
+          "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(**_RETRY)
+def send_owner_request(request_id: int) -> bool:
+    from actions import delivery
+
+    return delivery.owner_request_email(request_id=request_id)
+
+
+@shared_task(**_RETRY)
+def send_update_link(link_id: int) -> bool:
+    from actions import delivery
+
+    return delivery.update_link_email(link_id=link_id)
+
+
+@shared_task(**_RETRY)
+def send_offer_confirmation(offer_id: int) -> bool:
+    from actions import delivery
+
+    return delivery.offer_confirmation_email(offer_id=offer_id)
+
+
+@shared_task(**_RETRY)
+def send_offer_to_lead(offer_id: int) -> bool:
+    from actions import delivery
+
+    return delivery.offer_lead_email(offer_id=offer_id)
+
+
+@shared_task
+def sweep_delivery_emails() -> int:
+    from actions import delivery
+
+    return delivery.resend_lost_emails()

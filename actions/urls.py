@@ -1,6 +1,7 @@
 from django.urls import path
 
 from actions import views
+from actions.views import delivery, public
 
 app_name = "actions"
 
@@ -35,4 +36,33 @@ urlpatterns = [
     path("plans/<int:pk>/versions/", views.versions_list, name="versions"),
     path("plans/<int:pk>/versions/<int:number>/", views.version, name="version"),
     path("draft-plans/<int:pk>/", views.public_draft, name="public_draft"),
+    # delivery (steps 8 and 9)
+    path("plans/<int:pk>/delivery/", delivery.overview, name="delivery"),
+    path(f"{PR}actions/<int:aid>/", delivery.action_detail, name="action"),
+    path(f"{PR}actions/<int:aid>/update/", delivery.update_new, name="update_new"),
+    path(f"{PR}actions/<int:aid>/ask/", delivery.owner_request, name="owner_request"),
+    path(f"{PR}actions/<int:aid>/send-update-link/", delivery.update_link_send,
+         name="update_link_send"),
+    path(f"{PR}actions/<int:aid>/updates/<int:uid>/file/", delivery.update_file, name="update_file"),
+    path("plans/<int:pk>/partners/", delivery.partners, name="partners"),
+    path("plans/<int:pk>/offers-to-help/", delivery.offers, name="offers"),
+    path("plans/<int:pk>/offers-to-help/<int:oid>/", delivery.offer_decide, name="offer_decide"),
+    path("plans/<int:pk>/raised-issues/", delivery.raised_issues, name="raised_issues"),
+    path("plans/<int:pk>/raised-issues/<int:rid>/", delivery.raised_issue_moderate,
+         name="raised_issue_moderate"),
+    path("plans/<int:pk>/community-updates/", delivery.community_updates, name="community_updates"),
+    path("plans/<int:pk>/community-updates/new/", delivery.community_update_edit,
+         name="community_update_new"),
+    path("plans/<int:pk>/community-updates/<int:uid>/", delivery.community_update_edit,
+         name="community_update_edit"),
+    path("plans/<int:pk>/plan-review/", delivery.plan_review, name="plan_review"),
+    # for residents, and the signed links from delivery emails
+    path("plans/<int:pk>/progress/", public.public_progress, name="public_progress"),
+    path("plans/<int:pk>/progress/actions/<int:aid>/help/", public.offer_new, name="offer_new"),
+    path("plans/<int:pk>/progress/raise-an-issue/", public.raise_issue, name="raise_issue"),
+    path("delivery-links/actions/<int:aid>/answer/<str:token>/", public.owner_answer,
+         name="owner_answer"),
+    path("delivery-links/actions/<int:aid>/update/<str:token>/", public.update_by_link,
+         name="update_by_link"),
+    path("delivery-links/offers/<str:token>/", public.offer_confirm, name="offer_confirm"),
 ]

@@ -18,6 +18,7 @@ COMMUNITIES = [
     ("Bramley Green", "bramley-green", CommunityKind.VILLAGE, 1250, 540),
     ("Cheriton Market", "cheriton-market", CommunityKind.TOWN, 6800, 2950),
     ("Eastfield Ward", "eastfield-ward", CommunityKind.WARD, 4100, 1800),
+    ("Kingsley Vale", "kingsley-vale", CommunityKind.PARISH, 980, 430),
 ]
 
 

@@ -260,3 +260,12 @@ CELERY_BEAT_SCHEDULE["actions-sweep-endorsement-requests"] = {
     "task": "actions.tasks.sweep_unemailed_requests",
     "schedule": 900.0,
 }
+# Signed links in delivery emails (owner requests, update links, offers to help) work this long.
+ACTIONS_LINK_VALID_DAYS = env_int("ACTIONS_LINK_VALID_DAYS", 21)
+# Public pages that take a signed link, offers to help and raised issues, per client address.
+ACTIONS_RATE_LINK = env_str("ACTIONS_RATE_LINK", "30/h")
+ACTIONS_RATE_PUBLIC = env_str("ACTIONS_RATE_PUBLIC", "10/h")
+CELERY_BEAT_SCHEDULE["actions-sweep-delivery-emails"] = {
+    "task": "actions.tasks.sweep_delivery_emails",
+    "schedule": 900.0,
+}

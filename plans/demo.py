@@ -28,6 +28,7 @@ TARGETS = {
     "bramley-green": Step.UNDERSTANDING,
     "cheriton-market": Step.PRIORITISING,
     "eastfield-ward": Step.IMPLEMENTING,
+    "kingsley-vale": Step.REVIEWING,
 }
 
 FIRST_NAMES = ["Helen", "Kwame", "Jo", "Ian", "Fatima", "Rob", "Sian", "Graham", "Aisha", "Pete"]

@@ -3,6 +3,7 @@ prioritisation aid."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from actions import services
 from actions.forms import ActionForm, DecideForm, PriorityForm
-from actions.models import Action, Endorsement, Message, Priority, Section
+from actions.models import Action, Endorsement, Message, Priority, ProgressUpdate, Section
 from actions.summary import attach_support, by_section, load_action_plan, smart_problems
 from actions.views.common import EDIT, plan_for, priority_for
 
@@ -33,7 +34,9 @@ def priority_detail(request, pk, prid):
     priority.current_endorsements = list(priority.endorsements.current()
                                          .select_related("councillor__user"))
     attach_support(priority, list(plan.endorsement_requests.select_related("councillor__user")))
-    actions = list(priority.actions.select_related("lead_user"))
+    actions = list(priority.actions.select_related("lead_user").prefetch_related(
+        Prefetch("updates", queryset=ProgressUpdate.objects.order_by("-at", "-pk"),
+                 to_attr="history")))
     for action in actions:
         action.priority = priority
     return render(request, "actions/priority_detail.html", {

@@ -1,8 +1,24 @@
 """Permission rows for every action plan URL (merged into tests/permissions.py)."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from actions.models import DraftComment, DraftPlan, Message, PlanVersion, Section
+from actions import tokens
+from actions.models import (
+    CommunityUpdate,
+    DraftComment,
+    DraftPlan,
+    HelpOffer,
+    Message,
+    OfferStatus,
+    OwnerRequest,
+    PartnerBody,
+    PlanVersion,
+    ProgressUpdate,
+    RaisedIssue,
+    Section,
+    UpdateLink,
+)
 from tests.actions.factories import ActionFactory, PriorityFactory
 from tests.permissions import (
     EDIT_PLAN,
@@ -46,6 +62,34 @@ def extend_world(world) -> None:
     world.comment = DraftComment.objects.create(plan=world.plan, body="Please add the footpath.")
     PlanVersion.objects.create(plan=world.plan, number=1, data={"title": "v1", "priorities": []},
                                frozen_by=chair)
+    _extend_delivery(world, chair)
+
+
+def _extend_delivery(world, chair) -> None:
+    world.partner = PartnerBody.objects.create(plan=world.plan, name="Meonbridge DC",
+                                               contact_email="highways@meonbridge.test")
+    action = world.action
+    action.lead_email, action.partner_body = "jo@volunteer.test", world.partner
+    action.save()
+    world.update = ProgressUpdate.objects.create(
+        action=action, status="on_track", percent=20, previous_status="not_started",
+        reason="Started", file=SimpleUploadedFile("photo.pdf", b"%PDF-1.4\n%%EOF\n"))
+    world.offer = HelpOffer.objects.create(action=action, name="Pat", email="pat@test.org",
+                                           what="Leaflets", nonce="n1", status=OfferStatus.CONFIRMED,
+                                           confirmed_at=timezone.now())
+    world.raised = RaisedIssue.objects.create(plan=world.plan, title="Litter", description="Bins")
+    world.community_update = CommunityUpdate.objects.create(
+        plan=world.plan, title="Spring", body="Done things", covers_from=timezone.now())
+    request = OwnerRequest.objects.create(
+        action=action, role="lead", recipient_name="Jo", recipient_email="jo@volunteer.test",
+        nonce=tokens.new_nonce())
+    world.owner_token = tokens.make(tokens.OWNER_REQUEST, request.pk, request.nonce)
+    link = UpdateLink.objects.create(action=action, email="jo@volunteer.test", name="Jo",
+                                              nonce=tokens.new_nonce())
+    world.update_token = tokens.make(tokens.UPDATE_LINK, link.pk, link.nonce)
+    unconfirmed = HelpOffer.objects.create(action=action, name="Lee", email="lee@test.org",
+                                           what="Driving", nonce=tokens.new_nonce())
+    world.offer_token = tokens.make(tokens.HELP_OFFER, unconfirmed.pk, unconfirmed.nonce)
 
 
 ROWS = {
@@ -78,4 +122,30 @@ ROWS = {
     "actions:versions": Row(plan, VIEW_PLAN),
     "actions:version": Row(lambda w: {"pk": w.plan.pk, "number": 1}, VIEW_PLAN),
     "actions:public_draft": Row(plan, PUBLIC),
+    # delivery
+    "actions:delivery": Row(plan, VIEW_PLAN),
+    "actions:action": Row(action, VIEW_PLAN),
+    "actions:update_new": Row(action, EDIT_PLAN),
+    "actions:owner_request": Row(action, POST_EDIT, method="post", data=lambda w: {"role": "lead"}),
+    "actions:update_link_send": Row(action, POST_EDIT, method="post"),
+    "actions:update_file": Row(lambda w: {**action(w), "uid": w.update.pk}, VIEW_PLAN),
+    "actions:partners": Row(plan, VIEW_PLAN),
+    "actions:offers": Row(plan, EDIT_PLAN),
+    "actions:offer_decide": Row(lambda w: {"pk": w.plan.pk, "oid": w.offer.pk}, POST_EDIT,
+                                method="post", data=lambda w: {"decision": "add"}),
+    "actions:raised_issues": Row(plan, MANAGE_PLAN),
+    "actions:raised_issue_moderate": Row(lambda w: {"pk": w.plan.pk, "rid": w.raised.pk},
+                                         POST_MANAGE, method="post",
+                                         data=lambda w: {"decision": "accept"}),
+    "actions:community_updates": Row(plan, VIEW_PLAN),
+    "actions:community_update_new": Row(plan, EDIT_PLAN),
+    "actions:community_update_edit": Row(lambda w: {"pk": w.plan.pk, "uid": w.community_update.pk},
+                                         EDIT_PLAN),
+    "actions:plan_review": Row(plan, MANAGE_PLAN),
+    "actions:public_progress": Row(plan, PUBLIC),
+    "actions:offer_new": Row(lambda w: {"pk": w.plan.pk, "aid": w.action.pk}, PUBLIC),
+    "actions:raise_issue": Row(plan, PUBLIC),
+    "actions:owner_answer": Row(lambda w: {"aid": w.action.pk, "token": w.owner_token}, PUBLIC),
+    "actions:update_by_link": Row(lambda w: {"aid": w.action.pk, "token": w.update_token}, PUBLIC),
+    "actions:offer_confirm": Row(lambda w: {"token": w.offer_token}, PUBLIC),
 }

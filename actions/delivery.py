@@ -1,0 +1,556 @@
+"""Delivery services (steps 8 and 9): owners who accept, progress with a reason, offers to help,
+issues raised after publication, community updates and the review.
+
+Emails follow the invitation pattern: the row is the record of work, the task takes its id and is
+enqueued after commit, the send locks the row and marks it emailed (safe to run twice), and a
+sweep re-enqueues rows whose message was lost. Every change is written to the plan's history.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions import tokens
+from actions.models import (
+    ACTION_STATUS_FOR,
+    Action,
+    CommentStatus,
+    CommunityUpdate,
+    Helper,
+    HelpOffer,
+    OfferStatus,
+    OwnerRequest,
+    OwnerRole,
+    OwnerStatus,
+    PartnerBody,
+    PlanReview,
+    ProgressUpdate,
+    RaisedIssue,
+    ReviewDecision,
+    ReviewOutcome,
+    UpdateLink,
+    UpdateStatus,
+)
+from clp.models import User
+from plans import gates
+from plans import services as plan_services
+from plans.models import EventKind, Plan
+from plans.services import TransitionRefused, record
+from plans.steps import Step
+
+LOST_AFTER = timedelta(minutes=10)
+
+
+def _log(plan: Plan, actor: User | None, summary: str, reason: str = "") -> None:
+    record(plan, actor, EventKind.CONTENT, summary[:300], reason=reason)
+
+
+def _email(prefix: str, context: dict, to: str) -> None:
+    send_mail(subject=render_to_string(f"actions/email/{prefix}_subject.txt", context).strip(),
+              message=render_to_string(f"actions/email/{prefix}_body.txt", context),
+              from_email=None, recipient_list=[to])
+
+
+def _absolute(name: str, **kwargs) -> str:
+    return settings.SITE_URL + reverse(name, kwargs=kwargs)
+
+
+# --- partner bodies and owners ---------------------------------------------------------------------
+
+@transaction.atomic
+def partner_create(*, plan: Plan, fields: dict, actor: User) -> PartnerBody:
+    partner = PartnerBody.objects.create(plan=plan, **fields)
+    _log(plan, actor, _("Added partner body: %(p)s") % {"p": partner})
+    return partner
+
+
+def _recipient(action: Action, role: str) -> tuple[str, str]:
+    if role == OwnerRole.LEAD:
+        return action.lead_label, action.lead_address()
+    partner = action.partner_body
+    return (partner.name, partner.contact_email) if partner else ("", "")
+
+
+@transaction.atomic
+def owner_request_send(*, action: Action, role: str, actor: User) -> OwnerRequest:
+    """Ask the lead or the partner body to accept the action; an earlier unanswered ask for the
+    same role is superseded (its link stops working)."""
+    from actions import tasks
+
+    locked = Action.objects.select_for_update(of=("self",)).select_related(
+        "lead_user", "partner_body", "priority__plan").get(pk=action.pk)
+    name, email = _recipient(locked, role)
+    if not email:
+        raise TransitionRefused(_("Add an email address for %(who)s first.")
+                                % {"who": name or _("the partner body")})
+    locked.owner_requests.filter(role=role).unanswered().update(superseded=True)
+    request = OwnerRequest.objects.create(action=locked, role=role, recipient_name=name,
+                                          recipient_email=email, nonce=tokens.new_nonce(),
+                                          sent_by=actor)
+    field = "lead_status" if role == OwnerRole.LEAD else "partner_status"
+    setattr(locked, field, OwnerStatus.ASKED)
+    locked.save(update_fields=[field])
+    tasks.send_owner_request.delay_on_commit(request.pk)
+    _log(locked.priority.plan, actor, _("Asked %(who)s to take on “%(a)s”") % {"who": name, "a": locked})
+    return request
+
+
+def owner_request_email(*, request_id: int) -> bool:
+    """Email the request once (the row is locked and marked emailed)."""
+    with transaction.atomic():
+        request = (OwnerRequest.objects.select_for_update(skip_locked=True, of=("self",))
+                   .select_related("action__priority__plan__community", "sent_by")
+                   .filter(pk=request_id, emailed_at__isnull=True, superseded=False).first())
+        if request is None:
+            return False
+        token = tokens.make(tokens.OWNER_REQUEST, request.pk, request.nonce)
+        _email("owner_request", {
+            "request": request, "action": request.action, "plan": request.action.priority.plan,
+            "days": settings.ACTIONS_LINK_VALID_DAYS,
+            "url": _absolute("actions:owner_answer", aid=request.action_id, token=token),
+        }, request.recipient_email)
+        request.emailed_at = timezone.now()
+        request.save(update_fields=["emailed_at"])
+    return True
+
+
+def owner_request_for_link(*, action_id: int, token: str) -> OwnerRequest:
+    """The request a link is for, or BadLink saying why it cannot be used."""
+    payload = tokens.read(tokens.OWNER_REQUEST, token)
+    request = (OwnerRequest.objects.select_related("action__priority__plan__community")
+               .filter(pk=payload.pk, action_id=action_id).first())
+    tokens.check_row(request, payload, used=False)
+    if request.superseded:
+        raise tokens.BadLink(tokens.EXPIRED)
+    if request.answered_at is not None:
+        raise tokens.BadLink(tokens.USED)
+    return request
+
+
+@transaction.atomic
+def owner_request_answer(*, request: OwnerRequest, answer: str, reason: str = "",
+                         suggested_instead: str = "", proposed_date: date | None = None
+                         ) -> OwnerRequest:
+    """Record the lead's or partner's answer on the request and on the action, once."""
+    locked = OwnerRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.answered_at is not None or locked.superseded:
+        raise tokens.BadLink(tokens.USED)
+    if answer not in (OwnerStatus.ACCEPTED, OwnerStatus.DECLINED, OwnerStatus.PROPOSED):
+        raise ValueError(f"Unknown answer {answer!r}")
+    now = timezone.now()
+    locked.answer, locked.reason, locked.answered_at = answer, reason, now
+    locked.suggested_instead, locked.proposed_date = suggested_instead, proposed_date
+    locked.save()
+    action = Action.objects.select_for_update().select_related("priority__plan").get(
+        pk=locked.action_id)
+    prefix = "lead" if locked.role == OwnerRole.LEAD else "partner"
+    setattr(action, f"{prefix}_status", answer)
+    setattr(action, f"{prefix}_answered_at", now)
+    action.save(update_fields=[f"{prefix}_status", f"{prefix}_answered_at"])
+    detail = "; ".join(filter(None, [
+        reason, suggested_instead and _("suggests %(s)s instead") % {"s": suggested_instead},
+        proposed_date and _("proposes %(d)s") % {"d": proposed_date.strftime("%-d %B %Y")}]))
+    _log(action.priority.plan, None, _("%(who)s answered about “%(a)s”: %(answer)s")
+         % {"who": locked.recipient_name, "a": action, "answer": locked.get_answer_display()},
+         reason=detail)
+    return locked
+
+
+# --- progress updates ---------------------------------------------------------------------------
+
+@transaction.atomic
+def update_post(*, action: Action, status: str, percent: int, note: str = "", reason: str = "",
+                revised_target_date: date | None = None, file=None, actor: User | None = None,
+                by_name: str = "") -> ProgressUpdate:
+    """Report progress. A change of status needs a public reason; a revised date keeps the
+    original one visible."""
+    locked = Action.objects.select_for_update().select_related("priority__plan").get(pk=action.pk)
+    if status != locked.progress and not reason.strip():
+        raise TransitionRefused(_("Give a short reason for the change of status."))
+    if status == UpdateStatus.DONE:
+        percent = 100
+    update = ProgressUpdate(action=locked, status=status, previous_status=locked.progress,
+                            percent=percent, note=note, reason=reason.strip(),
+                            revised_target_date=revised_target_date, by=actor, by_name=by_name)
+    if file:
+        update.file = file
+        update.original_name = file.name[:255]
+    update.save()
+    fields = ["progress", "percent", "status", "latest_update"]
+    if revised_target_date and revised_target_date != locked.target_date:
+        if locked.original_target_date is None:
+            locked.original_target_date = locked.target_date
+        locked.target_date = revised_target_date
+        fields += ["original_target_date", "target_date"]
+    locked.progress, locked.percent = status, percent
+    locked.status = ACTION_STATUS_FOR[status]
+    locked.latest_update = update
+    locked.save(update_fields=fields)
+    who = by_name or (str(actor) if actor else _("Someone"))
+    _log(locked.priority.plan, actor, _("%(who)s reported on “%(a)s”: %(s)s, %(p)s%%")
+         % {"who": who, "a": locked, "s": update.get_status_display(), "p": percent},
+         reason=update.reason)
+    return update
+
+
+@transaction.atomic
+def update_link_send(*, action: Action, actor: User) -> UpdateLink:
+    """Email the lead a link to post one update without signing in."""
+    from actions import tasks
+
+    email = action.lead_address()
+    if not email:
+        raise TransitionRefused(_("Add the lead's email address to the action first."))
+    link = UpdateLink.objects.create(action=action, email=email, name=action.lead_label,
+                                     nonce=tokens.new_nonce(), created_by=actor)
+    tasks.send_update_link.delay_on_commit(link.pk)
+    _log(action.priority.plan, actor, _("Sent %(who)s a link to report on “%(a)s”")
+         % {"who": link.name, "a": action})
+    return link
+
+
+def update_link_email(*, link_id: int) -> bool:
+    with transaction.atomic():
+        link = (UpdateLink.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("action__priority__plan")
+                .filter(pk=link_id, emailed_at__isnull=True).first())
+        if link is None:
+            return False
+        token = tokens.make(tokens.UPDATE_LINK, link.pk, link.nonce)
+        _email("update_link", {
+            "link": link, "action": link.action, "plan": link.action.priority.plan,
+            "days": settings.ACTIONS_LINK_VALID_DAYS,
+            "url": _absolute("actions:update_by_link", aid=link.action_id, token=token),
+        }, link.email)
+        link.emailed_at = timezone.now()
+        link.save(update_fields=["emailed_at"])
+    return True
+
+
+def update_link_for(*, action_id: int, token: str) -> UpdateLink:
+    payload = tokens.read(tokens.UPDATE_LINK, token)
+    link = (UpdateLink.objects.select_related("action__priority__plan__community")
+            .filter(pk=payload.pk, action_id=action_id).first())
+    tokens.check_row(link, payload, used=link is not None and link.used_at is not None)
+    return link
+
+
+@transaction.atomic
+def update_by_link(*, link: UpdateLink, fields: dict) -> ProgressUpdate:
+    """The lead's update from an emailed link; the link then stops working."""
+    claimed = UpdateLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
+        used_at=timezone.now())
+    if not claimed:
+        raise tokens.BadLink(tokens.USED)
+    return update_post(action=link.action, by_name=link.name, **fields)
+
+
+# --- residents: offers to help, issues raised after publication --------------------------------
+
+@transaction.atomic
+def offer_submit(*, action: Action, name: str, email: str, what: str) -> HelpOffer:
+    """A resident offers to help; nothing reaches the group until they confirm their email."""
+    from actions import tasks
+
+    offer = HelpOffer.objects.create(action=action, name=name, email=email, what=what,
+                                     nonce=tokens.new_nonce())
+    tasks.send_offer_confirmation.delay_on_commit(offer.pk)
+    return offer
+
+
+def offer_confirmation_email(*, offer_id: int) -> bool:
+    with transaction.atomic():
+        offer = (HelpOffer.objects.select_for_update(skip_locked=True, of=("self",))
+                 .select_related("action__priority__plan")
+                 .filter(pk=offer_id, confirm_emailed_at__isnull=True).first())
+        if offer is None:
+            return False
+        token = tokens.make(tokens.HELP_OFFER, offer.pk, offer.nonce)
+        _email("offer_confirm", {
+            "offer": offer, "action": offer.action, "plan": offer.action.priority.plan,
+            "days": settings.ACTIONS_LINK_VALID_DAYS,
+            "url": _absolute("actions:offer_confirm", token=token),
+        }, offer.email)
+        offer.confirm_emailed_at = timezone.now()
+        offer.save(update_fields=["confirm_emailed_at"])
+    return True
+
+
+def offer_for_link(*, token: str) -> HelpOffer:
+    payload = tokens.read(tokens.HELP_OFFER, token)
+    offer = (HelpOffer.objects.select_related("action__priority__plan__community")
+             .filter(pk=payload.pk).first())
+    tokens.check_row(offer, payload, used=offer is not None and offer.confirmed_at is not None)
+    return offer
+
+
+@transaction.atomic
+def offer_confirm(*, offer: HelpOffer) -> HelpOffer:
+    """The resident confirmed their email: the lead is told about the offer."""
+    from actions import tasks
+
+    claimed = HelpOffer.objects.filter(pk=offer.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), status=OfferStatus.CONFIRMED)
+    if not claimed:
+        raise tokens.BadLink(tokens.USED)
+    tasks.send_offer_to_lead.delay_on_commit(offer.pk)
+    _log(offer.action.priority.plan, None, _("%(who)s offered to help with “%(a)s”")
+         % {"who": offer.name, "a": offer.action})
+    return offer
+
+
+def offer_lead_email(*, offer_id: int) -> bool:
+    """Tell the lead (or, with no lead address, the chair and secretary) about a confirmed offer."""
+    with transaction.atomic():
+        offer = (HelpOffer.objects.select_for_update(skip_locked=True, of=("self",))
+                 .select_related("action__priority__plan", "action__lead_user")
+                 .filter(pk=offer_id, confirmed_at__isnull=False, lead_told_at__isnull=True)
+                 .first())
+        if offer is None:
+            return False
+        plan = offer.action.priority.plan
+        recipients = [offer.action.lead_address()] if offer.action.lead_address() else list(
+            plan.memberships.active().filter(role__in=["chair", "secretary"])
+            .values_list("user__email", flat=True))
+        context = {"offer": offer, "action": offer.action, "plan": plan,
+                   "url": _absolute("actions:offers", pk=plan.pk)}
+        for email in recipients:
+            _email("offer_to_lead", context, email)
+        offer.lead_told_at = timezone.now()
+        offer.save(update_fields=["lead_told_at"])
+    return True
+
+
+@transaction.atomic
+def offer_decide(*, offer: HelpOffer, add: bool, actor: User) -> Helper | None:
+    """Add the person as a helper on the action, or thank them and close the offer."""
+    locked = HelpOffer.objects.select_for_update().select_related("action__priority__plan").get(
+        pk=offer.pk)
+    if locked.status != OfferStatus.CONFIRMED:
+        raise TransitionRefused(_("This offer has already been dealt with."))
+    locked.status = OfferStatus.ADDED if add else OfferStatus.DECLINED
+    locked.handled_by, locked.handled_at = actor, timezone.now()
+    locked.save(update_fields=["status", "handled_by", "handled_at"])
+    helper = None
+    if add:
+        helper = Helper.objects.create(action=locked.action, name=locked.name, email=locked.email,
+                                       offer=locked, added_by=actor)
+    _log(locked.action.priority.plan, actor,
+         (_("Added %(who)s as a helper on “%(a)s”") if add
+          else _("Thanked %(who)s for offering to help with “%(a)s”"))
+         % {"who": locked.name, "a": locked.action})
+    return helper
+
+
+@transaction.atomic
+def raised_issue_submit(*, plan: Plan, title: str, description: str, name: str = "",
+                        email: str = "") -> RaisedIssue:
+    return RaisedIssue.objects.create(plan=plan, title=title, description=description,
+                                      name=name, email=email)
+
+
+@transaction.atomic
+def raised_issue_moderate(*, raised: RaisedIssue, accept: bool, actor: User) -> RaisedIssue:
+    """Accepted issues go into the issues register, marked as raised after publication."""
+    from consultation.models_evidence import Issue
+
+    locked = RaisedIssue.objects.select_for_update().get(pk=raised.pk)
+    if locked.status != CommentStatus.PENDING:
+        return locked
+    locked.status = CommentStatus.APPROVED if accept else CommentStatus.REJECTED
+    locked.moderated_by, locked.moderated_at = actor, timezone.now()
+    if accept:
+        locked.issue = Issue.objects.create(
+            plan_id=locked.plan_id, title=locked.title, created_by=actor,
+            description=locked.description + "\n\n" + _("Raised after publication, on %(d)s.")
+            % {"d": timezone.localdate(locked.created_at).strftime("%-d %B %Y")})
+    locked.save()
+    _log(raised.plan, actor, (_("Added an issue raised by a resident to the register: %(t)s")
+                              if accept else _("Did not add an issue raised by a resident: %(t)s"))
+         % {"t": locked.title})
+    return locked
+
+
+# --- community updates ------------------------------------------------------------------------
+
+def last_published_update(plan: Plan) -> CommunityUpdate | None:
+    return plan.community_updates.filter(published_at__isnull=False).order_by("-published_at").first()
+
+
+def changes_since(plan: Plan, since: datetime) -> dict:
+    """What changed since a moment: done, started, slipped, dropped, and new issues raised."""
+    updates = list(ProgressUpdate.objects.filter(action__priority__plan=plan, at__gt=since)
+                   .select_related("action").order_by("at", "pk"))
+    latest = {u.action_id: u for u in updates}
+    changed = {"done": [], "started": [], "slipped": [], "dropped": []}
+    for update in latest.values():
+        if update.status == UpdateStatus.DONE:
+            changed["done"].append(update)
+        elif update.status == UpdateStatus.DROPPED:
+            changed["dropped"].append(update)
+        elif update.status in (UpdateStatus.DELAYED, UpdateStatus.AT_RISK):
+            changed["slipped"].append(update)
+        elif update.status == UpdateStatus.ON_TRACK:
+            changed["started"].append(update)
+    for update in updates:
+        if update.revised_target_date and update not in changed["slipped"] \
+                and update.status not in (UpdateStatus.DONE, UpdateStatus.DROPPED):
+            changed["slipped"].append(update)
+    changed["issues"] = list(RaisedIssue.objects.filter(plan=plan, created_at__gt=since,
+                                                        status=CommentStatus.APPROVED))
+    return changed
+
+
+def draft_text(plan: Plan, since: datetime) -> str:
+    return render_to_string("actions/email/community_update_draft.txt",
+                            {"plan": plan, "since": since, **changes_since(plan, since)}).strip()
+
+
+def update_period_start(plan: Plan) -> datetime:
+    last = last_published_update(plan)
+    if last:
+        return last.covers_to
+    frozen = plan.versions.order_by("-number").first()
+    return frozen.frozen_at if frozen else plan.created_at
+
+
+@transaction.atomic
+def community_update_save(*, plan: Plan, title: str, body: str, publish: bool, actor: User,
+                          update: CommunityUpdate | None = None) -> CommunityUpdate:
+    """Save the group's edited update; publishing shows it on the public page."""
+    if update is None:
+        update = CommunityUpdate(plan=plan, created_by=actor, covers_from=update_period_start(plan))
+    elif update.is_published:
+        raise TransitionRefused(_("A published update cannot be changed."))
+    update.title, update.body, update.covers_to = title, body, timezone.now()
+    if publish:
+        update.published_at, update.published_by = timezone.now(), actor
+    update.save()
+    _log(plan, actor, (_("Published a community update: %(t)s") if publish
+                       else _("Saved a draft community update: %(t)s")) % {"t": title})
+    return update
+
+
+# --- review and refresh (step 9) ------------------------------------------------------------------
+
+def review_actions(plan: Plan):
+    """Every action the review decides on: not dropped, and not achieved at an earlier review."""
+    earlier = ReviewDecision.objects.filter(review__plan=plan, review__completed_at__isnull=False,
+                                            outcome=ReviewOutcome.ACHIEVED).values("action_id")
+    return (Action.objects.filter(priority__plan=plan).exclude(progress=UpdateStatus.DROPPED)
+            .exclude(pk__in=earlier).select_related("priority", "latest_update")
+            .order_by("priority__section", "-priority__is_quick_win", "priority__rank", "position"))
+
+
+def review_for(plan: Plan) -> PlanReview | None:
+    return plan.reviews.filter(version=plan.version).first()
+
+
+@transaction.atomic
+def review_save(*, plan: Plan, decisions: dict[int, tuple[str, str]], meeting: dict,
+                actor: User) -> PlanReview:
+    """Keep the group's decisions for each action (outcome, reason) and the meeting details."""
+    review, _created = PlanReview.objects.select_for_update().get_or_create(
+        plan=plan, version=plan.version, defaults={"started_by": actor})
+    if review.completed_at:
+        raise TransitionRefused(_("This review has already been recorded."))
+    for field in ("kind", "held_on", "minute_reference"):
+        setattr(review, field, meeting.get(field) or getattr(review, field))
+    review.save()
+    valid = set(Action.objects.filter(priority__plan=plan).values_list("pk", flat=True))
+    for action_id, (outcome, reason) in decisions.items():
+        if action_id not in valid:
+            raise ValueError("The action belongs to another plan.")
+        ReviewDecision.objects.update_or_create(review=review, action_id=action_id,
+                                                defaults={"outcome": outcome, "reason": reason})
+    return review
+
+
+def review_gaps(review: PlanReview | None, actions: list[Action]) -> list[str]:
+    """What the review still needs before it can be recorded."""
+    if review is None:
+        return [_("Decide on every action")]
+    gaps = []
+    decided = {d.action_id: d for d in review.decisions.all()}
+    undecided = [a for a in actions if a.pk not in decided]
+    if undecided:
+        gaps.append(_("Decide on every action (%(n)s still to decide)") % {"n": len(undecided)})
+    if any(d.outcome == ReviewOutcome.DROP and not d.reason for d in decided.values()):
+        gaps.append(_("Give a reason for every action you drop"))
+    if not review.held_on:
+        gaps.append(_("Enter the date of the meeting"))
+    if not review.minute_reference:
+        gaps.append(_("Enter the minute reference"))
+    return gaps
+
+
+def _apply_decision(decision: ReviewDecision, actor: User, version: int) -> None:
+    action = decision.action
+    if decision.outcome == ReviewOutcome.ACHIEVED and action.progress != UpdateStatus.DONE:
+        update_post(action=action, status=UpdateStatus.DONE, percent=100, actor=actor,
+                    reason=decision.reason or _("Achieved, as recorded at the plan review."))
+    elif decision.outcome == ReviewOutcome.DROP and action.progress != UpdateStatus.DROPPED:
+        update_post(action=action, status=UpdateStatus.DROPPED, percent=action.percent,
+                    actor=actor, reason=decision.reason)
+    elif decision.outcome == ReviewOutcome.CARRY:
+        Action.objects.filter(pk=action.pk).update(carried_forward_from=version)
+
+
+@transaction.atomic
+def review_complete(*, plan: Plan, actor: User) -> Plan:
+    """Record the review: apply every decision (keeping each action's history), then start the
+    next cycle with the plan's own transition, as a new version."""
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if locked.step != Step.REVIEWING:
+        raise TransitionRefused(_("A review is recorded at step 9, “Reviewing your plan”."))
+    review = PlanReview.objects.select_for_update().filter(plan=locked, version=locked.version).first()
+    actions = list(review_actions(locked))
+    gaps = review_gaps(review, actions)
+    if gaps:
+        raise TransitionRefused(_("The review cannot be recorded yet. Still to do:"), unmet=gaps)
+    unmet = [s.item.label for s in gates.checklist(locked, Step.REVIEWING).unmet]
+    if unmet:
+        raise TransitionRefused(_("The review cannot be recorded yet. Still to do:"), unmet=unmet)
+    for decision in review.decisions.select_related("action__priority__plan"):
+        _apply_decision(decision, actor, locked.version)
+    review.completed_by, review.completed_at = actor, timezone.now()
+    review.save(update_fields=["completed_by", "completed_at"])
+    to_step = Step.UNDERSTANDING if review.kind == "full" else Step.PRIORITISING
+    _log(locked, actor, _("Recorded the review of version %(v)s (minute %(m)s)")
+         % {"v": locked.version, "m": review.minute_reference})
+    return plan_services.plan_start_review(plan=locked, actor=actor, to_step=to_step,
+                                           expected_step=Step.REVIEWING,
+                                           reason=_("Review held on %(d)s, minute %(m)s")
+                                           % {"d": review.held_on.strftime("%-d %B %Y"),
+                                              "m": review.minute_reference})
+
+
+# --- the sweep ----------------------------------------------------------------------------------
+
+def resend_lost_emails() -> int:
+    """The beat sweep: re-enqueue delivery emails whose message was lost."""
+    from actions import tasks
+
+    cutoff = timezone.now() - LOST_AFTER
+    jobs = [
+        (tasks.send_owner_request, OwnerRequest.objects.filter(
+            emailed_at__isnull=True, superseded=False, answered_at__isnull=True, sent_at__lt=cutoff)),
+        (tasks.send_update_link, UpdateLink.objects.filter(emailed_at__isnull=True,
+                                                           created_at__lt=cutoff)),
+        (tasks.send_offer_confirmation, HelpOffer.objects.filter(confirm_emailed_at__isnull=True,
+                                                                 created_at__lt=cutoff)),
+        (tasks.send_offer_to_lead, HelpOffer.objects.filter(
+            confirmed_at__lt=cutoff, lead_told_at__isnull=True)),
+    ]
+    count = 0
+    for task, rows in jobs:
+        for pk in rows.values_list("pk", flat=True):
+            task.delay(pk)
+            count += 1
+    return count

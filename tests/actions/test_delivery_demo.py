@@ -1,0 +1,24 @@
+import io
+
+from django.core.management import call_command
+
+from actions.models import OwnerRequest, PlanReview, ProgressUpdate, RaisedIssue
+from actions.progress import load_delivery
+from plans.models import Plan
+from plans.steps import Step
+
+
+def test_demo_has_delivery_at_step_8_and_a_review_at_step_9_once(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = [m.objects.count() for m in (ProgressUpdate, OwnerRequest, RaisedIssue, PlanReview)]
+    call_command("seed_demo", stdout=io.StringIO())
+    assert [m.objects.count() for m in (ProgressUpdate, OwnerRequest, RaisedIssue,
+                                        PlanReview)] == counts
+    eastfield = load_delivery(Plan.objects.get(community__slug="eastfield-ward"))
+    assert eastfield.overdue and eastfield.stalled and eastfield.flagged and eastfield.waiting
+    assert eastfield.quick_wins_done
+    assert OwnerRequest.objects.filter(answer="accepted").exists()
+    assert OwnerRequest.objects.filter(answer="declined").exists()
+    kingsley = Plan.objects.get(community__slug="kingsley-vale")
+    assert kingsley.step == Step.REVIEWING
+    assert kingsley.reviews.get().completed_at is None

@@ -1,0 +1,159 @@
+"""Telling the community: "you said, we did", offers to help (double opt-in), issues raised after
+publication, and the community update generator."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions import delivery
+from actions.models import (
+    CommunityUpdate,
+    Helper,
+    HelpOffer,
+    OfferStatus,
+    PlanVersion,
+    RaisedIssue,
+)
+from consultation.models_evidence import Issue
+from plans.models import Plan
+from plans.steps import Step
+from tests.actions.factories import ActionFactory, PriorityFactory
+
+
+@pytest.fixture
+def plan(world):
+    Plan.objects.filter(pk=world.plan.pk).update(step=Step.IMPLEMENTING, vision="A green village")
+    PlanVersion.objects.create(plan=world.plan, number=1, data={}, frozen_by=world.people["chair"])
+    return Plan.objects.get(pk=world.plan.pk)
+
+
+@pytest.fixture
+def actions(plan):
+    speed = PriorityFactory(plan=plan, section=2, title="Speeding")
+    paths = PriorityFactory(plan=plan, section=1, title="Footpaths", is_quick_win=True)
+    signs = ActionFactory(priority=speed, what="Ask for 20 mph signs", lead_email="jo@vol.test")
+    delivery.update_post(action=signs, status="on_track", percent=40,
+                         reason="County agreed to survey", note="Survey in May")
+    bench = ActionFactory(priority=paths, what="New bench")
+    delivery.update_post(action=bench, status="done", percent=100, reason="Installed")
+    hut = ActionFactory(priority=paths, what="Bike hut")
+    delivery.update_post(action=hut, status="dropped", percent=0,
+                         reason="Won't do, because the landowner refused")
+    return {"signs": signs, "bench": bench, "hut": hut}
+
+
+def test_public_page_shows_status_reasons_achievements_and_dropped_items(plan, actions, client):
+    page = client.get(reverse("actions:public_progress", kwargs={"pk": plan.pk})).content.decode()
+    for text in ("A green village", "Ask for 20 mph signs", "County agreed to survey", "On track",
+                 "Achieved", "New bench", "Not going ahead, and why",
+                 "Won't do, because the landowner refused"):
+        assert text.replace("'", "&#x27;") in page, text
+    assert "jo@vol.test" not in page
+
+
+def test_public_page_is_hidden_until_the_plan_is_finalised(world, client):
+    assert client.get(reverse("actions:public_progress", kwargs={"pk": world.plan.pk})).status_code == 404
+
+
+def test_community_page_links_to_you_said_we_did(plan, actions, client):
+    page = client.get(plan.community.get_absolute_url()).content.decode()
+    assert "You said, we did" in page and "1 of 3 actions done so far." in page
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_public_page_runs_a_fixed_number_of_queries(plan, client, size,
+                                                    django_assert_max_num_queries):
+    for i in range(size):
+        action = ActionFactory(priority=PriorityFactory(plan=plan, section=1 + i % 2))
+        delivery.update_post(action=action, status="on_track", percent=10, reason="Started")
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("actions:public_progress", kwargs={"pk": plan.pk})).status_code == 200
+
+
+def test_offer_to_help_is_passed_on_only_after_the_email_is_confirmed(
+        world, plan, actions, client, mailoutbox, django_capture_on_commit_callbacks):
+    action = actions["signs"]
+    url = reverse("actions:offer_new", kwargs={"pk": plan.pk, "aid": action.pk})
+    response = client.post(url, {"name": "Pat", "email": "not-an-email", "what": "Leaflets"})
+    assert "There is a problem" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"name": "Pat", "email": "pat@test.org", "what": "Leaflets on my road"})
+    assert [m.to for m in mailoutbox] == [["pat@test.org"]]
+    offer = HelpOffer.objects.get()
+    assert offer.status == OfferStatus.UNCONFIRMED
+    offers_page = world.client("member").get(reverse("actions:offers", kwargs={"pk": plan.pk}))
+    assert "Pat" not in offers_page.content.decode()
+    link = re.search(r"http\S+/delivery-links/offers/\S+/", mailoutbox[0].body).group(0)
+    link = link.split("8000", 1)[-1]
+    assert client.get(link).status_code == 200  # a mail scanner's GET confirms nothing
+    assert HelpOffer.objects.get().confirmed_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link)
+    assert mailoutbox[1].to == ["jo@vol.test"] and "Leaflets on my road" in mailoutbox[1].body
+    assert client.post(link).status_code == 400
+    member = world.client("member")
+    assert "Leaflets on my road" in member.get(reverse("actions:offers", kwargs={"pk": plan.pk})
+                                               ).content.decode()
+    member.post(reverse("actions:offer_decide", kwargs={"pk": plan.pk, "oid": offer.pk}),
+                {"decision": "add"})
+    helper = Helper.objects.get()
+    assert (helper.name, helper.action) == ("Pat", action)
+
+
+def test_offer_goes_to_the_chair_when_the_lead_has_no_email(
+        world, plan, actions, client, mailoutbox, django_capture_on_commit_callbacks):
+    action = actions["bench"]
+    offer = HelpOffer.objects.create(action=action, name="Lee", email="lee@test.org", what="Paint",
+                                     nonce="n", confirmed_at=timezone.now(),
+                                     status=OfferStatus.CONFIRMED)
+    assert delivery.offer_lead_email(offer_id=offer.pk) is True
+    assert sorted(m.to[0] for m in mailoutbox) == ["chair@test.org", "sec@test.org"]
+    assert delivery.offer_lead_email(offer_id=offer.pk) is False
+
+
+def test_resident_raises_an_issue_that_lands_in_the_register_after_moderation(
+        world, plan, client):
+    url = reverse("actions:raise_issue", kwargs={"pk": plan.pk})
+    response = client.post(url, {"title": "", "description": "Dog mess on the green"})
+    assert "Enter the issue in a few words" in response.content.decode()
+    assert "Dog mess on the green" in response.content.decode()
+    client.post(url, {"title": "Dog mess", "description": "Dog mess on the green"})
+    raised = RaisedIssue.objects.get()
+    assert not Issue.objects.filter(plan=plan).exists()
+    chair = world.client("chair")
+    assert "Dog mess" in chair.get(reverse("actions:raised_issues", kwargs={"pk": plan.pk})
+                                   ).content.decode()
+    chair.post(reverse("actions:raised_issue_moderate", kwargs={"pk": plan.pk, "rid": raised.pk}),
+               {"decision": "accept"})
+    issue = Issue.objects.get(plan=plan)
+    assert issue.title == "Dog mess" and "Raised after publication" in issue.description
+    assert issue.raised_after_publication == RaisedIssue.objects.get()
+
+
+def test_raising_issues_is_rate_limited(plan, client, settings):
+    settings.ACTIONS_RATE_PUBLIC = "2/h"
+    url = reverse("actions:raise_issue", kwargs={"pk": plan.pk})
+    codes = [client.post(url, {"title": f"T{i}", "description": "D"}).status_code for i in range(3)]
+    assert codes == [302, 302, 429]
+    assert RaisedIssue.objects.count() == 2
+
+
+def test_community_update_is_drafted_from_changes_then_edited_and_published(
+        world, plan, actions, client):
+    member = world.client("member")
+    page = member.get(reverse("actions:community_update_new", kwargs={"pk": plan.pk})).content.decode()
+    assert "Done:" in page and "- New bench" in page and "Not going ahead:" in page
+    member.post(reverse("actions:community_update_new", kwargs={"pk": plan.pk}),
+                {"title": "Spring news", "body": "We put in a bench.", "publish": "0"})
+    draft = CommunityUpdate.objects.get()
+    assert draft.published_at is None
+    assert "Spring news" not in client.get(reverse("actions:public_progress",
+                                                   kwargs={"pk": plan.pk})).content.decode()
+    member.post(reverse("actions:community_update_edit", kwargs={"pk": plan.pk, "uid": draft.pk}),
+                {"title": "Spring news", "body": "We put in a bench!", "publish": "1"})
+    public = client.get(reverse("actions:public_progress", kwargs={"pk": plan.pk})).content.decode()
+    assert "We put in a bench!" in public
+    next_draft = member.get(reverse("actions:community_update_new", kwargs={"pk": plan.pk}))
+    assert "No changes have been recorded since" in next_draft.content.decode()
