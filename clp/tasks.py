@@ -2,6 +2,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from clp.exceptions import TransientSendError
+
 
 @shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True,
              max_retries=5)
@@ -16,3 +18,18 @@ def sweep_unsent_invitations() -> int:
     from clp import services
 
     return services.invitation_resend_unsent()
+
+
+@shared_task(acks_late=True, autoretry_for=(TransientSendError,), retry_backoff=True,
+             retry_backoff_max=600, max_retries=5)
+def send_reminders(recipient_id: int) -> int:
+    from clp import services
+
+    return services.reminders_send(recipient_id=recipient_id)
+
+
+@shared_task
+def sweep_reminders() -> int:
+    from clp import services
+
+    return services.reminders_sweep()
