@@ -210,6 +210,11 @@ def _record_due(items: list) -> int:
     Recipient.objects.bulk_create([Recipient(email=e, user_id=u) for e, u in emails.items()],
                                   ignore_conflicts=True)
     people = Recipient.objects.in_bulk(list(emails), field_name="email")
+    # An address first seen without an account gets linked once the person has one.
+    unlinked = [p for p in people.values() if p.user_id is None and emails[p.email]]
+    for person in unlinked:
+        person.user_id = emails[person.email]
+    Recipient.objects.bulk_update(unlinked, ["user"])
     rows = []
     for kind, item in items:
         recipient = people.get(normalise_email(item.email))
