@@ -233,6 +233,8 @@ def _record_due(items: list) -> int:
 
 
 def _queue_sends_after_commit(recipient_ids: list[int]) -> None:
+    # One after-commit callback for all (delay_on_commit per person would raise out of the commit
+    # at the first broker error); a broker that is down is logged and the rows wait.
     from clp import tasks
 
     def enqueue() -> None:
