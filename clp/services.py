@@ -199,10 +199,23 @@ def reminders_sweep(*, today: date | None = None) -> int:
         stale = timezone.now() - timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
         Reminder.objects.filter(status=ReminderStatus.SENDING, claimed_at__lt=stale).update(
             status=ReminderStatus.DUE, last_error="The send was interrupted; trying again.")
-        recipient_ids = list(Reminder.objects.filter(status=ReminderStatus.DUE).order_by()
-                             .values_list("recipient_id", flat=True).distinct())
-        _queue_sends_after_commit(recipient_ids)
+        _queue_sends_after_commit(_recipients_with_mail_due())
     return created
+
+
+def _recipients_with_mail_due() -> list[int]:
+    """People with a due reminder they take straight away, or whose weekly summary is due."""
+    week_ago = timezone.now() - timedelta(days=7)
+    rows = (Reminder.objects.filter(status=ReminderStatus.DUE).order_by()
+            .values_list("recipient_id", "kind", "recipient__preferences", "recipient__weekly_sent_at")
+            .distinct())
+    ready = set()
+    for recipient_id, key, preferences, weekly_sent_at in rows:
+        kind = reminders.get_kind(key) or _default_kind(key)
+        choice = preferences.get(key, kind.default)
+        if choice != Preference.WEEKLY or weekly_sent_at is None or weekly_sent_at <= week_ago:
+            ready.add(recipient_id)  # "off" too: the task records those rows as skipped
+    return sorted(ready)
 
 
 def _record_due(items: list) -> int:

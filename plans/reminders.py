@@ -33,7 +33,8 @@ def plan_managers(plans, roles=tuple(MANAGER_ROLES)) -> dict[int, list[Person]]:
     """The chair and secretary (or the given roles) of each plan, by plan id."""
     by_plan = {p.pk: p for p in plans}
     people = defaultdict(list)
-    rows = (Membership.objects.active().filter(plan_id__in=list(by_plan), role__in=list(roles))
+    rows = (Membership.objects.active().filter(plan_id__in=list(by_plan), role__in=list(roles),
+                                               user__is_active=True)
             .values_list("plan_id", "role", "user_id", "user__email"))
     for plan_id, role, user_id, email in rows:
         why = _("You are the %(role)s of the steering group of %(plan)s.") % {
@@ -51,9 +52,9 @@ def plan_officers(plans) -> dict[int, list[Person]]:
     people = defaultdict(list)
     rows = (Organisation.communities.through.objects.filter(community_id__in=list(by_community))
             .values_list("community_id", "organisation__name", "organisation__officers",
-                         "organisation__officers__email"))
-    for community_id, organisation, user_id, email in rows:
-        if user_id is None:  # an organisation with no officers yet
+                         "organisation__officers__email", "organisation__officers__is_active"))
+    for community_id, organisation, user_id, email, active in rows:
+        if user_id is None or not active:  # no officers yet, or an account switched off
             continue
         for plan in by_community[community_id]:
             why = _("You are a support officer at %(org)s, and %(plan)s is in its portfolio.") % {
