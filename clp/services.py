@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 from smtplib import (
     SMTPConnectError,
@@ -265,39 +266,47 @@ def _queue_sends_after_commit(recipient_ids: list[int]) -> None:
 def reminders_send(*, recipient_id: int) -> int:
     """Send one email with everything due for this person now and mark it sent; safe to run
     twice (the rows are claimed first). Returns how many reminders went out."""
-    recipient, claimed = _claim_due(recipient_id)
-    if not claimed:
+    claim = _claim_due(recipient_id)
+    if claim is None:
         return 0
-    message = _reminder_email(recipient, claimed)
+    message = _reminder_email(claim.recipient, claim.reminders)
     try:
         message.send()
     except (SMTPException, OSError) as error:
         transient = _is_transient(error)
-        _release_claim(claimed, error, transient=transient)
+        _release_claim(claim, error, transient=transient)
         if transient:
             raise TransientSendError(str(error)) from error
-        logger.error("Reminder email to recipient %s refused: %s", recipient.pk, error)
+        logger.error("Reminder email to recipient %s refused: %s", claim.recipient.pk, error)
         return 0
     now = timezone.now()
-    Reminder.objects.filter(pk__in=[r.pk for r in claimed], status=ReminderStatus.SENDING).update(
+    # By batch, not by status: a sweep that freed a slow claim must not make it go out twice.
+    Reminder.objects.filter(batch=claim.batch).exclude(status=ReminderStatus.SENT).update(
         status=ReminderStatus.SENT, sent_at=now, last_error="")
-    if any(recipient.preference(reminders.get_kind(r.kind) or _default_kind(r.kind))
-           == Preference.WEEKLY for r in claimed):
-        Recipient.objects.filter(pk=recipient.pk).update(weekly_sent_at=now)
-    return len(claimed)
+    if claim.weekly:
+        Recipient.objects.filter(pk=claim.recipient.pk).update(weekly_sent_at=now)
+    return len(claim.reminders)
 
 
 def _default_kind(key: str):
     return reminders.ReminderKind(key=key, label=key, due=lambda today: [])
 
 
-def _claim_due(recipient_id: int) -> tuple[Recipient | None, list[Reminder]]:
+@dataclass(frozen=True)
+class _Claim:
+    recipient: Recipient
+    reminders: list[Reminder]
+    batch: uuid.UUID
+    weekly: bool  # the weekly summary is in this email
+
+
+def _claim_due(recipient_id: int) -> _Claim | None:
     now = timezone.now()
     with transaction.atomic():
         # Locking the person's row serialises two tasks for them; the second finds nothing due.
         recipient = Recipient.objects.select_for_update(skip_locked=True).filter(pk=recipient_id).first()
         if recipient is None:
-            return None, []
+            return None
         weekly_open = (recipient.weekly_sent_at is None
                        or recipient.weekly_sent_at <= now - timedelta(days=7))
         due = list(recipient.reminders.filter(status=ReminderStatus.DUE).order_by("created_at", "pk"))
@@ -305,18 +314,19 @@ def _claim_due(recipient_id: int) -> tuple[Recipient | None, list[Reminder]]:
                   for r in due}
         off = [r.pk for r in due if choice[r.pk] == Preference.OFF]
         Reminder.objects.filter(pk__in=off).update(status=ReminderStatus.SKIPPED)
-        claimed = [r for r in due if choice[r.pk] == Preference.IMMEDIATE
-                   or (choice[r.pk] == Preference.WEEKLY and weekly_open)]
+        weekly = [r for r in due if choice[r.pk] == Preference.WEEKLY] if weekly_open else []
+        claimed = [r for r in due if choice[r.pk] == Preference.IMMEDIATE] + weekly
+        if not claimed:
+            return None
         batch = uuid.uuid4()
         Reminder.objects.filter(pk__in=[r.pk for r in claimed], status=ReminderStatus.DUE).update(
             status=ReminderStatus.SENDING, claimed_at=now, batch=batch, attempts=F("attempts") + 1)
-    return recipient, claimed
+    return _Claim(recipient, sorted(claimed, key=lambda r: (r.created_at, r.pk)), batch, bool(weekly))
 
 
-def _release_claim(claimed: list[Reminder], error: Exception, *, transient: bool) -> None:
-    ids = [r.pk for r in claimed]
+def _release_claim(claim: _Claim, error: Exception, *, transient: bool) -> None:
     text = f"{type(error).__name__}: {error}"[:1000]
-    rows = Reminder.objects.filter(pk__in=ids, status=ReminderStatus.SENDING)
+    rows = Reminder.objects.filter(batch=claim.batch, status=ReminderStatus.SENDING)
     if transient:
         rows.filter(attempts__gte=settings.REMINDER_MAX_ATTEMPTS).update(
             status=ReminderStatus.FAILED, last_error=text)

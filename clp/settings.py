@@ -265,6 +265,7 @@ CELERY_BEAT_SCHEDULE["actions-sweep-endorsement-requests"] = {
 # Signed links in reminder emails (preferences, one-click unsubscribe) work this many days.
 REMINDER_LINK_MAX_AGE_DAYS = env_int("REMINDER_LINK_MAX_AGE_DAYS", 60)
 # A row left "sending" this long (a worker killed mid-send) is freed by the sweep for another try.
+# Keep it well above the send task's time limit, so a slow send is never taken for a dead one.
 REMINDER_CLAIM_TIMEOUT = env_int("REMINDER_CLAIM_TIMEOUT", 1800)
 # After this many failed attempts on transient errors a reminder is marked failed.
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 8)
