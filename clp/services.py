@@ -388,3 +388,11 @@ def recipient_for_user(*, user: User) -> Recipient:
     elif recipient.user_id is None:
         Recipient.objects.filter(pk=recipient.pk).update(user=user)
     return recipient
+
+
+def recipient_reset_links(*, recipient: Recipient) -> None:
+    """Make every link in emails already sent to this person stop working (a forwarded email)."""
+    from clp.models import _new_nonce
+
+    Recipient.objects.filter(pk=recipient.pk).update(nonce=_new_nonce())
+    logger.info("Reminder links reset for recipient %s", recipient.pk)

@@ -232,7 +232,7 @@ def test_expired_and_withdrawn_links_get_a_clear_page(client, lead, settings):
     response = client.get(url)
     assert response.status_code == 400 and "This link has expired" in response.content.decode()
     settings.REMINDER_LINK_MAX_AGE_DAYS = 60
-    Recipient.objects.filter(pk=lead.pk).update(nonce="rotated")
+    services.recipient_reset_links(recipient=lead)  # e.g. they forwarded an email by mistake
     response = client.get(url)
     assert response.status_code == 400 and "no longer works" in response.content.decode()
 
@@ -326,3 +326,12 @@ def test_ledger_pages_query_count_does_not_grow_with_rows(world, django_assert_m
                                     period="p", plan_id=world.plan.pk, community=world.community)
         with django_assert_max_num_queries(12):
             assert client.get(reverse(url_name, args=args)).status_code == 200
+
+
+def test_site_admin_can_make_a_persons_old_links_stop_working(world, lead):
+    url = prefs_url(lead)
+    response = world.client("admin").post(reverse("admin:clp_recipient_changelist"), {
+        "action": "reset_links", "_selected_action": [lead.pk]})
+    assert response.status_code == 302
+    assert Client().get(url).status_code == 400
+    assert world.client("admin").get(reverse("admin:clp_reminder_changelist")).status_code == 200
