@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -70,8 +71,9 @@ def smtp():
 
 def _env(redis_url: str, mailbox: Mailbox) -> dict:
     db = connection.settings_dict
+    login = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}" if db.get("PASSWORD") else quote(db["USER"])
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "clp.settings", "REDIS_URL": redis_url,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "DATABASE_URL": f"postgres://{login}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mailbox.port), "EMAIL_USE_TLS": "false",
             "DJANGO_DEBUG": "true"}
 
@@ -83,6 +85,8 @@ def worker():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI must run with REDIS_URL set")
         pytest.skip("Set REDIS_URL to run against a real Redis")
+    if connection.vendor != "postgresql":
+        pytest.skip("Worker processes need a database they can share: set DATABASE_URL to PostgreSQL")
     processes = []
 
     def start(redis_url: str, mailbox: Mailbox) -> subprocess.Popen:
