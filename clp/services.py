@@ -304,7 +304,8 @@ def _claim_due(recipient_id: int) -> _Claim | None:
     now = timezone.now()
     with transaction.atomic():
         # Locking the person's row serialises two tasks for them; the second finds nothing due.
-        recipient = Recipient.objects.select_for_update(skip_locked=True).filter(pk=recipient_id).first()
+        recipient = (Recipient.objects.select_for_update(skip_locked=True, of=("self",))
+                     .select_related("user").filter(pk=recipient_id).first())
         if recipient is None:
             return None
         weekly_open = (recipient.weekly_sent_at is None
@@ -346,7 +347,8 @@ def _reminder_email(recipient: Recipient, claimed: list[Reminder]) -> EmailMulti
     items = [{"kind": r.kind_label, "title": r.title, "detail": r.context.get("detail", ""),
               "url": settings.SITE_URL + r.url if r.url else "", "why": r.context.get("why", "")}
              for r in claimed]
-    context = {"recipient": recipient, "items": items, "preferences_url": preferences,
+    name = recipient.user.get_short_name() if recipient.user_id else ""
+    context = {"recipient": recipient, "name": name, "items": items, "preferences_url": preferences,
                "unsubscribe_url": unsubscribe, "site_url": settings.SITE_URL}
     message = EmailMultiAlternatives(
         subject=render_to_string("clp/email/reminders_subject.txt", context).strip(),

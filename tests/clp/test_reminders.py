@@ -48,6 +48,7 @@ def test_survey_closing_reminds_chair_and_secretary_once_however_often_the_sweep
     assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.SENT}
     message = next(m for m in mail.outbox if m.to == ["chair@test.org"])
     assert message.subject == "“Village survey” closes on 4 December 2026"
+    assert message.body.startswith("Hello Cath,")
     assert "Why you got this: You are the chair of the steering group of" in message.body
     html = message.alternatives[0][0]
     assert "Why you got this:" in html and "Village survey" in html
