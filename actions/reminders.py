@@ -4,6 +4,7 @@ light review or five-yearly full review coming due (counted from the date it was
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,8 @@ def endorsements_awaited(today: date) -> list[reminders.DueItem]:
         plan__status=PlanStatus.ACTIVE,
         respond_by__lte=today + timedelta(days=ASK_AGAIN_BEFORE_DAYS),
         respond_by__gte=today - timedelta(days=STOP_AFTER_DAYS),
+        # Only while the councillor is still attached to the plan and has an active account.
+        plan__councillor_links__councillor_id=F("councillor_id"), councillor__user__is_active=True,
     ).select_related("plan__community", "councillor__user"))
     plan_ids = {r.plan_id for r in requests}
     section_two = defaultdict(set)

@@ -130,6 +130,16 @@ def test_councillor_is_reminded_weekly_while_priorities_await_their_view(
     assert len(mail.outbox) == 1
 
 
+def test_a_councillor_no_longer_attached_to_the_plan_is_not_chased(world, django_capture_on_commit_callbacks):
+    PriorityFactory(plan=world.plan, section=Section.HELP)
+    councillor = world.people["councillor"].councillor_profile
+    EndorsementRequest.objects.create(plan=world.plan, councillor=councillor, message="Please",
+                                      respond_by=TODAY)
+    world.plan.councillor_links.filter(councillor=councillor).delete()
+    sweep(capture=django_capture_on_commit_callbacks)
+    assert mail.outbox == [] and not Reminder.objects.exists()
+
+
 def test_a_quiet_plan_reminds_its_support_officer(world, django_capture_on_commit_callbacks):
     long_ago = timezone.now() - timedelta(days=70)
     Plan.objects.filter(pk__in=[world.plan.pk, world.reviewing_plan.pk, world.other_plan.pk]).update(
