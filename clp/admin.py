@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from clp.models import Community, CouncillorProfile, Invitation, Organisation, User
+from clp.models import Community, CouncillorProfile, Invitation, Organisation, Recipient, Reminder, User
 
 
 @admin.register(User)
@@ -39,3 +39,30 @@ class CouncillorProfileAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "kind", "role", "created_at", "sent_at", "accepted_at"]
     readonly_fields = ["nonce", "sent_at", "accepted_at", "accepted_by"]
+
+
+@admin.register(Recipient)
+class RecipientAdmin(admin.ModelAdmin):
+    list_display = ["email", "user", "weekly_sent_at", "created_at"]
+    search_fields = ["email", "user__email"]
+    readonly_fields = ["nonce", "weekly_sent_at"]
+    raw_id_fields = ["user"]
+    actions = ["reset_links"]
+
+    @admin.action(description="Make the links in emails already sent stop working")
+    def reset_links(self, request, queryset):
+        from clp import services
+
+        for recipient in queryset:
+            services.recipient_reset_links(recipient=recipient)
+        self.message_user(request, f"Old email links stopped for {queryset.count()} people.")
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "subject_key", "period", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["recipient__email", "subject_key"]
+    list_select_related = ["recipient__user"]
+    readonly_fields = ["batch", "claimed_at", "sent_at", "attempts", "last_error"]
+    raw_id_fields = ["recipient", "community"]

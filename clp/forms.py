@@ -98,3 +98,21 @@ class CommunityForm(HelperMixin, forms.ModelForm):
             raise forms.ValidationError(_("There is already a community called %(name)s.")
                                         % {"name": name})
         return name
+
+
+class ReminderPreferencesForm(HelperMixin, forms.Form):
+    """One choice per reminder kind: straight away, in a weekly summary, or never."""
+
+    def __init__(self, *args, recipient, **kwargs):
+        from clp import reminders
+        from clp.models import Preference
+
+        super().__init__(*args, **kwargs)
+        for kind in reminders.kinds():
+            self.fields[kind.key] = forms.ChoiceField(
+                label=kind.label, help_text=kind.description, choices=Preference.choices,
+                initial=recipient.preference(kind), widget=forms.RadioSelect,
+            )
+        # HelperMixin sets field messages in its __init__, before these fields existed.
+        for field in self.fields.values():
+            field.error_messages["required"] = _("Choose how you want these reminders")

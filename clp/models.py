@@ -265,3 +265,105 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.status == "pending"
+
+
+# --- reminders (see clp/reminders.py) -----------------------------------------------------------
+
+class Preference(models.TextChoices):
+    IMMEDIATE = "immediate", _("Email me straight away")
+    WEEKLY = "weekly", _("Put it in a weekly summary")
+    OFF = "off", _("Do not email me about this")
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+class Recipient(models.Model):
+    """Someone reminders go to: a user, or a person known only by an email address (an action
+    lead without an account). Keyed by the normalised address; holds their per-kind choices."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="reminder_recipients")
+    preferences = models.JSONField(default=dict, blank=True)
+    # Rotating the nonce makes every link sent earlier stop working.
+    nonce = models.CharField(max_length=40, default=_new_nonce, editable=False)
+    weekly_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return str(self.user) if self.user_id else self.email
+
+    def preference(self, kind) -> str:
+        """This person's choice for a reminder kind, or the kind's default."""
+        return self.preferences.get(kind.key, kind.default)
+
+
+class ReminderStatus(models.TextChoices):
+    DUE = "due", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
+    SKIPPED = "skipped", _("Not sent: turned off by the person")
+
+
+class ReminderQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The reminders addressed to this signed-in person (by account or by address)."""
+        return self.filter(Q(recipient__user=user) | Q(recipient__email=normalise_email(user.email)))
+
+
+class Reminder(models.Model):
+    """One row of the send ledger: one reminder of one kind to one person about one subject for
+    one period. The unique constraint is what makes a sweep or task run twice send one email."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=40)
+    subject_key = models.CharField(max_length=120)
+    period = models.CharField(max_length=40)
+    # Where it belongs, for the chair's and the support officer's ledger pages (plans is a later
+    # app, so the plan is kept by id).
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="+")
+    plan_id = models.PositiveBigIntegerField(null=True, blank=True)
+    context = models.JSONField(default=dict)  # title, detail, url, why: what the email says
+    status = models.CharField(max_length=10, choices=ReminderStatus.choices,
+                              default=ReminderStatus.DUE)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    batch = models.UUIDField(null=True, blank=True, editable=False)  # the email it went out in
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["recipient", "kind", "subject_key", "period"], name="one_reminder_per_period")]
+        indexes = [models.Index(fields=["status", "recipient"]),
+                   models.Index(fields=["plan_id", "created_at"]),
+                   models.Index(fields=["community", "created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} to {self.recipient_id} about {self.subject_key} ({self.period})"
+
+    @property
+    def title(self) -> str:
+        return self.context.get("title", "")
+
+    @property
+    def url(self) -> str:
+        return self.context.get("url", "")
+
+    @property
+    def kind_label(self) -> str:
+        from clp import reminders
+
+        kind = reminders.get_kind(self.kind)
+        return str(kind.label) if kind else self.kind

@@ -269,3 +269,19 @@ CELERY_BEAT_SCHEDULE["actions-sweep-delivery-emails"] = {
     "task": "actions.tasks.sweep_delivery_emails",
     "schedule": 900.0,
 }
+
+# --- Reminders (clp.reminders: send ledger, digests, preferences) ---------------------------------
+# Signed links in reminder emails (preferences, one-click unsubscribe) work this many days.
+REMINDER_LINK_MAX_AGE_DAYS = env_int("REMINDER_LINK_MAX_AGE_DAYS", 60)
+# A row left "sending" this long (a worker killed mid-send) is freed by the sweep for another try.
+# Keep it well above the send task's time limit, so a slow send is never taken for a dead one.
+REMINDER_CLAIM_TIMEOUT = env_int("REMINDER_CLAIM_TIMEOUT", 1800)
+# After this many failed attempts on transient errors a reminder is marked failed.
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 8)
+# Reminders are due by the day, so a sweep every 15 minutes adds no duplicates (the ledger's
+# unique rows prevent them); it bounds how long a lost message, a stale claim or a Redis outage
+# delays an email. The send tasks it queues carry the work.
+CELERY_BEAT_SCHEDULE["reminders-sweep"] = {
+    "task": "clp.tasks.sweep_reminders",
+    "schedule": 900.0,
+}

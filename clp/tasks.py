@@ -2,6 +2,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from clp.exceptions import TransientSendError
+
 
 @shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True,
              max_retries=5)
@@ -16,3 +18,20 @@ def sweep_unsent_invitations() -> int:
     from clp import services
 
     return services.invitation_resend_unsent()
+
+
+# The ledger row is the record of work, so no result is stored: queueing then needs only the
+# broker (a result backend that is down would otherwise fail the enqueue too).
+@shared_task(acks_late=True, autoretry_for=(TransientSendError,), retry_backoff=True,
+             retry_backoff_max=600, max_retries=5, ignore_result=True)
+def send_reminders(recipient_id: int) -> int:
+    from clp import services
+
+    return services.reminders_send(recipient_id=recipient_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_reminders() -> int:
+    from clp import services
+
+    return services.reminders_sweep()

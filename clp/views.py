@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from clp import home as home_panels
-from clp import invitations, services
+from clp import invitations, reminders, services
 from clp.access import get_object_for_user
-from clp.forms import AcceptInvitationForm, CommunityForm, InvitationForm
-from clp.models import Invitation, Organisation, User
+from clp.forms import AcceptInvitationForm, CommunityForm, InvitationForm, ReminderPreferencesForm
+from clp.models import Invitation, Organisation, Reminder, ReminderStatus, User
 
 
 def home(request):
@@ -95,3 +97,63 @@ def organisation_community_new(request, pk):
                          % {"name": community.name})
         return redirect(organisation)
     return render(request, "clp/community_form.html", {"organisation": organisation, "form": form})
+
+
+# --- reminders: in-app list, settings, and the no-login links in every reminder email ----------
+
+@login_required
+def notifications(request):
+    reminders_sent = Reminder.objects.for_user(request.user).exclude(status=ReminderStatus.SKIPPED)
+    page = Paginator(reminders_sent, 25).get_page(request.GET.get("page"))
+    return render(request, "clp/notifications.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    recipient = services.recipient_for_user(user=request.user)
+    return _preferences_page(request, recipient, signed_in=True)
+
+
+@require_http_methods(["GET", "POST"])
+def reminder_preferences(request, token):
+    try:
+        recipient, _kinds = reminders.read_token(token, reminders.PREFERENCES_SALT)
+    except reminders.LinkRefused as refused:
+        return _link_refused(request, refused)
+    return _preferences_page(request, recipient, signed_in=False)
+
+
+def _preferences_page(request, recipient, *, signed_in: bool):
+    form = ReminderPreferencesForm(request.POST or None, recipient=recipient)
+    if request.method == "POST" and form.is_valid():
+        services.reminder_preferences_save(recipient=recipient, choices=form.cleaned_data)
+        messages.success(request, _("Your email choices are saved."))
+        return redirect(request.path)
+    return render(request, "clp/reminder_preferences.html", {
+        "form": form, "recipient": recipient, "signed_in": signed_in,
+    })
+
+
+# Mail clients send the RFC 8058 one-click POST without a CSRF token; the signed link is the key.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def reminder_unsubscribe(request, token):
+    try:
+        recipient, kind_keys = reminders.read_token(token, reminders.UNSUBSCRIBE_SALT)
+    except reminders.LinkRefused as refused:
+        return _link_refused(request, refused)
+    kinds = [k for k in (reminders.get_kind(key) for key in kind_keys) if k]
+    changed = None
+    if request.method == "POST":
+        changed = services.reminder_unsubscribe(recipient=recipient, kinds=[k.key for k in kinds])
+    return render(request, "clp/reminder_unsubscribe.html", {
+        "recipient": recipient, "kinds": kinds, "done": request.method == "POST",
+        "changed": changed,
+        "preferences_url": reverse("reminder_preferences", kwargs={
+            "token": reminders.make_token(recipient, reminders.PREFERENCES_SALT)}),
+    })
+
+
+def _link_refused(request, refused):
+    return render(request, "clp/reminder_link_invalid.html", {"reason": refused.message}, status=400)

@@ -9,6 +9,7 @@ from plans.views.group import (
     member_remove,
     members,
 )
+from plans.views.notifications import plan_notifications, portfolio_notifications
 from plans.views.plan import (
     checklist_tick,
     checklist_untick,
@@ -28,6 +29,8 @@ from plans.views.plan import (
 from plans.views.public import community_list, community_public, portfolio
 
 __all__ = [
+    "plan_notifications",
+    "portfolio_notifications",
     "checklist_tick",
     "checklist_untick",
     "checklist_unwaive",

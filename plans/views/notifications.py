@@ -1,0 +1,33 @@
+"""The send ledger, for the people who answer for a plan: who was emailed what, when, and
+whether it went. The chair and secretary see their plan; a support officer their portfolio."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from clp.access import get_object_for_user
+from clp.models import Organisation, Reminder
+from plans.models import Plan
+
+PAGE_SIZE = 50
+
+
+@login_required
+def plan_notifications(request, pk):
+    plan = get_object_for_user(request, Plan.objects.select_related("community"),
+                               "plans.view_notifications", pk=pk)
+    rows = Reminder.objects.filter(plan_id=plan.pk).select_related("recipient__user")
+    return render(request, "plans/notification_ledger.html", {
+        "plan": plan, "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+    })
+
+
+@login_required
+def portfolio_notifications(request, pk):
+    organisation = get_object_for_user(request, Organisation.objects, "clp.view_organisation", pk=pk)
+    rows = (Reminder.objects.filter(community__organisations=organisation)
+            .select_related("recipient__user", "community"))
+    return render(request, "plans/notification_ledger.html", {
+        "organisation": organisation,
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+    })

@@ -1,0 +1,22 @@
+"""Permission rows for the core's reminder pages (merged into tests/permissions.py)."""
+
+from clp import reminders
+from clp.models import Recipient
+from tests.permissions import EVERYONE, PUBLIC, Row, expect
+
+SIGNED_IN = expect(EVERYONE)
+
+
+def extend_world(world) -> None:
+    world.recipient = Recipient.objects.create(email="lead.without.account@test.org")
+
+
+ROWS = {
+    "notifications": Row(lambda w: {}, SIGNED_IN),
+    "notification_settings": Row(lambda w: {}, SIGNED_IN),
+    # Opened from an email without signing in: the signed link is the permission.
+    "reminder_preferences": Row(lambda w: {"token": reminders.make_token(
+        w.recipient, reminders.PREFERENCES_SALT)}, PUBLIC),
+    "reminder_unsubscribe": Row(lambda w: {"token": reminders.make_token(
+        w.recipient, reminders.UNSUBSCRIBE_SALT, ["survey_closing"])}, PUBLIC),
+}
