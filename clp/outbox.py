@@ -1,0 +1,52 @@
+"""Sending an email for a database row once, without holding a lock while the mail server talks.
+
+A task that sends mail works in three steps, each its own short transaction:
+
+1. **claim** the row: one conditional UPDATE stamps ``sending_since`` on a row that still needs
+   sending and that nobody else has claimed recently. Only one worker can win it; no lock is kept.
+2. **send** outside any transaction (``EMAIL_TIMEOUT`` bounds each socket operation, the task's
+   time limit bounds the whole).
+3. **finish**: record that the work is done (``sent_at`` …) and clear the claim. If sending
+   failed the claim is cleared instead, so a retry or the sweep can take the row straight away.
+
+A worker killed between its claim and its finish leaves a claim behind; the row can be claimed
+again once the claim is older than ``OUTBOX_CLAIM_SECONDS`` (longer than a task may run), when the
+redelivered message or the sweep comes for it. The one window left is a crash after the mail
+server accepted the message but before step 3 committed: that email is sent a second time. We
+prefer that to never sending it, and it is the shortest window the mail protocol allows.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+
+
+class Claim:
+    """``with Claim(rows) as claim:`` – ``claim.row`` is the claimed row, or None if another
+    worker has it or nothing is left to do. Call ``claim.finish(field=value, …)`` once the work
+    is done; leaving the block without it releases the claim."""
+
+    def __init__(self, rows: QuerySet, *, field: str = "sending_since"):
+        self.rows, self.field = rows, field
+        self.row: Model | None = None
+        self._finished = False
+
+    def __enter__(self) -> "Claim":
+        now = timezone.now()
+        stale = now - timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
+        free = Q(**{f"{self.field}__isnull": True}) | Q(**{f"{self.field}__lt": stale})
+        pks = list(self.rows.filter(free).order_by().values_list("pk", flat=True)[:1])
+        if pks and self.rows.model.objects.filter(free, pk=pks[0]).update(**{self.field: now}):
+            self.row = self.rows.filter(pk=pks[0]).first()
+        return self
+
+    def finish(self, **done) -> None:
+        """Record the work as done and release the claim, in one UPDATE."""
+        self.rows.model.objects.filter(pk=self.row.pk).update(**{self.field: None}, **done)
+        self._finished = True
+
+    def __exit__(self, *exc_info) -> None:
+        if self.row is not None and not self._finished:
+            self.rows.model.objects.filter(pk=self.row.pk).update(**{self.field: None})
