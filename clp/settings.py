@@ -269,34 +269,33 @@ if REDIS_URL:
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 1,
                                     "RETRY_AFTER": 5}
 RATELIMIT_FAIL_OPEN = True
-# No SMTP conversation may hang a worker: each socket operation gives up after this many seconds.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
-# Every task has a time limit: the soft one raises inside the task (its claim is released and the
-# sweep retries it), the hard one kills the worker process 30 s later. Emails take seconds; the
-# limit is there for a stuck network call, not for normal work.
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
-CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
-# A worker that claimed a row (clp/outbox.py) and died is known to be dead once its claim is older
-# than the hard time limit: the row may then be claimed again.
-OUTBOX_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + 10
-# Redis hands an unacknowledged message (acks_late: its worker was killed) to another worker after
-# this long. It must be longer than any task may run (else a healthy task runs twice) and than a
-# claim lasts (else the redelivered message finds the row still claimed and the sweep must catch
-# it). 10 minutes: a killed worker's email goes out within about 10 minutes of the restart.
-CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_int("CELERY_VISIBILITY_TIMEOUT", 600)
-if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= OUTBOX_CLAIM_SECONDS:
-    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than a task's time limit "
-                               f"plus 10 s ({OUTBOX_CLAIM_SECONDS} s).")
-# acks_late: a message is removed only after its task finished, so a killed worker's message is
-# redelivered. reject_on_worker_lost: when the worker process dies mid-task the message goes back
-# at once instead of being acknowledged as failed. Safe here because every task claims its row or
-# checks that the work is done, so running it again sends nothing twice.
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# The sweeps are the safety net for every lost message (broker down when queued, worker killed,
-# retries used up). Each re-queues rows still to do that are older than a claim can last:
-# invitations every 10 minutes (someone is waiting to join), councillors' review requests every
-# 15 minutes, survey housekeeping and missed milestone emails hourly (nobody waits on those).
 # Nothing reads task results (the database row is the record of work), and the Redis result
 # backend subscribes for each result when a task is queued: once Redis has been down that
 # subscription fails for good ("the Celery application must be restarted"). So keep none.
 CELERY_TASK_IGNORE_RESULT = True
+# No SMTP conversation may hang a worker: each socket operation gives up after this many seconds.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Every task has a time limit: the soft one raises inside the task (an email task's claim is
+# released, so a retry or the sweep can take the row), the hard one kills the worker process.
+# Emails take seconds; the limits are there for a stuck network call, not for normal work.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT + 30)
+# A claim (clp/outbox.py) older than the hard time limit belongs to a worker that is dead.
+OUTBOX_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + 10
+# Redis gives an unacknowledged message (acks_late: its worker was killed) to another worker once
+# it is older than visibility_timeout. Longer than any task may run, or a healthy task would run
+# twice; longer than a claim lasts, so the redelivered message finds the row free. 10 minutes, and
+# each worker looks for such messages every 10 s: a killed worker's email goes out about 10
+# minutes later (within 3 minutes if only its child process died: reject_on_worker_lost and
+# retry_when_busy in clp/outbox.py).
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    visibility_timeout=env_int("CELERY_VISIBILITY_TIMEOUT", 600),
+    unacked_restore_interval=10, unacked_restore_throttle=1)
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= OUTBOX_CLAIM_SECONDS:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than a task's hard time "
+                               f"limit plus 10 s ({OUTBOX_CLAIM_SECONDS} s).")
+# The sweeps are the safety net under every lost message (broker down when queued, worker killed,
+# retries used up): each re-queues the rows still to do; a task finding one claimed by a live
+# worker waits for that claim (clp/outbox.py), so a sweep never makes an email go twice.
+# Invitations every 10 minutes (someone is waiting to join), councillors' review requests every 15
+# minutes, survey housekeeping and missed milestone emails hourly (nobody waits on those).

@@ -294,7 +294,8 @@ def survey_notify_milestone(*, survey_id: int) -> bool:
     Claimed, sent, then recorded, with no lock held while the mail server talks (clp.outbox)."""
     rows = Survey.objects.select_related("plan__community").filter(
         pk=survey_id, milestone_notified__lt=MILESTONES[-1])
-    with Claim(rows, field="milestone_sending_since") as claim:
+    # busy=False: a check already under way, or the next submission's, or the sweep covers it.
+    with Claim(rows, field="milestone_sending_since", busy=False) as claim:
         survey = claim.row
         if survey is None:
             return False
