@@ -290,7 +290,11 @@ OUTBOX_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + 10
 # retry_when_busy in clp/outbox.py).
 CELERY_BROKER_TRANSPORT_OPTIONS.update(
     visibility_timeout=env_int("CELERY_VISIBILITY_TIMEOUT", 600),
-    unacked_restore_interval=10, unacked_restore_throttle=1)
+    unacked_restore_interval=10, unacked_restore_throttle=1, socket_connect_timeout=1)
+# A request queuing a task waits at most about two connection attempts of a second each for a
+# broker that is down (then logs it: see clp/celery.py); the default policy tries four times.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.2}
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= OUTBOX_CLAIM_SECONDS:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than a task's hard time "
                                f"limit plus 10 s ({OUTBOX_CLAIM_SECONDS} s).")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from actions.models import DraftComment
 from clp import cache as fail_open_cache
+from clp import celery as clp_celery
 from clp import services
 from clp.models import Invitation
 from consultation import services as consultation_services
@@ -49,11 +50,16 @@ def test_every_page_works_with_redis_stopped_and_the_sweep_sends_what_waited(wor
 
     _publish(world)
     own_redis.stop()
+    queue_failures_before = clp_celery.queue_failures
 
     resident = Client()
     started, seconds = _timed(lambda: _start(resident, survey))
     assert started.status_code == 302 and seconds < 5
     assert resident.get(_url("public_start", survey)).status_code == 200
+    draft = Response.objects.get(survey=survey)
+    resumed = Client().get(reverse("consultation:public_resume",
+                                   kwargs={"public_id": survey.public_id, "token": draft.resume_token}))
+    assert resumed.status_code == 200
     sent = _answer_all(resident, survey)  # both page POSTs, then the final submit
     assert sent["Location"] == _url("public_done", survey)
     assert Response.objects.submitted().filter(survey=survey).count() == 1
@@ -80,6 +86,7 @@ def test_every_page_works_with_redis_stopped_and_the_sweep_sends_what_waited(wor
     invitation = Invitation.objects.get(email="new.member@test.org")
     assert invitation.sent_at is None
     assert "Could not queue clp.tasks.send_invitation" in caplog.text
+    assert clp_celery.queue_failures > queue_failures_before
     assert "Cache unreachable" in caplog.text
     assert fail_open_cache.failures() > 0
 
