@@ -277,7 +277,8 @@ CELERY_TASK_IGNORE_RESULT = True
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 # Every task has a time limit: the soft one raises inside the task (an email task's claim is
 # released, so a retry or the sweep can take the row), the hard one kills the worker process.
-# Emails take seconds; the limits are there for a stuck network call, not for normal work.
+# Emails take seconds; the limits are there for a stuck network call, not for normal work. They
+# are enforced by the prefork pool (the default); the solo pool enforces none.
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT + 30)
 # A claim (clp/outbox.py) older than the hard time limit belongs to a worker that is dead.

@@ -149,3 +149,15 @@ def test_a_visibility_timeout_shorter_than_a_claim_is_refused_at_start_up():
     result = _manage("check", CELERY_VISIBILITY_TIMEOUT="60")
     assert result.returncode != 0
     assert "CELERY_VISIBILITY_TIMEOUT must be longer" in result.stderr
+
+
+def test_every_sweep_in_the_beat_schedule_is_a_real_task_and_runs_at_least_hourly(settings):
+    from clp.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+        assert entry["schedule"] <= 3600, name
+    swept = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"clp.tasks.sweep_unsent_invitations", "consultation.tasks.sweep_surveys",
+            "actions.tasks.sweep_unemailed_requests"} <= swept
