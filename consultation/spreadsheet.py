@@ -134,7 +134,8 @@ def xlsx_stream(rows: Iterable[list], *, sheet: str, noun: str) -> Iterator[byte
         for name, body in _parts(sheet).items():
             archive.writestr(name, body)
         yield sink.take()
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+        # Not forced to zip64 (an export stays far below 4 GB); plain zip opens everywhere.
+        with archive.open("xl/worksheets/sheet1.xml", "w") as part:
             part.write(f"{HEAD}<worksheet {NS}><sheetData>".encode())
             number = 0
             for number, row in enumerate(rows, start=1):  # noqa: B007 - the count is the point

@@ -100,6 +100,8 @@ def test_every_page_works_with_redis_stopped_and_the_sweep_sends_what_waited(wor
         assert services.invitation_resend_unsent() == 1
         assert wait_for(lambda: Invitation.objects.get(pk=invitation.pk).sent_at is not None, 20)
     assert [m.to for m in mail.outbox] == [["new.member@test.org"]]
+    consultation_services.surveys_sweep()  # the milestone email the outage held back
+    assert "now has 1 responses" in mail.outbox[-1].subject
 
 
 @pytest.mark.django_db
