@@ -106,7 +106,9 @@ def forget_celery_connections() -> None:
 
 
 class SilentMailServer:
-    """A loopback socket that accepts SMTP connections and never says a word."""
+    """A loopback socket that accepts SMTP connections and never says a word, until answer() is
+    called: from then on new connections get a minimal SMTP dialogue and their messages are kept
+    in `received`."""
 
     def __init__(self):
         self.socket = socket.socket()
@@ -114,8 +116,13 @@ class SilentMailServer:
         self.socket.listen(16)
         self.port = self.socket.getsockname()[1]
         self.accepted: list[socket.socket] = []
+        self.received: list[bytes] = []
+        self.answering = False
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
+
+    def answer(self) -> None:
+        self.answering = True
 
     def _accept(self) -> None:
         while True:
@@ -124,6 +131,32 @@ class SilentMailServer:
             except OSError:
                 return
             self.accepted.append(connection)
+            if self.answering:
+                threading.Thread(target=self._talk, args=(connection,), daemon=True).start()
+
+    def _talk(self, connection: socket.socket) -> None:
+        stream = connection.makefile("rwb")
+
+        def say(line: str) -> None:
+            stream.write(line.encode() + b"\r\n")
+            stream.flush()
+
+        say("220 test ESMTP")
+        with contextlib.suppress(OSError, ValueError):
+            while line := stream.readline():
+                verb = line[:4].upper()
+                if verb == b"DATA":
+                    say("354 go ahead")
+                    body = b""
+                    while (part := stream.readline()) not in (b".\r\n", b""):
+                        body += part
+                    self.received.append(body)
+                    say("250 queued")
+                elif verb == b"QUIT":
+                    say("221 bye")
+                    return
+                else:
+                    say("250 ok")
 
     def close(self) -> None:
         for connection in self.accepted:
@@ -138,6 +171,12 @@ def start_worker(env: dict, *, log: Path) -> subprocess.Popen:
         [sys.executable, "-m", "celery", "-A", "clp", "worker", "-l", "info", "--pool", "prefork",
          "--concurrency", "1", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=full, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def pool_children(process: subprocess.Popen) -> list[int]:
+    """The worker's pool processes (prefork children of its main process)."""
+    path = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    return [int(pid) for pid in path.read_text().split()] if path.exists() else []
 
 
 def kill_worker(process: subprocess.Popen, sig=signal.SIGKILL) -> None:
