@@ -8,6 +8,7 @@ import signal
 import threading
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core import mail
@@ -100,9 +101,10 @@ def test_a_row_claimed_by_another_worker_is_not_sent_twice(world):
 
 
 def _database_url() -> str:
+    """The test database, for a worker process started by the test."""
     db = connection.settings_dict
-    return (f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-            f"{db['NAME']}")
+    login = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+    return f"postgres://{login}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @needs_postgres
