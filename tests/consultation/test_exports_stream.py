@@ -41,6 +41,7 @@ def test_the_xlsx_starts_before_the_survey_is_read_and_ends_with_its_count(world
     answer_reads = [q for q in queries.captured_queries if '"consultation_answer"' in q["sql"]]
     assert len(answer_reads) == 2  # two chunks of 100 responses, not the 800
     body = first + second + b"".join(chunks)
+    assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None  # every part's checksum holds
     rows = list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True))
     assert len(rows) == 1 + 800 + 1
     assert list(rows[-1][:2]) == ["End of file", "800 responses"]
