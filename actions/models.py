@@ -376,6 +376,7 @@ class EndorsementRequest(models.Model):
                                 related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
 
     class Meta:
         ordering = ["respond_by", "pk"]

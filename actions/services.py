@@ -30,6 +30,7 @@ from actions.models import (
     Priority,
 )
 from clp.models import CouncillorProfile, User
+from clp.outbox import Claim
 from plans import gates
 from plans import services as plan_services
 from plans.models import EventKind, Plan
@@ -211,13 +212,13 @@ def endorsement_requests_send(*, plan: Plan, councillors: list[CouncillorProfile
 
 
 def endorsement_request_email(*, request_id: int) -> bool:
-    """Email the request once; safe to run twice (the row is locked and marked emailed)."""
+    """Email the request once; safe to run twice (claimed, sent, then marked emailed, with no lock
+    held while the mail server talks: see clp.outbox)."""
     from django.urls import reverse
 
-    with transaction.atomic():
-        request = (EndorsementRequest.objects.select_for_update(skip_locked=True, of=("self",))
-                   .select_related("plan", "councillor__user", "sent_by")
-                   .filter(pk=request_id, emailed_at__isnull=True).first())
+    with Claim(EndorsementRequest.objects.select_related("plan", "councillor__user", "sent_by")
+               .filter(pk=request_id, emailed_at__isnull=True)) as claim:
+        request = claim.row
         if request is None:
             return False
         context = {"request": request, "plan": request.plan, "councillor": request.councillor,
@@ -225,8 +226,7 @@ def endorsement_request_email(*, request_id: int) -> bool:
         send_mail(subject=render_to_string("actions/email/request_subject.txt", context).strip(),
                   message=render_to_string("actions/email/request_body.txt", context),
                   from_email=None, recipient_list=[request.councillor.user.email])
-        request.emailed_at = timezone.now()
-        request.save(update_fields=["emailed_at"])
+        claim.finish(emailed_at=timezone.now())
     return True
 
 

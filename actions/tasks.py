@@ -2,13 +2,15 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from clp import outbox
 
-@shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True,
-             max_retries=5)
-def send_endorsement_request(request_id: int) -> bool:
+
+@shared_task(**outbox.EMAIL_TASK)
+def send_endorsement_request(self, request_id: int) -> bool:
     from actions import services
 
-    return services.endorsement_request_email(request_id=request_id)
+    with outbox.retry_when_busy(self):
+        return services.endorsement_request_email(request_id=request_id)
 
 
 @shared_task

@@ -214,6 +214,7 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -35,6 +35,7 @@ from clp.models import (
     User,
     normalise_email,
 )
+from clp.outbox import Claim
 
 logger = logging.getLogger(__name__)
 
@@ -69,13 +70,11 @@ def invitation_create(
 
 
 def invitation_send(*, invitation_id: int) -> bool:
-    """Email the invitation link once; safe to run twice (the row is locked and marked sent)."""
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(skip_locked=True)
-            .filter(pk=invitation_id, sent_at__isnull=True).first()
-        )
-        if invitation is None or not invitation.is_usable:
+    """Email the invitation link once; safe to run twice (claimed, sent, then marked sent, with no
+    lock held while the mail server talks: see clp.outbox)."""
+    with Claim(Invitation.objects.unsent().filter(pk=invitation_id)) as claim:
+        invitation = claim.row
+        if invitation is None:
             return False
         kind = invitations.get_kind(invitation.kind)
         context = {
@@ -90,8 +89,7 @@ def invitation_send(*, invitation_id: int) -> bool:
             from_email=None,
             recipient_list=[invitation.email],
         )
-        invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["sent_at"])
+        claim.finish(sent_at=timezone.now())
     return True
 
 
@@ -157,7 +155,9 @@ def invitation_resend_unsent(*, older_than_minutes: int = 5) -> int:
     from clp import tasks
 
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    ids = list(Invitation.objects.unsent().filter(created_at__lt=cutoff).values_list("pk", flat=True))
+    ids = list(Invitation.objects.unsent().filter(created_at__lt=cutoff).exclude(
+        sending_since__gte=timezone.now() - timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS))
+        .values_list("pk", flat=True))
     for pk in ids:
         tasks.send_invitation.delay(pk)
     return len(ids)

@@ -285,3 +285,47 @@ CELERY_BEAT_SCHEDULE["reminders-sweep"] = {
     "task": "clp.tasks.sweep_reminders",
     "schedule": 900.0,
 }
+
+# --- Reliability: Redis down, worker killed, mail server hanging (see clp/cache.py, clp/outbox.py)
+# The cache (rate-limit counters) fails open while Redis is unreachable: short socket timeouts,
+# then no new attempt for RETRY_AFTER seconds. django-ratelimit reads "no count" as allowed.
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "clp.cache.FailOpenRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 1,
+                                    "RETRY_AFTER": 5}
+RATELIMIT_FAIL_OPEN = True
+# Nothing reads task results (the database row is the record of work), and the Redis result
+# backend subscribes for each result when a task is queued: once Redis has been down that
+# subscription fails for good ("the Celery application must be restarted"). So keep none.
+CELERY_TASK_IGNORE_RESULT = True
+# No SMTP conversation may hang a worker: each socket operation gives up after this many seconds.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Every task has a time limit: the soft one raises inside the task (an email task's claim is
+# released, so a retry or the sweep can take the row), the hard one kills the worker process.
+# Emails take seconds; the limits are there for a stuck network call, not for normal work. They
+# are enforced by the prefork pool (the default); the solo pool enforces none.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT + 30)
+# A claim (clp/outbox.py) older than the hard time limit belongs to a worker that is dead.
+OUTBOX_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + 10
+# Redis gives an unacknowledged message (acks_late: its worker was killed) to another worker once
+# it is older than visibility_timeout. Longer than any task may run, or a healthy task would run
+# twice; longer than a claim lasts, so the redelivered message finds the row free. 10 minutes, and
+# each worker looks for such messages every 10 s: a killed worker's email goes out about 10
+# minutes later (within 3 minutes if only its child process died: reject_on_worker_lost and
+# retry_when_busy in clp/outbox.py).
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    visibility_timeout=env_int("CELERY_VISIBILITY_TIMEOUT", 600),
+    unacked_restore_interval=10, unacked_restore_throttle=1, socket_connect_timeout=1)
+# A request queuing a task waits at most about two connection attempts of a second each for a
+# broker that is down (then logs it: see clp/celery.py); the default policy tries four times.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.2}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= OUTBOX_CLAIM_SECONDS:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than a task's hard time "
+                               f"limit plus 10 s ({OUTBOX_CLAIM_SECONDS} s).")
+# The sweeps are the safety net under every lost message (broker down when queued, worker killed,
+# retries used up): each re-queues the rows still to do; a task finding one claimed by a live
+# worker waits for that claim (clp/outbox.py), so a sweep never makes an email go twice.
+# Invitations every 10 minutes (someone is waiting to join), councillors' review requests every 15
+# minutes, survey housekeeping and missed milestone emails hourly (nobody waits on those).

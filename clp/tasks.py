@@ -1,16 +1,15 @@
-from smtplib import SMTPException
-
 from celery import shared_task
 
+from clp import outbox
 from clp.exceptions import TransientSendError
 
 
-@shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True,
-             max_retries=5)
-def send_invitation(invitation_id: int) -> bool:
+@shared_task(**outbox.EMAIL_TASK)
+def send_invitation(self, invitation_id: int) -> bool:
     from clp import services
 
-    return services.invitation_send(invitation_id=invitation_id)
+    with outbox.retry_when_busy(self):
+        return services.invitation_send(invitation_id=invitation_id)
 
 
 @shared_task

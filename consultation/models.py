@@ -150,6 +150,7 @@ class Survey(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     milestone_notified = models.PositiveIntegerField(default=0, editable=False)
+    milestone_sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
     results_published = models.BooleanField(
         _("results published"), default=False, editable=False,
         help_text=_("Results (with small numbers hidden) are on the community's public page."))

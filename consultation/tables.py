@@ -1,39 +1,23 @@
-"""Tables of figures (results, cross-tabs, the issues register) as CSV or XLSX downloads."""
+"""Tables of figures (results, cross-tabs, the issues register) as CSV or XLSX downloads, streamed
+and ending with an "End of file" row (consultation.spreadsheet)."""
 
-import csv
-import tempfile
 from collections.abc import Iterable
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
+from django.utils.translation import gettext as _
 
-from consultation.exports import Echo, safe
+from consultation import spreadsheet
 
 
 def download(rows: Iterable[list], *, fmt: str, filename: str, sheet: str):
-    """Stream a CSV, or build an XLSX row by row; cells that look like formulas are neutralised."""
+    """Stream a CSV or an XLSX; cells that look like formulas are neutralised."""
     if fmt == "csv":
-        writer = csv.writer(Echo())
-
-        def stream():
-            yield "\ufeff"
-            for row in rows:
-                yield writer.writerow([safe(v) for v in row])
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        workbook = Workbook(write_only=True)
-        worksheet = workbook.create_sheet(title=sheet[:31])
-        for row in rows:
-            worksheet.append([ILLEGAL_CHARACTERS_RE.sub("", safe(v)) if isinstance(v, str) else v
-                              for v in row])
-        handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-        workbook.save(handle)
-        handle.seek(0)
-        return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx",
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    raise Http404
+        response = StreamingHttpResponse(spreadsheet.csv_stream(rows, noun=_("rows")),
+                                         content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = StreamingHttpResponse(spreadsheet.xlsx_stream(rows, sheet=sheet, noun=_("rows")),
+                                         content_type=spreadsheet.XLSX_TYPE)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -1,14 +1,14 @@
-from smtplib import SMTPException
-
 from celery import shared_task
 
+from clp import outbox
 
-@shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True,
-             max_retries=5)
-def notify_response_milestone(survey_id: int) -> bool:
+
+@shared_task(**outbox.EMAIL_TASK)
+def notify_response_milestone(self, survey_id: int) -> bool:
     from consultation import services
 
-    return services.survey_notify_milestone(survey_id=survey_id)
+    with outbox.retry_when_busy(self):
+        return services.survey_notify_milestone(survey_id=survey_id)
 
 
 @shared_task

@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from clp.models import User
+from clp.outbox import Claim
 from consultation.models import (
     CODE_ALPHABET,
     AccessCode,
@@ -144,7 +144,7 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
         locked.answers_digest, locked.client_key = digest, client_key
         locked.save(update_fields=["status", "submitted_at", "answers_digest", "client_key",
                                    "updated_at"])
-        _after_submit(locked.survey_id)
+        _after_submit(locked.survey)
     return locked
 
 
@@ -171,22 +171,14 @@ def _check_repeat(survey: Survey, client_key: str, digest: str) -> None:
                         "for a paper copy."))
 
 
-def _after_submit(survey_id: int) -> None:
-    def enqueue() -> None:
-        _enqueue_milestone_check(survey_id)
-
-    transaction.on_commit(enqueue, robust=True)
-
-
-def _enqueue_milestone_check(survey_id: int) -> None:
-    # The answer is already committed: a broker that is down must not turn into an error for
-    # the resident. The periodic sweep sends any milestone email this misses.
+def _after_submit(survey: Survey) -> None:
+    # The answer is already committed: a broker that is down must not turn into an error for the
+    # resident (delay_on_commit logs it; the periodic sweep sends any milestone email it misses).
+    # Once the last milestone is passed there is nothing left to check.
     from consultation import tasks
 
-    try:
-        tasks.notify_response_milestone.delay(survey_id)
-    except (BrokerError, OSError) as error:
-        logger.warning("Could not queue the milestone check for survey %s: %s", survey_id, error)
+    if survey.milestone_notified < MILESTONES[-1]:
+        tasks.notify_response_milestone.delay_on_commit(survey.pk)
 
 
 # --- assisted entry, deletion -------------------------------------------------------------------
@@ -212,7 +204,7 @@ def response_enter(*, survey: Survey, channel: str, rows: dict[Question, list[An
     if code is not None:
         code.used_at = now
         code.save(update_fields=["used_at"])
-    _after_submit(survey.pk)
+    _after_submit(survey)
     return response
 
 
@@ -291,21 +283,23 @@ def import_run(*, batch: ImportBatch, actor: User) -> ImportResult:
     locked.save(update_fields=["imported_at", "imported_count", "content"])
     record_event(survey, actor, _("Imported %(n)s paper returns into “%(title)s” from %(file)s")
             % {"n": len(responses), "title": survey.title, "file": locked.filename})
-    _after_submit(survey.pk)
+    _after_submit(survey)
     return ImportResult(count=len(responses))
 
 
 # --- after-commit work and sweeps ---------------------------------------------------------------
 
 def survey_notify_milestone(*, survey_id: int) -> bool:
-    """Email the chair and secretary when a survey passes 1, 50, 100 … responses; once each."""
-    with transaction.atomic():
-        survey = (Survey.objects.select_for_update(skip_locked=True, of=("self",))
-                  .select_related("plan__community").filter(pk=survey_id).first())
+    """Email the chair and secretary when a survey passes 1, 50, 100 … responses; once each.
+    Claimed, sent, then recorded, with no lock held while the mail server talks (clp.outbox)."""
+    rows = Survey.objects.select_related("plan__community").filter(
+        pk=survey_id, milestone_notified__lt=MILESTONES[-1])
+    # busy=False: a check already under way, or the next submission's, or the sweep covers it.
+    with Claim(rows, field="milestone_sending_since", busy=False) as claim:
+        survey = claim.row
         if survey is None:
             return False
-        count = survey.responses.submitted().count()
-        reached = max((m for m in MILESTONES if m <= count), default=0)
+        reached, count = _milestone_reached(survey)
         if reached <= survey.milestone_notified:
             return False
         recipients = list(survey.plan.memberships.active().filter(role__in=MANAGER_ROLES)
@@ -317,9 +311,19 @@ def survey_notify_milestone(*, survey_id: int) -> bool:
                 subject=render_to_string("consultation/email/milestone_subject.txt", context).strip(),
                 message=render_to_string("consultation/email/milestone_body.txt", context),
                 from_email=None, recipient_list=recipients)
-        survey.milestone_notified = reached
-        survey.save(update_fields=["milestone_notified"])
+        claim.finish(milestone_notified=reached)
     return True
+
+
+def _milestone_reached(survey: Survey) -> tuple[int, int]:
+    """The highest milestone passed, and the count of responses, counting no further than the
+    next milestone: the cost stays bounded however many responses the survey has."""
+    following = [m for m in MILESTONES if m > survey.milestone_notified]
+    submitted = survey.responses.submitted().order_by()
+    count = submitted[:following[0] if following else survey.milestone_notified].count()
+    if len(following) > 1 and count >= following[0]:
+        count = submitted[:following[-1]].count()
+    return max((m for m in MILESTONES if m <= count), default=0), count
 
 
 def surveys_sweep() -> int:
@@ -330,7 +334,8 @@ def surveys_sweep() -> int:
     overdue = list(Survey.objects.filter(status=SurveyStatus.OPEN, closes_on__lt=timezone.localdate()))
     for survey in overdue:
         survey_close(survey=survey, actor=None)
-    for survey_id in Survey.objects.exclude(status=SurveyStatus.DRAFT).values_list("pk", flat=True):
+    for survey_id in (Survey.objects.exclude(status=SurveyStatus.DRAFT)
+                      .filter(milestone_notified__lt=MILESTONES[-1]).values_list("pk", flat=True)):
         survey_notify_milestone(survey_id=survey_id)
     Response.objects.filter(submitted_at__lt=now - timedelta(days=2)).exclude(client_key="").update(
         client_key="")

@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Min
 from django.db.models.functions import TruncWeek
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from consultation import exports, services
+from consultation import exports, services, spreadsheet
 from consultation.answers import describe
 from consultation.forms import ReasonForm
 from consultation.models import Channel, ResponseStatus
@@ -119,7 +119,7 @@ def export_csv(request, pk, sid):
 @login_required
 def export_xlsx(request, pk, sid):
     survey = survey_for(request, pk, sid, READ_ANSWERS)
-    return FileResponse(
-        exports.xlsx_file(survey, _channel(request)), as_attachment=True,
-        filename=_filename(survey, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = StreamingHttpResponse(exports.xlsx_stream(survey, _channel(request)),
+                                     content_type=spreadsheet.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(survey, "xlsx")}"'
+    return response

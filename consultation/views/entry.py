@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from consultation import imports, services
 from consultation.answers import AnswerForm
-from consultation.exports import Echo
 from consultation.forms import CodesForm, EntryForm, ImportForm
+from consultation.spreadsheet import Echo
 from consultation.views.common import posted, survey_for
 
 EDIT = "plans.edit_plan_content"

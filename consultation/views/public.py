@@ -52,8 +52,10 @@ def _limited(request, survey: Survey):
 
 
 def _no_answers(request, survey: Survey):
-    """Someone opened a page of the survey without having started it in this browser."""
-    return render(request, "consultation/public/no_answers.html", {"survey": survey})
+    """Someone opened a page of the survey without having started it in this browser. A POST
+    (pressing Send again once the answers have gone) changed nothing: a conflict, not a 200."""
+    return render(request, "consultation/public/no_answers.html", {"survey": survey},
+                  status=409 if request.method == "POST" else 200)
 
 
 def _survey(public_id: str) -> Survey | None:
@@ -178,7 +180,7 @@ def public_check(request, public_id):
     response = _response(request, survey)
     if response is None:
         return _no_answers(request, survey)
-    missing, problem = [], ""
+    missing, problem, status = [], "", 200
     if request.method == "POST":
         if getattr(request, "limited", False):
             return _limited(request, survey)
@@ -187,7 +189,8 @@ def public_check(request, public_id):
         except services.Incomplete as incomplete:
             missing, problem = incomplete.missing, incomplete.message
         except services.Refused as refused:
-            problem = refused.message
+            # Not sent (already sent, a repeat, closed): a conflict, so no client takes it as done.
+            problem, status = refused.message, 409
         else:
             request.session.pop(_session_key(survey), None)
             return redirect("consultation:public_done", public_id=public_id)
@@ -196,7 +199,7 @@ def public_check(request, public_id):
         "survey": survey, "pages": _summary(survey, response), "problem": problem,
         "missing": [(q, page_of[q.section_id]) for q in missing],
         "missing_ids": {q.pk for q in missing}, "count": len(page_of),
-    })
+    }, status=status)
 
 
 def public_done(request, public_id):

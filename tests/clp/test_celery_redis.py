@@ -42,6 +42,6 @@ def test_invitation_email_goes_through_redis_and_a_real_worker(world, redis_work
     # A duplicate message (e.g. redelivered after a worker crash) is consumed but sends nothing.
     from clp.tasks import send_invitation
 
-    result = send_invitation.delay(invitation.pk)
+    result = send_invitation.apply_async((invitation.pk,), ignore_result=False)
     assert result.get(timeout=20) is False
     assert len(mail.outbox) == 1

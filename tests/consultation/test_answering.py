@@ -218,7 +218,7 @@ def test_a_family_on_one_device_can_each_answer_but_identical_repeats_are_refuse
 
     _start(device, survey)
     repeat = _answer_all(device, survey)
-    assert repeat.status_code == 200
+    assert repeat.status_code == 409  # refused: no client may take it for a success
     assert "These exact answers have already been sent from this device" in repeat.text
     assert Response.objects.submitted().count() == 2
     assert all(len(r.client_key) == 64 for r in Response.objects.all())  # a hash, not an address
@@ -295,3 +295,27 @@ def test_changing_an_answer_from_the_check_page_returns_to_it(survey):
     assert f"{_url('public_page', survey, n=1)}?change=1" in check
     back = client.post(f"{_url('public_page', survey, n=1)}?change=1", _first_page(survey))
     assert back["Location"] == _url("public_check", survey)
+
+
+def test_sending_again_once_sent_is_refused_with_a_conflict_status(survey):
+    client = Client()
+    _start(client, survey)
+    assert _answer_all(client, survey)["Location"] == _url("public_done", survey)
+    again = client.post(_url("public_check", survey))
+    assert again.status_code == 409
+    assert "We cannot find your answers in this browser" in again.text
+    assert Response.objects.submitted().count() == 1
+
+
+def test_a_code_already_used_is_refused_with_a_conflict_status(world):
+    survey = make_survey(world.plan, access=AccessMode.CODES)
+    services.codes_generate(survey=survey, count=1, batch="", actor=world.people["chair"])
+    code = survey.codes.get()
+    first, second = Client(), Client()
+    _start(first, survey, code=code.code)
+    _start(second, survey, code=code.code)  # the same unsent answers, picked up on a second phone
+    first.post(_url("public_page", survey, n=1), _first_page(survey))
+    assert _answer_all(first, survey)["Location"] == _url("public_done", survey)
+    refused = second.post(_url("public_check", survey))
+    assert refused.status_code == 409
+    assert Response.objects.submitted().count() == 1

@@ -269,8 +269,10 @@ def test_exports_have_one_column_per_question_with_free_text_and_other(world, su
     exported = client.get(_url("export_csv", survey))
     assert exported.streaming
     rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
-    assert len(rows) == 2
-    header, row = rows
+    assert len(rows) == 3
+    header, row, end = rows
+    row_number = int(row[0])
+    assert end == ["End of file", "1 responses"]
     assert len(header) == 5 + survey.questions.count()
     cells = dict(zip(header, row, strict=True))
     assert cells["Channel"] == "Paper form"
@@ -283,3 +285,5 @@ def test_exports_have_one_column_per_question_with_free_text_and_other(world, su
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True).active
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert values[0] == header and values[1][7] == "Love: The green\nWould change: Speeding lorries"
+    assert values[1][0] == row_number and values[1][header.index("Q6. Anything else?")] == "'=HYPERLINK(\"http://evil\")"
+    assert values[2][:2] == ["End of file", "1 responses"] and len(values) == 3

@@ -57,7 +57,7 @@ def test_a_submission_is_committed_when_the_broker_is_unreachable(world, broker_
     assert sent.status_code == 302
     assert sent["Location"] == reverse("consultation:public_done", args=[survey.public_id])
     assert Response.objects.submitted().filter(survey=survey).count() == 1
-    assert "Could not queue the milestone check" in caplog.text
+    assert "Could not queue consultation.tasks.notify_response_milestone" in caplog.text
     assert mail.outbox == []
 
 

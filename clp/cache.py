@@ -1,0 +1,109 @@
+"""The cache never decides whether a resident's or volunteer's request works.
+
+Redis is the cache, and the cache is where every rate limit keeps its counters (django-ratelimit on
+the survey pages and residents' comments, allauth on login, sign-up and password reset). Neither
+library survives a Redis that is down: the connection error escapes as a 500. This backend is the
+one place that handles it. When Redis cannot be reached it behaves as an empty cache that accepts
+everything: reads miss, writes and deletes are dropped, and ``add()`` reports the key as stored, so
+that both libraries' counters (and allauth's lock around them) let the request through. Rate
+limits therefore fail open while Redis is down, which is the lesser harm: an outage never turns
+into an error page or a "too many attempts" for everyone.
+
+Every failure is logged and counted (``failures()``, per process). After a failure the cache is
+not tried again for ``RETRY_AFTER`` seconds, so an unreachable server costs one short connection
+timeout per process per interval rather than one per cache call. Code that caches derived data
+must treat a dropped ``delete()`` as possible: while Redis is down nothing is stored either.
+"""
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+
+_lock = threading.Lock()
+_down_until: dict[str, float] = {}  # server location → monotonic time of the next attempt
+_failures: dict[str, int] = {}
+
+
+def failures(location: str | None = None) -> int:
+    """Cache calls answered without Redis since start-up (for one server, or all of them)."""
+    with _lock:
+        return _failures.get(location, 0) if location else sum(_failures.values())
+
+
+class FailOpenRedisCache(RedisCache):
+    """Django's Redis cache, answering as an empty cache while the server is unreachable."""
+
+    def __init__(self, server, params):
+        params = {**params, "OPTIONS": dict(params.get("OPTIONS", {}))}
+        self.retry_after = float(params["OPTIONS"].pop("RETRY_AFTER", 5))
+        super().__init__(server, params)
+        self._location = ",".join(self._servers)
+
+    def _call(self, method, *args, fallback):
+        now = time.monotonic()
+        with _lock:
+            skipping = _down_until.get(self._location, 0) > now
+            if skipping:
+                _failures[self._location] = _failures.get(self._location, 0) + 1
+        if skipping:
+            return fallback
+        try:
+            result = method(*args)
+        except UNREACHABLE as error:
+            with _lock:
+                _down_until[self._location] = now + self.retry_after
+                _failures[self._location] = count = _failures.get(self._location, 0) + 1
+            logger.warning("Cache unreachable (%s): rate limits are not enforced; %s cache calls "
+                           "answered without it so far; trying again in %.0f s",
+                           error, count, self.retry_after)
+            return fallback
+        if self._location in _down_until:
+            with _lock:
+                was_down = _down_until.pop(self._location, None) is not None
+            if was_down:
+                logger.warning("Cache reachable again after %s cache calls answered without it",
+                               failures(self._location))
+        return result
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(super().add, key, value, timeout, version, fallback=True)
+
+    def get(self, key, default=None, version=None):
+        return self._call(super().get, key, default, version, fallback=default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(super().set, key, value, timeout, version, fallback=None)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(super().touch, key, timeout, version, fallback=False)
+
+    def delete(self, key, version=None):
+        return self._call(super().delete, key, version, fallback=False)
+
+    def get_many(self, keys, version=None):
+        return self._call(super().get_many, keys, version, fallback={})
+
+    def has_key(self, key, version=None):
+        return self._call(super().has_key, key, version, fallback=False)
+
+    def incr(self, key, delta=1, version=None):
+        # None, not a number: django-ratelimit reads it as "no count" (RATELIMIT_FAIL_OPEN).
+        return self._call(super().incr, key, delta, version, fallback=None)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(super().set_many, data, timeout, version, fallback=list(data))
+
+    def delete_many(self, keys, version=None):
+        return self._call(super().delete_many, keys, version, fallback=None)
+
+    def clear(self):
+        return self._call(super().clear, fallback=None)
