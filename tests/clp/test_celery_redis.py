@@ -33,11 +33,14 @@ def test_invitation_email_goes_through_redis_and_a_real_worker(world, redis_work
         email="through.redis@example.org", kind="steering", role=Role.MEMBER,
         target_id=world.plan.pk, actor=world.people["chair"],
     )
+    # The worker sends, then marks the row sent: wait for the mark, not just the email.
     deadline = time.monotonic() + 20
-    while not mail.outbox and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        invitation.refresh_from_db()
+        if invitation.sent_at is not None:
+            break
         time.sleep(0.1)
     assert [m.to for m in mail.outbox] == [["through.redis@example.org"]]
-    invitation.refresh_from_db()
     assert invitation.sent_at is not None
     # A duplicate message (e.g. redelivered after a worker crash) is consumed but sends nothing.
     from clp.tasks import send_invitation
