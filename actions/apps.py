@@ -8,10 +8,11 @@ class ActionsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from actions import gates, home
+        from actions import documents, gates, home
         from plans.navigation import PlanTab, register_tab
 
         gates.register_items()
         home.register_panels()
+        documents.register_kinds()
         register_tab(PlanTab(_("Action plan"), "actions:plan", 50))
         register_tab(PlanTab(_("Draft plan"), "actions:draft", 55))

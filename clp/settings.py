@@ -260,3 +260,7 @@ CELERY_BEAT_SCHEDULE["actions-sweep-endorsement-requests"] = {
     "task": "actions.tasks.sweep_unemailed_requests",
     "schedule": 900.0,
 }
+CELERY_BEAT_SCHEDULE["plans-sweep-publications"] = {
+    "task": "plans.tasks.sweep_publications",
+    "schedule": 300.0,
+}

@@ -13,24 +13,11 @@ from django_ratelimit.decorators import ratelimit
 from actions import services, versions
 from actions.forms import CommentForm, DraftForm
 from actions.models import CommentStatus, DraftComment, DraftPlan, PlanVersion
-from actions.summary import by_section, load_action_plan, smart_problems
+from actions.summary import by_section, consulted_surveys, load_action_plan, smart_problems
 from actions.views.common import EDIT, MANAGE, plan_for
 from plans import gates
 from plans.models import Plan
 from plans.steps import Step
-
-
-def _surveys(plan) -> list:
-    """How we consulted: every survey that has been opened, with its sent responses."""
-    from consultation.models import Survey, SurveyStatus
-
-    surveys = list(Survey.objects.filter(plan=plan).exclude(status=SurveyStatus.DRAFT)
-                   .with_response_counts().order_by("opened_at", "pk"))
-    households = plan.community.households
-    for survey in surveys:
-        survey.household_share = (round(100 * survey.response_count / households)
-                                  if households else None)
-    return surveys
 
 
 def _themes(priorities) -> list[dict]:
@@ -46,7 +33,7 @@ def _document(plan) -> dict:
     return {
         "plan": plan, "draft": DraftPlan.objects.filter(plan=plan).first(),
         "sections": by_section(priorities), "themes": _themes(priorities),
-        "surveys": _surveys(plan), "problems": smart_problems(priorities),
+        "surveys": consulted_surveys(plan), "problems": smart_problems(priorities),
     }
 
 
