@@ -6,9 +6,10 @@ class PlansConfig(AppConfig):
     verbose_name = "Plans"
 
     def ready(self):
-        from plans import gates, home, invitations, navigation
+        from plans import gates, home, invitations, navigation, publishing_panels
 
         gates.register_builtin_items()
         navigation.register_builtin_tabs()
         invitations.register_kinds()
         home.register_panels()
+        publishing_panels.register_panels()

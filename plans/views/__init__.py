@@ -26,6 +26,16 @@ from plans.views.plan import (
     plan_revisit,
 )
 from plans.views.public import community_list, community_public, portfolio
+from plans.views.publications import (
+    public_document,
+    public_document_pdf,
+    publication,
+    publication_file,
+    publication_new,
+    publication_page,
+    publication_retry,
+    publications,
+)
 
 __all__ = [
     "checklist_tick",
@@ -57,4 +67,12 @@ __all__ = [
     "plan_review",
     "plan_revisit",
     "portfolio",
+    "public_document",
+    "public_document_pdf",
+    "publication",
+    "publication_file",
+    "publication_new",
+    "publication_page",
+    "publication_retry",
+    "publications",
 ]
