@@ -35,6 +35,9 @@ class DocumentKind:
     pages: tuple[int, int] = (1, 500)  # bounds the page count must fall within
     large_print_pages: tuple[int, int] | None = None
     offers_large_print: bool = False
+    # False when the source never changes (a frozen plan version): asking again returns the
+    # document already built. True when it can be edited (a survey): asking again builds anew.
+    rebuildable: bool = False
     # Who may download it while it is not public (plans.view_plan unless the file holds secrets).
     private_perm: str = "plans.view_plan"
     extra: dict = field(default_factory=dict)

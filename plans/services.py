@@ -313,15 +313,18 @@ def _enqueue_render(publication_id: int) -> None:
 @transaction.atomic
 def publication_request(*, plan: Plan, kind: str, source_id: int | None, actor: User,
                         large_print: bool = False) -> Publication:
-    """Queue a document to be built; while one for the same source is waiting or built, return it."""
+    """Queue a document to be built; while one for the same source is waiting (or built, for a
+    source that never changes), return that one instead."""
     document = documents.get_kind(kind)
     source = document.source(plan, source_id) if document else None
     if source is None or (large_print and not document.offers_large_print):
         raise PublishRefused(_("That document cannot be published from this plan."))
     Plan.objects.select_for_update().get(pk=plan.pk)
-    existing = (Publication.objects.filter(plan=plan, kind=kind, source_id=source_id,
-                                           large_print=large_print)
-                .exclude(status=PublicationStatus.FAILED).first())
+    same = Publication.objects.filter(plan=plan, kind=kind, source_id=source_id, large_print=large_print)
+    reusable = [PublicationStatus.QUEUED, PublicationStatus.RENDERING]
+    if not document.rebuildable:
+        reusable.append(PublicationStatus.DONE)
+    existing = same.filter(status__in=reusable).first()
     if existing is not None:
         return existing
     title = source.title + (_(" (large print)") if large_print else "")
