@@ -13,6 +13,7 @@ from consultation.models import QuestionKind, Survey, SurveyStatus
 from plans import documents
 
 # Lines of write-in space for each kind of free-text question.
+SLIPS_PER_PAGE = 8
 WRITE_IN_LINES = {QuestionKind.SHORT_TEXT: 2, QuestionKind.LONG_TEXT: 7, QuestionKind.LOVE_HATE: 4}
 
 
@@ -77,7 +78,46 @@ def questionnaire_headings(publication) -> list[str]:
     return [survey.title, _("How we use your answers"), _("How to return this form")]
 
 
+def _leaflet_source(plan, source_id) -> documents.Source | None:
+    survey = _survey(plan, source_id)
+    if survey is None or not survey.uses_codes:
+        return None
+    return documents.Source(title=_("Code leaflets: %(title)s") % {"title": survey.title},
+                            label=_("One-time codes"), date=survey.opened_at or survey.created_at,
+                            is_public=False)
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code of the survey's address, as an SVG image. Only the address: a code in a URL
+    would end up in web server logs and browser histories."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+
+def leaflets_context(publication) -> dict:
+    survey = _survey(publication.plan, publication.source_id)
+    secret = publication.secret_input or {}
+    codes = [f"{code[:4]}-{code[4:]}" for code in secret.get("codes", [])]
+    url = settings.SITE_URL.rstrip("/") + survey.get_public_url()
+    layout = secret.get("layout", "slips")
+    return {"survey": survey, "codes": codes, "url": url, "qr": qr_data_uri(url), "layout": layout,
+            "batch": secret.get("batch", ""),
+            "sheets": [codes[i:i + SLIPS_PER_PAGE] for i in range(0, len(codes), SLIPS_PER_PAGE)]}
+
+
+def leaflets_headings(publication) -> list[str]:
+    return [_("Have your say")]
+
+
 def register_kinds() -> None:
+    documents.register(documents.DocumentKind(
+        key="code_leaflets", label=gettext_lazy("Code leaflets"),
+        template="consultation/documents/leaflets.html", source=_leaflet_source,
+        context=leaflets_context, headings=leaflets_headings, pages=(1, 5000),
+        private_perm="plans.edit_plan_content", rebuildable=True, web_page=False,
+        private_note=gettext_lazy("It holds one-time codes, so only the steering group can open it. "
+                                  "Keep the printed leaflets safe until they are delivered.")))
     documents.register(documents.DocumentKind(
         key="questionnaire", label=gettext_lazy("Paper questionnaire"),
         template="consultation/documents/questionnaire.html", source=_source,

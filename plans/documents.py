@@ -38,8 +38,12 @@ class DocumentKind:
     # False when the source never changes (a frozen plan version): asking again returns the
     # document already built. True when it can be edited (a survey): asking again builds anew.
     rebuildable: bool = False
+    # False when the document is built from input wiped after building (a leaflet's codes): it
+    # then has no web page, and a failed one cannot be retried (make a new batch instead).
+    web_page: bool = True
     # Who may download it while it is not public (plans.view_plan unless the file holds secrets).
     private_perm: str = "plans.view_plan"
+    private_note: str = ""  # shown on its page, e.g. why only the steering group may open it
     extra: dict = field(default_factory=dict)
 
     def page_bounds(self, large_print: bool) -> tuple[int, int]:

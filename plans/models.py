@@ -453,6 +453,9 @@ class Publication(models.Model):
     bytes = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
+    # What only the request knows (e.g. plain one-time codes, which are never stored otherwise):
+    # kept until the document is built or fails, then wiped, so it lives on only in the file.
+    secret_input = models.JSONField(null=True, blank=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 

@@ -312,7 +312,7 @@ def _enqueue_render(publication_id: int) -> None:
 
 @transaction.atomic
 def publication_request(*, plan: Plan, kind: str, source_id: int | None, actor: User,
-                        large_print: bool = False) -> Publication:
+                        large_print: bool = False, secret_input: dict | None = None) -> Publication:
     """Queue a document to be built; while one for the same source is waiting (or built, for a
     source that never changes), return that one instead."""
     document = documents.get_kind(kind)
@@ -325,12 +325,13 @@ def publication_request(*, plan: Plan, kind: str, source_id: int | None, actor: 
     if not document.rebuildable:
         reusable.append(PublicationStatus.DONE)
     existing = same.filter(status__in=reusable).first()
-    if existing is not None:
+    if existing is not None and secret_input is None:
         return existing
     title = source.title + (_(" (large print)") if large_print else "")
     publication = Publication.objects.create(
         plan=plan, kind=kind, source_id=source_id, large_print=large_print, title=title,
-        source_label=source.label, is_public=source.is_public, requested_by=actor)
+        source_label=source.label, is_public=source.is_public, requested_by=actor,
+        secret_input=secret_input)
     record(plan, actor, EventKind.CONTENT, _("Asked for “%(title)s” to be published as a PDF")
            % {"title": title})
     _enqueue_render(publication.pk)
@@ -340,6 +341,9 @@ def publication_request(*, plan: Plan, kind: str, source_id: int | None, actor: 
 @transaction.atomic
 def publication_retry(*, publication: Publication, actor: User) -> Publication:
     """Queue a failed publication again (e.g. after fixing what the check complained about)."""
+    if not documents.get_kind(publication.kind).web_page:
+        raise PublishRefused(_("This document was built from codes that are not kept. Make a new "
+                               "batch of codes and leaflets instead."))
     updated = Publication.objects.filter(pk=publication.pk, status=PublicationStatus.FAILED).update(
         status=PublicationStatus.QUEUED, error="", requested_at=timezone.now(), requested_by=actor)
     if updated:
@@ -397,7 +401,8 @@ def document_context(publication: Publication) -> dict:
 
 def _finish_failed(publication_id: int, token: str, reason: str) -> bool:
     Publication.objects.filter(pk=publication_id, claim=token).update(
-        status=PublicationStatus.FAILED, error=reason, finished_at=timezone.now(), claim="")
+        status=PublicationStatus.FAILED, error=reason, finished_at=timezone.now(), claim="",
+        secret_input=None)
     logger.warning("Publication %s failed its check: %s", publication_id, reason)
     return False
 
@@ -416,7 +421,7 @@ def _store(publication: Publication, token: str, built) -> bool:
     locked.file.save(name.rsplit("/", 1)[-1], ContentFile(built.content), save=False)
     locked.status, locked.claim, locked.error = PublicationStatus.DONE, "", ""
     locked.pages, locked.bytes, locked.sha256 = built.pages, len(built.content), built.sha256
-    locked.finished_at = timezone.now()
+    locked.finished_at, locked.secret_input = timezone.now(), None
     locked.save()
     return True
 
@@ -426,7 +431,7 @@ def publications_requeue_lost() -> int:
     now = timezone.now()
     Publication.objects.filter(status=PublicationStatus.RENDERING, started_at__lt=now - STALE_RENDER,
                                attempts__gte=MAX_ATTEMPTS).update(
-        status=PublicationStatus.FAILED, finished_at=now, claim="",
+        status=PublicationStatus.FAILED, finished_at=now, claim="", secret_input=None,
         error=_("Building the document stopped %(n)s times without finishing. It may be too large: "
                 "try again, or ask the site's administrators.") % {"n": MAX_ATTEMPTS})
     ids = list(Publication.objects.filter(

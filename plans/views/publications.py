@@ -78,8 +78,12 @@ def publication_retry(request, pk, pid):
     if not publication.is_failed:
         messages.info(request, _("This document is not marked as failed, so there is nothing to retry."))
     else:
-        services.publication_retry(publication=publication, actor=request.user)
-        messages.success(request, _("The document will be built again. This page shows how it goes."))
+        try:
+            services.publication_retry(publication=publication, actor=request.user)
+        except services.PublishRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The document will be built again. This page shows how it goes."))
     return redirect(publication)
 
 
@@ -113,6 +117,8 @@ def publication_page(request, pk, pid):
     publication = _publication(request, pk, pid)
     if not _may_read(request, publication):
         raise PermissionDenied
+    if not documents.get_kind(publication.kind).web_page:
+        raise Http404
     pdf_url = reverse("plans:publication_file", kwargs={"pk": pk, "pid": pid}) if publication.is_done else ""
     return _page(request, publication, pdf_url)
 
