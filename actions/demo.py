@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from actions import gates, versions
+from actions import demo_publishing, gates, versions
 from actions.models import (
     Action,
     ActionStatus,
@@ -123,6 +123,7 @@ def seed(context: dict) -> None:
             _cheriton_responses(plan, priorities, councillors, people)
         else:
             _eastfield_final(plan, priorities, councillors, people)
+    demo_publishing.seed(context)  # after the plans above: it publishes Eastfield's version 1
 
 
 def _priorities(plan, spec, people) -> list[Priority]:
