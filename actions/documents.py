@@ -9,6 +9,7 @@ small numbers hidden exactly as on the public results page.
 from collections import Counter
 from datetime import date
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -155,20 +156,23 @@ def plan_context(publication) -> dict:
         "total_responses": sum(s.response_count for s in surveys),
         "events": _events(publication.plan), "support_tiers": _support_by_tier(data),
         "cadences": _cadences(data), "suppression_threshold": public_threshold(),
+        "community_url": settings.SITE_URL + publication.plan.community.get_absolute_url(),
         "quick_wins": [p for p in data["priorities"] if p["quick_win"]],
     }
 
 
 def plan_headings(publication) -> list[str]:
     community = publication.plan.community.name
-    return [_("Contents"), _("Our vision"), _("About %(name)s") % {"name": community},
+    vision = [_("Our vision")] if _version(publication.plan, publication.source_id).data.get("vision") else []
+    return [_("Contents"), *vision, _("About %(name)s") % {"name": community},
             _("How we consulted"), _("Key findings by theme"), _("The action plan"),
             str(Section.COMMUNITY.label), str(Section.HELP.label),
             _("Councillor endorsements by tier"), _("How progress will be monitored and reviewed")]
 
 
 def summary_headings(publication) -> list[str]:
-    return [_("Our vision"), _("What you told us"), _("What we will do"), _("Get involved")]
+    vision = [_("Our vision")] if _version(publication.plan, publication.source_id).data.get("vision") else []
+    return [*vision, _("What you told us"), _("What we will do"), _("Get involved")]
 
 
 def register_kinds() -> None:
