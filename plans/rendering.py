@@ -43,8 +43,43 @@ def render_pdf(html: str) -> bytes:
     fetcher = URLFetcher(allowed_protocols=("data",), timeout=1)
     stylesheets = [CSS(filename=finders.find(path)) for path in PRINT_STYLESHEETS]
     document = HTML(string=html, url_fetcher=fetcher, base_url="data:,")
-    return document.write_pdf(stylesheets=stylesheets, pdf_variant=PDF_VARIANT,
-                              pdf_identifier=b"clp-document")
+    return _add_header_scopes(document.write_pdf(stylesheets=stylesheets, pdf_variant=PDF_VARIANT,
+                                                 pdf_identifier=b"clp-document"))
+
+
+def _add_header_scopes(content: bytes) -> bytes:
+    """Give every table header cell its /Scope (column in a table head, row in its body), which
+    WeasyPrint 70 leaves out, so screen readers can tell which header goes with which cell."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        for cell, group in _header_cells(pdf.Root.StructTreeRoot):
+            attributes = cell.get("/A")
+            if not isinstance(attributes, pikepdf.Dictionary):
+                attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
+                cell.A = attributes
+            if "/Scope" not in attributes:
+                attributes.Scope = pikepdf.Name.Column if group == "/THead" else pikepdf.Name.Row
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _header_cells(node, group: str = "", depth: int = 0):
+    import pikepdf
+
+    if depth > 80:
+        return
+    kids = node.get("/K")
+    kids = [kids] if isinstance(kids, pikepdf.Dictionary) else kids
+    if not isinstance(kids, pikepdf.Array | list):
+        return
+    for kid in kids:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            tag = str(kid.S)
+            if tag == "/TH":
+                yield kid, group
+            yield from _header_cells(kid, tag if tag in ("/THead", "/TBody", "/TFoot") else group, depth + 1)
 
 
 def _normalise(text: str) -> str:
@@ -78,7 +113,27 @@ def check_pdf(content: bytes, *, headings: list[str], pages: tuple[int, int], la
         tags = _structure_tags(root.StructTreeRoot)
     if headings and not tags & {"/H1", "/H2", "/H3"}:
         raise CheckFailed("The document's structure tree has no headings.")
+    _check_pdfua(content)
     return count
+
+
+def _check_pdfua(content: bytes) -> None:
+    """The machine-checkable part of PDF/UA-1 (the pdfua package): errors stop publication;
+    warnings do not (it is a partial check, not a certificate)."""
+    import tempfile
+
+    from pdfua import PdfuaError, Severity, validate
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        try:
+            report = validate(handle.name)
+        except PdfuaError as error:
+            raise CheckFailed(f"The accessibility check could not read the document: {error}") from error
+    errors = sorted({f.message for f in report.findings if f.severity >= Severity.ERROR})
+    if errors:
+        raise CheckFailed("The accessibility check (PDF/UA-1) found problems: " + " ".join(errors[:3]))
 
 
 def _structure_tags(node, depth: int = 0, found: set | None = None) -> set:

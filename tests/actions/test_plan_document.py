@@ -61,6 +61,11 @@ def test_the_pdf_is_tagged_with_language_title_and_author(world, django_capture_
         assert bool(pdf.Root.MarkInfo.Marked)
         assert str(pdf.docinfo.Title) == world.plan.title
         assert "steering group" in str(pdf.docinfo.Author)
+        from plans.rendering import _header_cells, _structure_tags
+
+        assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/Figure"} <= _structure_tags(pdf.Root.StructTreeRoot)
+        scopes = {(group, str(cell.A.Scope)) for cell, group in _header_cells(pdf.Root.StructTreeRoot)}
+        assert scopes == {("/THead", "/Column"), ("/TBody", "/Row")}
 
 
 def test_the_same_version_gives_the_same_bytes(world, django_capture_on_commit_callbacks):
