@@ -7,7 +7,7 @@ small numbers hidden exactly as on the public results page.
 """
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -83,7 +83,8 @@ def _support_by_tier(data: dict) -> list[dict]:
     tiers: dict[str, list] = {}
     for p in data["priorities"]:
         for s in p.get("support", []):
-            tiers.setdefault(s["tier"], []).append({"priority": p["title"], **s})
+            when = datetime.fromisoformat(s["at"]).date() if s.get("at") else None
+            tiers.setdefault(s["tier"], []).append({"priority": p["title"], **s, "when": when})
     return [{"tier": tier, "decisions": rows}
             for tier, rows in sorted(tiers.items(), key=lambda item: order.get(item[0], 99))]
 
@@ -133,7 +134,8 @@ def _highlights(surveys) -> dict | None:
 
 
 def _events(plan) -> list:
-    return list(Meeting.objects.filter(plan=plan).exclude(kind=MeetingKind.STEERING)
+    """Events the group chose to show on the public page (never, say, home visits)."""
+    return list(Meeting.objects.filter(plan=plan, is_public=True).exclude(kind=MeetingKind.STEERING)
                 .order_by("date", "pk"))
 
 

@@ -95,6 +95,9 @@ def _pdf_response(publication) -> FileResponse:
 
 
 def _page(request, publication, pdf_url: str):
+    document = documents.get_kind(publication.kind)
+    if document is None or document.source(publication.plan, publication.source_id) is None:
+        raise Http404  # what it was built from has gone (e.g. a deleted survey); the PDF stays
     context = services.document_context(publication)
     context.update(for_print=False, pdf_url=pdf_url)
     return render(request, documents.get_kind(publication.kind).template, context)

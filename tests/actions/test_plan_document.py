@@ -120,3 +120,15 @@ def _font_sizes(content: bytes) -> set[float]:
                 if str(operator) == "Tf":
                     sizes.add(round(float(operands[1]) * abs(matrix_scale), 1))
     return sizes
+
+
+def test_only_events_shown_on_the_public_page_are_listed(world, django_capture_on_commit_callbacks):
+    from tests.factories import MeetingFactory
+
+    MeetingFactory(plan=world.plan, title="Drop-in at the village hall", kind="drop_in", is_public=True,
+                   attendance=48)
+    MeetingFactory(plan=world.plan, title="Home visit on Mill Lane", kind="interview", is_public=False)
+    publication = _publish(world, frozen_version(world), capture=django_capture_on_commit_callbacks)
+    text = _text(publication)
+    assert "Drop-in at the village hall" in text
+    assert "Home visit on Mill Lane" not in text
