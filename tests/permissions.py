@@ -122,7 +122,7 @@ def _extend_from_apps() -> list:
     from importlib import import_module
 
     extenders = []
-    for app in ("consultation", "actions", "plans"):
+    for app in ("clp", "plans", "consultation", "actions"):
         try:
             module = import_module(f"tests.{app}.permission_rows")
         except ModuleNotFoundError as error:

@@ -14,7 +14,11 @@ def publication(w):
 
 
 def extend_world(world) -> None:
-    version = world.plan.versions.get(number=1)  # made by the actions rows
+    from actions.models import PlanVersion
+
+    # Its own version number, so these rows work whichever app's rows extend the world first.
+    version = PlanVersion.objects.create(plan=world.plan, number=99,
+                                         data={"title": "v99", "priorities": []})
     world.publication = Publication.objects.create(
         plan=world.plan, kind="plan", source_id=version.pk, title="The plan", source_label="Version 1",
         is_public=True, status=PublicationStatus.DONE, finished_at=timezone.now(), pages=1,
