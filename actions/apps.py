@@ -8,12 +8,13 @@ class ActionsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from actions import gates, home, reminders
+        from actions import documents, gates, home, reminders
         from plans.navigation import PlanTab, register_tab
 
         gates.register_items()
         home.register_panels()
         reminders.register_kinds()
+        documents.register_kinds()
         register_tab(PlanTab(_("Action plan"), "actions:plan", 50))
         register_tab(PlanTab(_("Draft plan"), "actions:draft", 55))
         register_tab(PlanTab(_("Delivery"), "actions:delivery", 60))

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from actions import delivery, gates, tokens, versions
+from actions import delivery, demo_publishing, gates, tokens, versions
 from actions.models import (
     Action,
     ActionStatus,
@@ -144,6 +144,7 @@ def seed(context: dict) -> None:
             _eastfield_final(plan, priorities, councillors, people)
     seed_delivery(context)
     seed_review(context)
+    demo_publishing.seed(context)  # after the plans above: it publishes Eastfield's version 1
 
 
 def _priorities(plan, spec, people) -> list[Priority]:

@@ -107,3 +107,16 @@ def smart_problems(priorities) -> list[dict]:
             if gaps:
                 problems.append({"priority": priority, "action": action, "gaps": gaps})
     return problems
+
+
+def consulted_surveys(plan) -> list:
+    """How we consulted: every survey that has been opened, with its sent responses."""
+    from consultation.models import Survey, SurveyStatus
+
+    surveys = list(Survey.objects.filter(plan=plan).exclude(status=SurveyStatus.DRAFT)
+                   .with_response_counts().order_by("opened_at", "pk"))
+    households = plan.community.households
+    for survey in surveys:
+        survey.household_share = (round(100 * survey.response_count / households)
+                                  if households else None)
+    return surveys

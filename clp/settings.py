@@ -329,3 +329,8 @@ if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= OUTBOX_CLAIM_SECONDS
 # worker waits for that claim (clp/outbox.py), so a sweep never makes an email go twice.
 # Invitations every 10 minutes (someone is waiting to join), councillors' review requests every 15
 # minutes, survey housekeeping and missed milestone emails hourly (nobody waits on those).
+# Publications every 5 minutes: someone pressed Publish and is watching the status page.
+CELERY_BEAT_SCHEDULE["plans-sweep-publications"] = {
+    "task": "plans.tasks.sweep_publications",
+    "schedule": 300.0,
+}

@@ -8,12 +8,13 @@ class ConsultationConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from consultation import gates, gates_evidence, home, reminders
+        from consultation import documents, gates, gates_evidence, home, reminders
         from plans.navigation import PlanTab, register_tab
 
         gates.register_items()
         gates_evidence.register_items()
         home.register_panels()
+        documents.register_kinds()
         home.register_community_panels()
         reminders.register_kinds()
         register_tab(PlanTab(_("Surveys"), "consultation:surveys", 40))

@@ -137,6 +137,14 @@ class CodesForm(HelperMixin, forms.Form):
                                            "At most 2,000 at a time."))
     batch = forms.CharField(label=_("Label for this batch (optional)"), max_length=100,
                             required=False, help_text=_("For example “Church Lane delivery round”."))
+    leaflets = forms.ChoiceField(
+        label=_("Leaflets to print"), initial="slips", widget=forms.RadioSelect,
+        choices=[("slips", _("A4 sheets of cut-out slips, eight to a page (PDF)")),
+                 ("letters", _("One letter per household, one to a page (PDF)")),
+                 ("", _("No leaflets: I will print the codes from the printable sheet"))],
+        required=False,
+        help_text=_("The codes are printed only in this PDF: it is built once, straight away, and "
+                    "cannot be made again later. Keep it safe until the leaflets are delivered."))
 
 
 class EntryForm(HelperMixin, forms.Form):

@@ -404,3 +404,88 @@ class EvidenceItem(models.Model):
 
     def theme_list(self) -> list[str]:
         return [t.strip() for t in self.themes.split(",") if t.strip()]
+
+
+# --- published documents -----------------------------------------------------------------------
+
+class PublicationStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be built")
+    RENDERING = "rendering", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class PublicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(plan__in=Plan.objects.visible_to(user))
+
+    def public(self):
+        """Finished documents anyone may read: listed on the community's public page."""
+        return self.filter(status=PublicationStatus.DONE, is_public=True)
+
+
+def publication_upload_to(publication, filename: str) -> str:
+    return f"publications/{publication.plan_id}/{filename}"
+
+
+class Publication(models.Model):
+    """One document built as a PDF by a background task. The row is the record of the work: the
+    task claims it, and a sweep picks up rows whose message was lost or whose worker died."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="publications")
+    kind = models.CharField(max_length=40)  # a key of plans.documents
+    large_print = models.BooleanField(_("large print"), default=False)
+    source_id = models.PositiveIntegerField(null=True, blank=True)  # e.g. a plan version or survey
+    title = models.CharField(max_length=300)
+    source_label = models.CharField(max_length=100, blank=True)  # e.g. "Version 1"
+    is_public = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=PublicationStatus.choices,
+                              default=PublicationStatus.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    claim = models.CharField(max_length=32, blank=True, editable=False)
+    file = models.FileField(upload_to=publication_upload_to, max_length=300, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    bytes = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    # What only the request knows (e.g. plain one-time codes, which are never stored otherwise):
+    # kept until the document is built or fails, then wiped, so it lives on only in the file.
+    secret_input = models.JSONField(null=True, blank=True, editable=False)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "started_at"]),
+                   models.Index(fields=["plan", "kind", "source_id"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("plans:publication", kwargs={"pk": self.plan_id, "pid": self.pk})
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == PublicationStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == PublicationStatus.FAILED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in (PublicationStatus.QUEUED, PublicationStatus.RENDERING)
+
+    @property
+    def filename(self) -> str:
+        """What the download is saved as on the reader's computer."""
+        from django.utils.text import slugify
+
+        suffix = "-large-print" if self.large_print else ""
+        return f"{slugify(self.title)[:80] or 'document'}{suffix}.pdf"

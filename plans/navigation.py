@@ -40,4 +40,5 @@ def register_builtin_tabs() -> None:
         (_("Meetings and events"), "plans:meetings"), (_("Evidence"), "plans:evidence"),
     ]):
         register_tab(PlanTab(label, name, order * 5))
+    register_tab(PlanTab(_("Publications"), "plans:publications", 85))
     register_tab(PlanTab(_("History"), "plans:history", 90))

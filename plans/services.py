@@ -1,11 +1,17 @@
 """Plan services: transitions, checklist, steering group and content, each writing the history."""
 
+import logging
+import secrets
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from clp.models import Community, CouncillorProfile, User
-from plans import gates, steps
+from plans import documents, gates, steps
 from plans.models import (
     ChecklistEntry,
     CouncillorLink,
@@ -13,8 +19,13 @@ from plans.models import (
     Membership,
     Plan,
     PlanEvent,
+    Publication,
+    PublicationStatus,
     Role,
+    publication_upload_to,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class TransitionRefused(Exception):
@@ -271,3 +282,168 @@ def content_delete(*, obj, actor: User) -> None:
     label = f"{obj._meta.verbose_name}: {obj}"
     obj.delete()
     record(plan, actor, EventKind.CONTENT, _("Removed %(what)s") % {"what": label})
+
+
+# --- published documents ------------------------------------------------------------------------
+# A publication is committed in the request; building it is queued after commit. A broker that is
+# down is logged, never shown as an error: the sweep re-queues rows whose message was lost and
+# rows whose worker died mid-render, and the task's conditional claim makes a re-run harmless.
+
+STALE_RENDER = timedelta(minutes=10)
+LOST_QUEUED = timedelta(minutes=2)
+MAX_ATTEMPTS = 3
+
+
+class PublishRefused(TransitionRefused):
+    pass
+
+
+def _enqueue_render(publication_id: int) -> None:
+    from plans import tasks
+
+    def enqueue() -> None:
+        try:
+            tasks.render_publication.delay(publication_id)
+        except (BrokerError, OSError) as error:
+            logger.warning("Could not queue publication %s: %s", publication_id, error)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+@transaction.atomic
+def publication_request(*, plan: Plan, kind: str, source_id: int | None, actor: User,
+                        large_print: bool = False, secret_input: dict | None = None) -> Publication:
+    """Queue a document to be built; while one for the same source is waiting (or built, for a
+    source that never changes), return that one instead."""
+    document = documents.get_kind(kind)
+    source = document.source(plan, source_id) if document else None
+    if source is None or (large_print and not document.offers_large_print):
+        raise PublishRefused(_("That document cannot be published from this plan."))
+    Plan.objects.select_for_update().get(pk=plan.pk)
+    same = Publication.objects.filter(plan=plan, kind=kind, source_id=source_id, large_print=large_print)
+    reusable = [PublicationStatus.QUEUED, PublicationStatus.RENDERING]
+    if not document.rebuildable:
+        reusable.append(PublicationStatus.DONE)
+    existing = same.filter(status__in=reusable).first()
+    if existing is not None and secret_input is None:
+        return existing
+    title = source.title + (_(" (large print)") if large_print else "")
+    publication = Publication.objects.create(
+        plan=plan, kind=kind, source_id=source_id, large_print=large_print, title=title,
+        source_label=source.label, is_public=source.is_public, requested_by=actor,
+        secret_input=secret_input)
+    record(plan, actor, EventKind.CONTENT, _("Asked for “%(title)s” to be published as a PDF")
+           % {"title": title})
+    _enqueue_render(publication.pk)
+    return publication
+
+
+@transaction.atomic
+def publication_retry(*, publication: Publication, actor: User) -> Publication:
+    """Queue a failed publication again (e.g. after fixing what the check complained about)."""
+    if not documents.get_kind(publication.kind).web_page:
+        raise PublishRefused(_("This document was built from codes that are not kept. Make a new "
+                               "batch of codes and leaflets instead."))
+    updated = Publication.objects.filter(pk=publication.pk, status=PublicationStatus.FAILED).update(
+        status=PublicationStatus.QUEUED, error="", requested_at=timezone.now(), requested_by=actor)
+    if updated:
+        record(publication.plan, actor, EventKind.CONTENT,
+               _("Asked for “%(title)s” to be built again") % {"title": publication.title})
+        _enqueue_render(publication.pk)
+    return Publication.objects.get(pk=publication.pk)
+
+
+def _claim(publication_id: int) -> str | None:
+    """Claim a queued row, or a `rendering` row whose worker has gone quiet; None if taken or done."""
+    token = secrets.token_hex(16)
+    stale = timezone.now() - STALE_RENDER
+    claimed = (Publication.objects.filter(pk=publication_id)
+               .filter(Q(status=PublicationStatus.QUEUED)
+                       | Q(status=PublicationStatus.RENDERING, started_at__lt=stale))
+               .update(status=PublicationStatus.RENDERING, started_at=timezone.now(), claim=token,
+                       attempts=F("attempts") + 1))
+    return token if claimed else None
+
+
+def publication_render(*, publication_id: int) -> bool:
+    """Build, check and store the PDF of a claimed publication. Safe to run twice: a second run
+    finds the row done (or being built) and does nothing. Returns whether this run built it."""
+    from plans import rendering
+
+    token = _claim(publication_id)
+    if token is None:
+        return False
+    publication = Publication.objects.select_related("plan__community").get(pk=publication_id)
+    document = documents.get_kind(publication.kind)
+    try:
+        built = rendering.build(document.template, document_context(publication),
+                                headings=document.headings(publication),
+                                pages=document.page_bounds(publication.large_print))
+    except rendering.CheckFailed as failed:
+        return _finish_failed(publication_id, token, str(failed))
+    except Exception as error:  # a bug or bad data: say so on the row instead of retrying forever
+        logger.exception("Publication %s could not be built", publication_id)
+        return _finish_failed(publication_id, token, _(
+            "The document could not be built because of an error in the program (%(error)s). "
+            "The error has been logged for the site's administrators.")
+            % {"error": type(error).__name__})
+    return _store(publication, token, built)
+
+
+def document_context(publication: Publication) -> dict:
+    """What the document's template needs: the kind's context plus the document's own details."""
+    document = documents.get_kind(publication.kind)
+    source = document.source(publication.plan, publication.source_id)
+    return {**document.context(publication), "publication": publication, "document": document,
+            "source": source, "plan": publication.plan, "community": publication.plan.community,
+            "large_print": publication.large_print}
+
+
+def _finish_failed(publication_id: int, token: str, reason: str) -> bool:
+    Publication.objects.filter(pk=publication_id, claim=token).update(
+        status=PublicationStatus.FAILED, error=reason, finished_at=timezone.now(), claim="",
+        secret_input=None)
+    logger.warning("Publication %s failed its check: %s", publication_id, reason)
+    return False
+
+
+@transaction.atomic
+def _store(publication: Publication, token: str, built) -> bool:
+    from django.core.files.base import ContentFile
+
+    locked = Publication.objects.select_for_update().get(pk=publication.pk)
+    if locked.claim != token or locked.status != PublicationStatus.RENDERING:
+        return False  # another run took over after this one went quiet; its file stands
+    name = publication_upload_to(locked, f"{locked.pk}-{locked.filename}")
+    storage = locked.file.storage
+    if storage.exists(name):
+        storage.delete(name)
+    locked.file.save(name.rsplit("/", 1)[-1], ContentFile(built.content), save=False)
+    locked.status, locked.claim, locked.error = PublicationStatus.DONE, "", ""
+    locked.pages, locked.bytes, locked.sha256 = built.pages, len(built.content), built.sha256
+    locked.finished_at, locked.secret_input = timezone.now(), None
+    locked.save()
+    return True
+
+
+def publications_requeue_lost() -> int:
+    """Re-queue queued rows whose message was lost and rendering rows whose worker died."""
+    now = timezone.now()
+    Publication.objects.filter(status=PublicationStatus.RENDERING, started_at__lt=now - STALE_RENDER,
+                               attempts__gte=MAX_ATTEMPTS).update(
+        status=PublicationStatus.FAILED, finished_at=now, claim="", secret_input=None,
+        error=_("Building the document stopped %(n)s times without finishing. It may be too large: "
+                "try again, or ask the site's administrators.") % {"n": MAX_ATTEMPTS})
+    ids = list(Publication.objects.filter(
+        Q(status=PublicationStatus.QUEUED, requested_at__lt=now - LOST_QUEUED)
+        | Q(status=PublicationStatus.RENDERING, started_at__lt=now - STALE_RENDER))
+        .values_list("pk", flat=True))
+    from plans import tasks
+
+    for publication_id in ids:
+        try:
+            tasks.render_publication.delay(publication_id)
+        except (BrokerError, OSError) as error:
+            logger.warning("Could not queue publication %s: %s", publication_id, error)
+            break
+    return len(ids)

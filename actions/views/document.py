@@ -13,24 +13,11 @@ from django_ratelimit.decorators import ratelimit
 from actions import services, versions
 from actions.forms import CommentForm, DraftForm
 from actions.models import CommentStatus, DraftComment, DraftPlan, PlanVersion
-from actions.summary import by_section, load_action_plan, smart_problems
+from actions.summary import by_section, consulted_surveys, load_action_plan, smart_problems
 from actions.views.common import EDIT, MANAGE, plan_for
 from plans import gates
-from plans.models import Plan
+from plans.models import Plan, Publication
 from plans.steps import Step
-
-
-def _surveys(plan) -> list:
-    """How we consulted: every survey that has been opened, with its sent responses."""
-    from consultation.models import Survey, SurveyStatus
-
-    surveys = list(Survey.objects.filter(plan=plan).exclude(status=SurveyStatus.DRAFT)
-                   .with_response_counts().order_by("opened_at", "pk"))
-    households = plan.community.households
-    for survey in surveys:
-        survey.household_share = (round(100 * survey.response_count / households)
-                                  if households else None)
-    return surveys
 
 
 def _themes(priorities) -> list[dict]:
@@ -46,7 +33,7 @@ def _document(plan) -> dict:
     return {
         "plan": plan, "draft": DraftPlan.objects.filter(plan=plan).first(),
         "sections": by_section(priorities), "themes": _themes(priorities),
-        "surveys": _surveys(plan), "problems": smart_problems(priorities),
+        "surveys": consulted_surveys(plan), "problems": smart_problems(priorities),
     }
 
 
@@ -173,11 +160,25 @@ def versions_list(request, pk):
     })
 
 
+def version_documents(plan, frozen) -> list[dict]:
+    """The documents a frozen version can be published as, each with its latest publication."""
+    latest = {}
+    for publication in Publication.objects.filter(plan=plan, source_id=frozen.pk,
+                                                  kind__in=["plan", "household_summary"]).order_by("pk"):
+        latest[(publication.kind, publication.large_print)] = publication
+    return [{"kind": kind, "large_print": large, "label": label, "publication": latest.get((kind, large))}
+            for kind, large, label in [
+                ("plan", False, _("The plan")),
+                ("household_summary", False, _("Summary for every household")),
+                ("household_summary", True, _("Summary for every household, large print"))]]
+
+
 @login_required
 def version(request, pk, number):
     plan = plan_for(request, pk)
     frozen = get_object_or_404(PlanVersion.objects.select_related("frozen_by"), plan=plan, number=number)
     return render(request, "actions/version_detail.html", {
         "plan": plan, "version": frozen, "sections": versions.sections_of(frozen.data),
+        "documents": version_documents(plan, frozen),
     })
 

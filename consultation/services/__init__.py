@@ -36,6 +36,7 @@ from consultation.services.collecting import (
     find_code,
     import_run,
     import_upload,
+    leaflets_make,
     missing_required,
     response_delete,
     response_enter,
@@ -48,7 +49,7 @@ from consultation.services.collecting import (
 __all__ = [
     "CODE_USED", "MILESTONES", "CodeRefused", "DuplicateCode", "ImportResult", "Incomplete",
     "Refused", "answers_save", "codes_generate", "dimension_for", "find_code", "import_run",
-    "import_upload", "missing_required", "question_create", "question_delete",
+    "import_upload", "leaflets_make", "missing_required", "question_create", "question_delete",
     "question_duplicate", "question_move", "question_update", "response_delete",
     "response_enter", "response_start", "response_submit", "section_delete", "section_move",
     "section_save", "survey_close", "survey_create", "survey_delete", "survey_duplicate",

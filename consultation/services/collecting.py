@@ -50,8 +50,9 @@ logger = logging.getLogger(__name__)
 # --- one-time codes -----------------------------------------------------------------------------
 
 @transaction.atomic
-def codes_generate(*, survey: Survey, count: int, batch: str, actor: User) -> int:
-    """Create `count` new random codes for leaflets (unique within the survey)."""
+def codes_generate(*, survey: Survey, count: int, batch: str, actor: User) -> list[str]:
+    """Create `count` new random codes for leaflets (unique within the survey). Returns the plain
+    codes: the only moment they are known, so leaflets are built from this list."""
     existing = set(survey.codes.values_list("code", flat=True))
     new: set[str] = set()
     while len(new) < count:
@@ -61,7 +62,18 @@ def codes_generate(*, survey: Survey, count: int, batch: str, actor: User) -> in
     AccessCode.objects.bulk_create([AccessCode(survey=survey, code=c, batch=batch) for c in sorted(new)])
     record_event(survey, actor, _("Made %(n)s one-time codes for “%(title)s”")
             % {"n": count, "title": survey.title})
-    return count
+    return sorted(new)
+
+
+@transaction.atomic
+def leaflets_make(*, survey: Survey, count: int, batch: str, layout: str, actor: User):
+    """Make a batch of codes and queue their leaflets as a PDF. The plain codes go only into the
+    publication's input, which is wiped once the PDF is built: they live on only in the file."""
+    from plans.services import publication_request
+
+    codes = codes_generate(survey=survey, count=count, batch=batch, actor=actor)
+    return publication_request(plan=survey.plan, kind="code_leaflets", source_id=survey.pk, actor=actor,
+                               secret_input={"codes": codes, "layout": layout, "batch": batch})
 
 
 def find_code(survey: Survey, text: str, *, lock: bool) -> AccessCode:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultation import services
+from consultation import documents, services
 from consultation.answers import AnswerForm
 from consultation.forms import QuestionForm, SectionForm, SurveyCreateForm, SurveyForm
 from consultation.models import Question, QuestionKind, Section, Survey
@@ -76,6 +76,7 @@ def survey_detail(request, pk, sid):
         "plan": survey.plan, "survey": survey, "sections": _sections(survey),
         "response_count": counts.response_count,
         "public_url": request.build_absolute_uri(survey.get_public_url()),
+        "print_copies": documents.latest_copies(survey),
     })
 
 

@@ -26,8 +26,16 @@ def codes(request, pk, sid):
     survey = survey_for(request, pk, sid, EDIT)
     form = CodesForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        n = services.codes_generate(survey=survey, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("%(n)s codes made. Print them on the sheet below.") % {"n": n})
+        data = form.cleaned_data
+        if data["leaflets"]:
+            publication = services.leaflets_make(survey=survey, count=data["count"], batch=data["batch"],
+                                                 layout=data["leaflets"], actor=request.user)
+            messages.success(request, _("%(n)s codes made. Their leaflets are being built as a PDF.")
+                             % {"n": data["count"]})
+            return redirect(publication)
+        codes = services.codes_generate(survey=survey, count=data["count"], batch=data["batch"],
+                                        actor=request.user)
+        messages.success(request, _("%(n)s codes made. Print them on the sheet below.") % {"n": len(codes)})
         return redirect("consultation:codes", pk=pk, sid=sid)
     batches = (survey.codes.values("batch").annotate(issued=Count("pk"), used=Count("used_at"),
                                                      made=Max("created_at")).order_by("-made"))

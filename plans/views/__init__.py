@@ -27,6 +27,16 @@ from plans.views.plan import (
     plan_revisit,
 )
 from plans.views.public import community_list, community_public, portfolio
+from plans.views.publications import (
+    public_document,
+    public_document_pdf,
+    publication,
+    publication_file,
+    publication_new,
+    publication_page,
+    publication_retry,
+    publications,
+)
 
 __all__ = [
     "plan_notifications",
@@ -60,4 +70,12 @@ __all__ = [
     "plan_review",
     "plan_revisit",
     "portfolio",
+    "public_document",
+    "public_document_pdf",
+    "publication",
+    "publication_file",
+    "publication_new",
+    "publication_page",
+    "publication_retry",
+    "publications",
 ]
