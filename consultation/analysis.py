@@ -303,8 +303,9 @@ class CrossTab:
 
     def column_label(self, c: int) -> str:
         """The group and how many of it answered, as a chart legend says it."""
-        n = self.total_labels[c] or self.column_totals[c]
-        return _("%(group)s (%(n)s people)") % {"group": self.columns[c].label, "n": n}
+        if self.total_labels[c]:
+            return _("%(group)s (number of people hidden)") % {"group": self.columns[c].label}
+        return _("%(group)s (%(n)s people)") % {"group": self.columns[c].label, "n": self.column_totals[c]}
 
 
 def crosstab(question: Question, dimension: Dimension, filters: Filters = Filters(), *,

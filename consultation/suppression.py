@@ -60,15 +60,16 @@ def protect(values: dict[Hashable, int], lines: Iterable[list], limit: int, *,
     todo = list(range(len(lines)))
     for key in list(hidden):
         for other in tied.get(key, []):
-            todo += _hide(other, NEIGHBOUR, hidden, tied, lines_of, fixed)
+            todo += _hide(other, values, hidden, tied, lines_of, fixed)
     while todo:
         line = lines[todo.pop()]
         if sum(key in hidden for key in line) != 1:
             continue
-        candidates = [k for k in line if k not in hidden and k not in fixed]
+        # A zero is never hidden: it gives nothing away, and hiding it protects nothing.
+        candidates = [k for k in line if k not in hidden and k not in fixed and values.get(k, 0)]
         if candidates:
-            pick = min(candidates, key=lambda k: (values.get(k, 0) == 0, _rank(k), values.get(k, 0), str(k)))
-            todo += _hide(pick, NEIGHBOUR, hidden, tied, lines_of, fixed)
+            pick = min(candidates, key=lambda k: (_rank(k), values.get(k, 0), str(k)))
+            todo += _hide(pick, values, hidden, tied, lines_of, fixed)
     return hidden
 
 
@@ -76,16 +77,17 @@ def _rank(key) -> int:
     return PRIORITY.get(key[0], 0) if isinstance(key, tuple) and key else 0
 
 
-def _hide(key, reason, hidden, tied, lines_of, fixed) -> list[int]:
-    """Hide `key` and whatever is tied to it; return the lines to look at again."""
-    todo, stack = [], [(key, reason)]
+def _hide(key, values, hidden, tied, lines_of, fixed) -> list[int]:
+    """Hide `key` (to protect another cell) and whatever is tied to it; return the lines to
+    look at again."""
+    todo, stack = [], [key]
     while stack:
-        key, reason = stack.pop()
-        if key in fixed or key in hidden:
+        key = stack.pop()
+        if key in fixed or key in hidden or not values.get(key, 0):
             continue
-        hidden[key] = reason
+        hidden[key] = NEIGHBOUR
         todo += lines_of.get(key, [])
-        stack += [(other, NEIGHBOUR) for other in tied.get(key, [])]
+        stack += tied.get(key, [])
     return todo
 
 
