@@ -547,19 +547,27 @@ def _fill_groups(figures: Figures, base, dimensions) -> None:
 def _fill_breakdowns(figures: Figures, survey, base) -> None:
     """Each answer by each group and by channel, and the people in each who answered."""
     answers = Answer.objects.filter(question__survey=survey, response__in=base)
-    group = ("response__answers__category__dimension", "response__answers__category")
-    people = Count("response", distinct=True)
-    for value_field, subset in (("option", answers.filter(option__isnull=False)),
-                                ("number", answers.filter(question__kind__in=NUMBER_KINDS))):
-        for q, v, d, c, n in subset.values_list("question", value_field, *group).annotate(n=people):
-            if c is not None:
-                figures.cross[(q, d, v, c)] = n
-        for q, v, c, n in subset.values_list("question", value_field, "response__channel").annotate(n=people):
+    grouped = answers.filter(response__answers__category__isnull=False)
+    by_group, by_channel = "response__answers__category", "response__channel"
+    dim_of = {c: d for d, dim in figures.dims.items() if d != CHANNEL for c in dim.categories}
+    # One answer per person and value, and one answer per person and group: rows are people.
+    rows = Count("pk")
+    for value, kinds in (("option", {"option__isnull": False}),
+                         ("number", {"question__kind__in": NUMBER_KINDS})):
+        for q, v, c, n in grouped.filter(**kinds).values_list("question", value, by_group).annotate(n=rows):
+            if c in dim_of:
+                figures.cross[(q, dim_of[c], v, c)] = n
+        for q, v, c, n in answers.filter(**kinds).values_list("question", value, by_channel).annotate(n=rows):
             figures.cross[(q, CHANNEL, v, c)] = n
-    for q, d, c, n in answers.values_list("question", *group).annotate(n=people):
-        if c is not None:
-            figures.column_totals[(q, d, c)] = n
-    for q, c, n in answers.values_list("question", "response__channel").annotate(n=people):
+    for (q, d, _v, c), n in figures.cross.items():
+        if figures.questions[q].one_answer:  # the people who answered are the answers added up
+            figures.column_totals[(q, d, c)] = figures.column_totals.get((q, d, c), 0) + n
+    several = {"question__in": [q for q, question in figures.questions.items() if not question.one_answer]}
+    people = Count("response", distinct=True)
+    for q, c, n in grouped.filter(**several).values_list("question", by_group).annotate(n=people):
+        if c in dim_of:
+            figures.column_totals[(q, dim_of[c], c)] = n
+    for q, c, n in answers.filter(**several).values_list("question", by_channel).annotate(n=people):
         figures.column_totals[(q, CHANNEL, c)] = n
 
 
