@@ -107,3 +107,38 @@ def test_results_pages_query_count_does_not_grow_with_responses(world, persona):
                 assert client.get(url).status_code == 200
             counts.append(len(captured.captured_queries))
     assert counts[:3] == counts[3:]
+
+
+def _connection_survey(world):
+    """47 people: 30 only live here, 12 only work here, 5 both; asked whether they want a bus."""
+    survey = Survey.objects.create(plan=world.plan, title="Connection", status="open")
+    section = Section.objects.create(survey=survey, title="P1")
+    dimension = Dimension.objects.create(plan=world.plan, kind="connection")
+    live, work = (DimensionCategory.objects.create(dimension=dimension, label=label, position=i)
+                  for i, label in enumerate(["I live here", "I work here"]))
+    q = Question.objects.create(survey=survey, section=section, kind=QuestionKind.DEMOGRAPHIC,
+                                text="Your connection", dimension=dimension)
+    bus = Question.objects.create(survey=survey, section=section, kind=QuestionKind.YES_NO, text="Bus?")
+    options = {c: Option.objects.create(question=q, label=c.label, category=c) for c in (live, work)}
+    for count, groups in ((30, [live]), (12, [work]), (5, [live, work])):
+        for i in range(count):
+            response = Response.objects.create(survey=survey, status="submitted")
+            Answer.objects.bulk_create([Answer(response=response, question=q, option=options[c], category=c)
+                                        for c in groups]
+                                       + [Answer(response=response, question=bus, number=int(i % 2 == 0))])
+    return survey, live, work, bus
+
+
+def test_where_people_tick_several_groups_a_councillor_filters_by_one_at_a_time(world):
+    survey, live, work, bus = _connection_survey(world)
+    councillor = world.people["councillor"]
+    both = analysis.results_for(survey, viewer=councillor, filters=analysis.Filters((live.pk, work.pk)))
+    assert "tick only one of them at a time" in both.refused
+    workers = analysis.results_for(survey, viewer=councillor, filters=analysis.Filters((work.pk,)))
+    assert not workers.refused and workers.matching == 17
+    answer = next(r for r in workers.questions if r.question == bus)
+    assert answer.answered == 17  # 9 and 8 said yes and no: both fewer than 10
+    assert [c.hidden_label for c in answer.cells] == ["fewer than 10", "fewer than 10"]
+    inside = analysis.results_for(survey, viewer=world.people["chair"],
+                                  filters=analysis.Filters((live.pk, work.pk)))
+    assert not inside.refused and inside.matching == 47
