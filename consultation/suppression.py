@@ -18,6 +18,7 @@ leaving out fewer people than the threshold. A filtered figure is shown only whe
 adds up is visible in the network, so comparing two filters reveals nothing the breakdown hides.
 """
 
+import heapq
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -57,20 +58,36 @@ def protect(values: dict[Hashable, int], lines: Iterable[list], limit: int, *,
     tied = defaultdict(list)
     for a, b in ties:
         tied[a].append(b)
-    todo = list(range(len(lines)))
+    # Lines of totals are settled before lines of breakdown cells, so that a breakdown cell is
+    # chosen knowing which totals are already hidden.
+    level = [int(any(_rank(k) == 0 for k in line)) for line in lines]
+    todo = [(level[i], i) for i in range(len(lines))]
+    heapq.heapify(todo)
+
+    def again(indexes):
+        for i in indexes:
+            heapq.heappush(todo, (level[i], i))
+
     for key in list(hidden):
         for other in tied.get(key, []):
-            todo += _hide(other, values, hidden, tied, lines_of, fixed)
+            again(_hide(other, values, hidden, tied, lines_of, fixed))
     while todo:
-        line = lines[todo.pop()]
+        line = lines[heapq.heappop(todo)[1]]
         if sum(key in hidden for key in line) != 1:
             continue
         # A zero is never hidden: it gives nothing away, and hiding it protects nothing.
         candidates = [k for k in line if k not in hidden and k not in fixed and values.get(k, 0)]
         if candidates:
-            pick = min(candidates, key=lambda k: (_rank(k), values.get(k, 0), str(k)))
-            todo += _hide(pick, values, hidden, tied, lines_of, fixed)
+            pick = min(candidates, key=lambda k: _cost(k, values, hidden, lines, lines_of))
+            again(_hide(pick, values, hidden, tied, lines_of, fixed))
     return hidden
+
+
+def _cost(key, values, hidden, lines, lines_of) -> tuple:
+    """Prefer a breakdown cell to a total, then a cell whose other lines already hide something
+    (hiding it starts no new chain of hiding), then the smallest."""
+    fresh = sum(1 for i in lines_of[key] if not any(k in hidden for k in lines[i]))
+    return _rank(key), fresh, values.get(key, 0), str(key)
 
 
 def _rank(key) -> int:
