@@ -2,7 +2,15 @@
 
 Every function here issues a fixed number of queries, whatever the number of responses: the
 database counts and groups, Python only arranges the figures. Percentages are of the respondents
-who answered the question (multiple choice adds up to more than 100%).
+who answered the question (multiple choice adds up to more than 100%); where a column's
+percentages add up to 100 they are rounded so that they do (largest remainder).
+
+`results_for(survey, viewer=..., filters=...)` is the one way to get results as a given person
+may see them (`viewer=None`: the public). It builds the survey's `Disclosure`
+(consultation.suppression), which decides once which groups, cells, totals, means and ranking
+scores are hidden and whether the filter may be shown; the results, the breakdowns
+(`.crosstab()`), weighted figures (`.weighted()`) and "who we have heard" (`.groups()`) it
+returns have been through it, for pages, downloads, PDFs and the open-data API alike.
 """
 
 from collections import defaultdict
@@ -21,11 +29,21 @@ from consultation.models import (
     QuestionKind,
     Response,
 )
-from consultation.suppression import suppress, suppress_row
+from consultation.suppression import (
+    CHANNEL,
+    SMALL,
+    Dim,
+    Disclosure,
+    Figures,
+    Q,
+    largest_remainder,
+    threshold,
+)
 
 CHART_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.DEMOGRAPHIC,
                QuestionKind.RATING, QuestionKind.YES_NO}
 TEXT_KINDS = {QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.LOVE_HATE}
+NUMBER_KINDS = {QuestionKind.RATING, QuestionKind.YES_NO}
 
 
 def percent(part: float, whole: float) -> float | None:
@@ -63,6 +81,16 @@ class Filters:
     def active(self) -> bool:
         return bool(self.category_ids or self.channel)
 
+    def selection(self) -> dict:
+        """The filter as {dimension id (or "channel"): chosen categories}, for the Disclosure."""
+        chosen = defaultdict(list)
+        for cat_id, dim_id in (DimensionCategory.objects.filter(pk__in=self.category_ids)
+                               .values_list("pk", "dimension_id").order_by("pk")):
+            chosen[dim_id].append(cat_id)
+        if self.channel:
+            chosen[CHANNEL].append(self.channel)
+        return dict(chosen)
+
 
 def respondents(survey, filters: Filters = Filters()):
     """Submitted responses of the survey that match the filters (a lazy queryset)."""
@@ -88,6 +116,13 @@ class Cell:
     percent: float | None
     hidden: bool = False
     extra: str = ""  # e.g. mean rank for a ranking question
+    value: object = None
+    hidden_label: str = ""           # what is shown instead of a hidden figure, and why
+    whole_percent: int | None = None  # the percentage as shown, rounded to add up to 100
+
+    def hide(self, label: str) -> None:
+        self.hidden, self.hidden_label = True, label
+        self.count, self.percent, self.whole_percent, self.extra = 0, None, None, ""
 
 
 @dataclass
@@ -98,6 +133,7 @@ class QuestionResult:
     mean: float | None = None
     text_count: int = 0
     hidden_all: bool = False
+    hidden_reason: str = ""          # SMALL or NEIGHBOUR when hidden_all
 
     @property
     def has_chart(self) -> bool:
@@ -110,6 +146,10 @@ class QuestionResult:
     @property
     def is_ranking(self) -> bool:
         return self.question.kind == QuestionKind.RANKING
+
+    @property
+    def hidden_because_small(self) -> bool:
+        return self.hidden_reason == SMALL
 
 
 def _value_labels(q: Question) -> list[tuple[object, str]]:
@@ -128,55 +168,93 @@ def _value_labels(q: Question) -> list[tuple[object, str]]:
     return [(o.pk, o.label) for o in q.options.all()]
 
 
+def _one_answer(q: Question) -> bool:
+    """Each person gives one of the answers, so the answers add up to the people who answered."""
+    return q.kind != QuestionKind.RANKING and q.kind not in TEXT_KINDS and not q.allows_several
+
+
 def survey_results(survey, filters: Filters = Filters(), *, suppress_below: int | None = None
                    ) -> list[QuestionResult]:
-    """Every question's figures. With `suppress_below`, small counts are hidden (public views)."""
-    return _results(survey.ordered_questions(), respondents(survey, filters),
-                    Answer.objects.filter(question__survey=survey), suppress_below)
+    """Every question's figures: as the steering group sees them, or with `suppress_below` as
+    the public does (kept for callers of the old name; new code calls `results_for`)."""
+    if suppress_below is None:
+        return _results(survey.ordered_questions(), respondents(survey, filters),
+                        Answer.objects.filter(question__survey=survey), Disclosure())
+    return results_for(survey, viewer=None, filters=filters).questions
 
 
 def question_result(question: Question, filters: Filters = Filters(), *,
-                    suppress_below: int | None = None) -> QuestionResult:
+                    disclosure: Disclosure | None = None) -> QuestionResult:
     return _results([question], respondents(question.survey, filters),
-                    Answer.objects.filter(question=question), suppress_below)[0]
+                    Answer.objects.filter(question=question), disclosure or Disclosure())[0]
 
 
-def _results(questions, base, answers, suppress_below) -> list[QuestionResult]:
+def _counts(base, answers) -> tuple[dict, dict, dict]:
+    """People who answered each question, and each answer's count (three queries)."""
     answers = answers.filter(response__in=base)
     answered = dict(answers.values_list("question").annotate(n=Count("response", distinct=True)))
-    by_option = defaultdict(dict)
+    by_value = defaultdict(dict)
     rank_sums = {}
     for qid, oid, n, rank_sum in (answers.filter(option__isnull=False)
                                   .values_list("question", "option")
                                   .annotate(n=Count("response", distinct=True), s=Sum("number"))):
-        by_option[qid][oid] = n
+        by_value[qid][oid] = n
         rank_sums[(qid, oid)] = rank_sum
-    by_number = defaultdict(dict)
-    for qid, number, n in (answers.filter(question__kind__in=[QuestionKind.RATING, QuestionKind.YES_NO])
+    for qid, number, n in (answers.filter(question__kind__in=NUMBER_KINDS)
                            .values_list("question", "number")
                            .annotate(n=Count("response", distinct=True))):
-        by_number[qid][number] = n
+        by_value[qid][number] = n
+    return answered, by_value, rank_sums
+
+
+def _results(questions, base, answers, disclosure: Disclosure) -> list[QuestionResult]:
+    answered, by_value, rank_sums = _counts(base, answers)
     results = []
     for q in questions:
         result = QuestionResult(question=q, answered=answered.get(q.pk, 0))
+        counts = by_value[q.pk]
+        verdict = disclosure.question(q.pk, counts, result.answered)
         if q.kind in TEXT_KINDS:
             result.text_count = result.answered
-        elif q.kind in (QuestionKind.RATING, QuestionKind.YES_NO):
-            counts = by_number[q.pk]
-            result.cells = [Cell(label, counts.get(value, 0), percent(counts.get(value, 0), result.answered))
-                            for value, label in _value_labels(q)]
+        else:
+            result.cells = [Cell(label, counts.get(v, 0), percent(counts.get(v, 0), result.answered), value=v)
+                            for v, label in _value_labels(q)]
             if q.kind == QuestionKind.RATING and result.answered:
                 result.mean = sum(v * n for v, n in counts.items()) / sum(counts.values())
-        else:
-            counts = by_option[q.pk]
-            result.cells = [Cell(label, counts.get(oid, 0), percent(counts.get(oid, 0), result.answered))
-                            for oid, label in _value_labels(q)]
             if q.kind == QuestionKind.RANKING:
                 _ranking(q, result, rank_sums)
-        if suppress_below is not None:
-            _suppress(result, suppress_below)
+        _apply(result, verdict, disclosure)
+        if result.is_ranking:  # hidden scores last, so their place says nothing about them
+            result.cells.sort(key=lambda c: (c.hidden, -c.count))
         results.append(result)
     return results
+
+
+def _apply(result: QuestionResult, verdict, disclosure: Disclosure) -> None:
+    """Hide what the Disclosure says, then round what is left."""
+    if verdict.answered:
+        result.hidden_all, result.hidden_reason = True, verdict.answered
+        result.cells, result.mean, result.text_count = [], None, 0
+        return
+    for cell in result.cells:
+        if cell.value in verdict.cells:
+            cell.hide(disclosure.label(verdict.cells[cell.value]))
+    if not verdict.mean:
+        result.mean = None
+    _whole_percents(result.cells, adds_up=_one_answer(result.question))
+
+
+def _whole_percents(cells: list[Cell], *, adds_up: bool) -> None:
+    """Whole-number percentages: a full column adds up to 100. With a cell hidden, each is only
+    rounded, since sharing out the rounding would depend on the hidden figure."""
+    values = [c.percent for c in cells]
+    if adds_up and not any(c.hidden for c in cells):
+        whole = largest_remainder(values)
+    else:
+        whole = [None if v is None else int(Decimal(str(v)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+                 for v in values]
+    for cell, value in zip(cells, whole, strict=True):
+        cell.whole_percent = value
 
 
 def _ranking(q: Question, result: QuestionResult, rank_sums: dict) -> None:
@@ -184,30 +262,13 @@ def _ranking(q: Question, result: QuestionResult, rank_sums: dict) -> None:
     k = len(result.cells)
     for cell, option in zip(result.cells, q.options.all(), strict=True):
         total = rank_sums.get((q.pk, option.pk)) or 0
+        cell.percent = None
         if cell.count:
             mean_rank = total / cell.count
             borda = cell.count * (k + 1) - total
             cell.extra = _("mean rank %(mean)s, score %(score)s") % {
                 "mean": rounded(mean_rank, 1), "score": borda}
-            cell.percent = None
             cell.count = borda
-    result.cells.sort(key=lambda c: -c.count)
-
-
-def _suppress(result: QuestionResult, limit: int) -> None:
-    from consultation.suppression import threshold
-
-    limit = max(limit, threshold()) if limit else threshold()
-    if 0 < result.answered < limit:
-        result.hidden_all = True
-        result.cells = []
-        result.mean = None
-        return
-    if result.is_ranking:
-        return  # scores, not counts of people
-    for cell, hidden in zip(result.cells, suppress_row([c.count for c in result.cells], limit), strict=True):
-        if hidden:
-            cell.hidden, cell.count, cell.percent = True, 0, None
 
 
 # --- cross-tabulation --------------------------------------------------------------------------
@@ -221,23 +282,41 @@ class CrossTab:
     counts: list[list[int]]          # rows × columns
     column_totals: list[int]         # respondents per category who answered the question
     hidden: list[list[bool]]
+    labels: list[list[str]] = field(default_factory=list)       # why each hidden cell is hidden
+    total_labels: list[str] = field(default_factory=list)       # the same for column totals
+    percents: list[list[int | None]] = field(default_factory=list)
 
     def percent(self, r: int, c: int) -> float | None:
+        if self.hidden[r][c] or self.total_labels[c]:
+            return None
         return percent(self.counts[r][c], self.column_totals[c])
 
     def table(self) -> list[tuple[str, list[dict]]]:
         return [(label, [{"count": self.counts[r][c], "percent": self.percent(r, c),
-                          "hidden": self.hidden[r][c]} for c in range(len(self.columns))])
+                          "whole_percent": self.percents[r][c], "hidden": self.hidden[r][c],
+                          "label": self.labels[r][c]} for c in range(len(self.columns))])
                 for r, label in enumerate(self.rows)]
+
+    def totals(self) -> list[dict]:
+        return [{"count": t, "label": label} for t, label in zip(self.column_totals, self.total_labels,
+                                                                  strict=True)]
+
+    def column_label(self, c: int) -> str:
+        """The group and how many of it answered, as a chart legend says it."""
+        if self.total_labels[c]:
+            return _("%(group)s (number of people hidden)") % {"group": self.columns[c].label}
+        return _("%(group)s (%(n)s people)") % {"group": self.columns[c].label, "n": self.column_totals[c]}
 
 
 def crosstab(question: Question, dimension: Dimension, filters: Filters = Filters(), *,
-             suppress_below: int | None = None) -> CrossTab:
-    """One question broken down by one demographic dimension (two queries)."""
+             disclosure: Disclosure | None = None) -> CrossTab:
+    """One question broken down by one demographic dimension (two queries), hidden as
+    `disclosure` says (default: every figure shown)."""
+    disclosure = disclosure or Disclosure()
     base = respondents(question.survey, filters)
     columns = list(dimension.categories.all())
     keys = _value_labels(question)
-    value_field = "number" if question.kind in (QuestionKind.RATING, QuestionKind.YES_NO) else "option"
+    value_field = "number" if question.kind in NUMBER_KINDS else "option"
     joined = Answer.objects.filter(question=question, response__in=base,
                                    response__answers__category__dimension=dimension)
     grid = defaultdict(int)
@@ -247,17 +326,32 @@ def crosstab(question: Question, dimension: Dimension, filters: Filters = Filter
     totals = dict(joined.values_list("response__answers__category")
                   .annotate(n=Count("response", distinct=True)))
     counts = [[grid[(value, col.pk)] for col in columns] for value, _label in keys]
-    column_totals = [totals.get(col.pk, 0) for col in columns]
-    if suppress_below is not None:
-        hidden = suppress(counts, suppress_below or None)
-        for c, total in enumerate(column_totals):
-            if 0 < total < max(suppress_below, 5):
-                for row in hidden:
-                    row[c] = True
-    else:
-        hidden = [[False] * len(columns) for _ in keys]
-    return CrossTab(question, dimension, columns, [label for _v, label in keys], counts,
-                    column_totals, hidden)
+    labels = [[disclosure.label(disclosure.crosstab_cell(question.pk, dimension.pk, value, col.pk))
+               for col in columns] for value, _label in keys]
+    tab = CrossTab(question, dimension, columns, [label for _v, label in keys], counts,
+                   [totals.get(col.pk, 0) for col in columns],
+                   [[bool(x) for x in row] for row in labels], labels,
+                   [disclosure.label(disclosure.column_total(question.pk, dimension.pk, col.pk))
+                    for col in columns])
+    for r, row in enumerate(tab.counts):
+        for c in range(len(columns)):
+            if tab.hidden[r][c]:
+                row[c] = 0
+    for c, label in enumerate(tab.total_labels):
+        if label:
+            tab.column_totals[c] = 0
+    _crosstab_percents(tab)
+    return tab
+
+
+def _crosstab_percents(tab: CrossTab) -> None:
+    tab.percents = [[None] * len(tab.columns) for _row in tab.rows]
+    for c in range(len(tab.columns)):
+        cells = [Cell("", tab.counts[r][c], tab.percent(r, c), hidden=tab.hidden[r][c])
+                 for r in range(len(tab.rows))]
+        _whole_percents(cells, adds_up=_one_answer(tab.question))
+        for r, cell in enumerate(cells):
+            tab.percents[r][c] = cell.whole_percent
 
 
 # --- representativeness and weighting -----------------------------------------------------------
@@ -266,20 +360,26 @@ def crosstab(question: Question, dimension: Dimension, filters: Filters = Filter
 class GroupShare:
     category: DimensionCategory
     respondents: int
-    share: float | None          # of respondents who gave a category in this dimension
+    share: float | None          # of the people who gave a group in this dimension
     population: int | None
     population_share: float | None
+    hidden_label: str = ""       # the number of people is hidden (why); so is anything from it
+    whole_share: int | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return bool(self.hidden_label)
 
     @property
     def ratio(self) -> float | None:
-        if self.share is None or not self.population_share:
+        if self.hidden or self.share is None or not self.population_share:
             return None
         return self.share / self.population_share
 
     @property
     def flag(self) -> str:
-        if not self.population_share:
-            return ""  # no population figure, or nobody of this group to hear from
+        if not self.population_share or self.hidden:
+            return ""  # no population figure, nobody of this group to hear from, or hidden
         if self.respondents == 0:
             return "not_heard"
         if self.ratio is not None and self.ratio < UNDER_REPRESENTED:
@@ -297,37 +397,57 @@ OVER_REPRESENTED = 1.5
 class DimensionShares:
     dimension: Dimension
     groups: list[GroupShare]
-    answered: int
+    answered: int                # people (not ticks) who gave a group other than "prefer not to say"
     baseline: object | None
+    answered_label: str = ""     # why `answered` is hidden, if it is
 
     @property
     def flagged(self) -> list[GroupShare]:
         return [g for g in self.groups if g.flag in ("under", "not_heard")]
 
 
-def representation(plan, responses, survey=None) -> list[DimensionShares]:
+def representation(plan, responses, survey=None, *, disclosure: Disclosure | None = None
+                   ) -> list[DimensionShares]:
     """For each dimension (asked in `survey`, if given): respondents' share of each group against
-    the population's."""
+    the population's. Shares are of people, so on a question where people tick several groups
+    they add up to more than 100%."""
+    disclosure = disclosure or Disclosure()
     dimensions = Dimension.objects.filter(plan=plan)
     if survey is not None:
-        dimensions = dimensions.filter(questions__survey=survey).distinct()
+        dimensions = dimensions.filter(pk__in=Question.objects.filter(survey=survey).values("dimension"))
     dimensions = list(dimensions.prefetch_related("categories").select_related("baseline")
                       .prefetch_related("baseline__figures"))
     counts = dict(Answer.objects.filter(response__in=responses, category__dimension__plan=plan)
                   .values_list("category").annotate(n=Count("response", distinct=True)))
-    result = []
-    for dimension in dimensions:
-        cats = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
-        baseline = getattr(dimension, "baseline", None)
-        figures = {f.category_id: f.count for f in baseline.figures.all()} if baseline else {}
-        pop_total = sum(figures.get(c.pk, 0) for c in cats)
-        answered = sum(counts.get(c.pk, 0) for c in cats)
-        groups = [GroupShare(c, counts.get(c.pk, 0), percent(counts.get(c.pk, 0), answered),
-                             figures.get(c.pk) if baseline else None,
-                             percent(figures.get(c.pk, 0), pop_total) if baseline and pop_total else None)
-                  for c in cats]
-        result.append(DimensionShares(dimension, groups, answered, baseline))
-    return result
+    people = _people_with_a_group(responses, dimensions)
+    return [_shares(dimension, counts, people.get(dimension.pk, 0), disclosure) for dimension in dimensions]
+
+
+def _people_with_a_group(responses, dimensions) -> dict[int, int]:
+    return dict(Answer.objects.filter(response__in=responses, category__dimension__in=dimensions,
+                                      category__is_prefer_not_to_say=False)
+                .values_list("category__dimension").annotate(n=Count("response", distinct=True)))
+
+
+def _shares(dimension, counts, answered, disclosure) -> DimensionShares:
+    cats = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
+    baseline = getattr(dimension, "baseline", None)
+    figures = {f.category_id: f.count for f in baseline.figures.all()} if baseline else {}
+    pop_total = sum(figures.get(c.pk, 0) for c in cats)
+    groups = [GroupShare(c, counts.get(c.pk, 0), percent(counts.get(c.pk, 0), answered),
+                         figures.get(c.pk) if baseline else None,
+                         percent(figures.get(c.pk, 0), pop_total) if baseline and pop_total else None,
+                         hidden_label=disclosure.label(disclosure.group(dimension.pk, c.pk)))
+              for c in cats]
+    answered_label = disclosure.label(disclosure.represented(dimension.pk))
+    for g in groups:
+        if g.hidden or answered_label:
+            g.respondents, g.share = (0 if g.hidden else g.respondents), None
+    cells = [Cell("", g.respondents, g.share, hidden=g.hidden) for g in groups]
+    _whole_percents(cells, adds_up=not dimension.allows_several)
+    for g, cell in zip(groups, cells, strict=True):
+        g.whole_share = cell.whole_percent
+    return DimensionShares(dimension, groups, 0 if answered_label else answered, baseline, answered_label)
 
 
 @dataclass
@@ -337,11 +457,15 @@ class Weighted:
     weights: dict[int, float]
     excluded: int                     # respondents to the question with no usable group
     unrepresented: list[str]          # groups in the population with no respondents
+    withheld: bool = False            # outside the steering group, when it would reveal a hidden cell
+    whole: list[int | None] = field(default_factory=list)
 
 
-def weighted_result(question: Question, dimension: Dimension, filters: Filters = Filters()) -> Weighted:
+def weighted_result(question: Question, dimension: Dimension, filters: Filters = Filters(), *,
+                    disclosure: Disclosure | None = None) -> Weighted:
     """Post-stratify one question's answers on one dimension so each group counts in proportion
     to its share of the population (weight = population share ÷ respondents' share)."""
+    disclosure = disclosure or Disclosure()
     base = respondents(question.survey, filters)
     tab = crosstab(question, dimension, filters)
     baseline = dimension.baseline
@@ -360,11 +484,152 @@ def weighted_result(question: Question, dimension: Dimension, filters: Filters =
     denominator = sum(weights[c] * tab.column_totals[col[c]] for c in weights)
     weighted = [percent(sum(weights[c] * tab.counts[r][col[c]] for c in weights), denominator)
                 for r in range(len(tab.rows))]
-    raw = question_result(question, filters)
+    raw = question_result(question, filters, disclosure=disclosure)
     answered_with_group = sum(tab.column_totals[col[c]] for c in weights)
-    return Weighted(raw=raw.cells, weighted=weighted, weights=weights,
-                    excluded=max(raw.answered - answered_with_group, 0),
-                    unrepresented=[c.label for c in cats if c.pk not in weights])
+    result = Weighted(raw=raw.cells, weighted=weighted, weights=weights,
+                      excluded=max(raw.answered - answered_with_group, 0),
+                      unrepresented=[c.label for c in cats if c.pk not in weights])
+    if not disclosure.weighting_allowed(question.pk, dimension.pk, [c.pk for c in tab.columns]):
+        result.withheld, result.weighted, result.weights, result.excluded = True, [], {}, 0
+    result.whole = largest_remainder(result.weighted) if _one_answer(question) else [
+        None if w is None else int(Decimal(str(w)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        for w in result.weighted]
+    return result
+
+
+# --- the figures a Disclosure decides on, and results as a viewer may see them ------------------
+
+def survey_figures(survey) -> Figures:
+    """Every count of the survey that a page could show, unfiltered (a fixed number of queries)."""
+    base = respondents(survey)
+    questions = survey.ordered_questions()
+    dimensions = {q.dimension for q in questions if q.dimension_id}
+    categories, prefer_not = defaultdict(list), defaultdict(list)
+    for cat_id, dim_id, is_pnts in (DimensionCategory.objects.filter(dimension__in=dimensions)
+                                    .values_list("pk", "dimension_id", "is_prefer_not_to_say")
+                                    .order_by("dimension", "position", "pk")):
+        categories[dim_id].append(cat_id)
+        if is_pnts:
+            prefer_not[dim_id].append(cat_id)
+    dims = {d.pk: Dim(categories[d.pk], several=d.allows_several, prefer_not=prefer_not[d.pk])
+            for d in dimensions}
+    dims[CHANNEL] = Dim(list(Channel.values))
+    answered, by_value, _sums = _counts(base, Answer.objects.filter(question__survey=survey))
+    figures = Figures(
+        total=base.count(), dims=dims, groups={}, answered=answered,
+        questions={q.pk: _q(q) for q in questions},
+        cells={(q, v): n for q, values in by_value.items() for v, n in values.items()},
+        cross={}, column_totals={})
+    _fill_groups(figures, base, dimensions)
+    _fill_breakdowns(figures, survey, base)
+    return figures
+
+
+def _q(question: Question) -> Q:
+    groups = {}
+    if question.kind == QuestionKind.DEMOGRAPHIC and question.dimension_id:
+        groups = {o.pk: (question.dimension_id, o.category_id)
+                  for o in question.options.all() if o.category_id}
+    return Q([v for v, _label in _value_labels(question)] if question.kind not in TEXT_KINDS else [],
+             one_answer=_one_answer(question), ranking=question.kind == QuestionKind.RANKING, groups=groups)
+
+
+def _fill_groups(figures: Figures, base, dimensions) -> None:
+    for dim_id, cat_id, n in (Answer.objects.filter(response__in=base, category__dimension__in=dimensions)
+                              .values_list("category__dimension", "category")
+                              .annotate(n=Count("response", distinct=True))):
+        figures.groups[(dim_id, cat_id)] = n
+    for channel, n in base.values_list("channel").annotate(n=Count("pk")).order_by():
+        figures.groups[(CHANNEL, channel)] = n
+    figures.represented = _people_with_a_group(base, dimensions)
+
+
+def _fill_breakdowns(figures: Figures, survey, base) -> None:
+    """Each answer by each group and by channel, and the people in each who answered."""
+    answers = Answer.objects.filter(question__survey=survey, response__in=base)
+    grouped = answers.filter(response__answers__category__isnull=False)
+    by_group, by_channel = "response__answers__category", "response__channel"
+    dim_of = {c: d for d, dim in figures.dims.items() if d != CHANNEL for c in dim.categories}
+    # One answer per person and value, and one answer per person and group: rows are people.
+    rows = Count("pk")
+    for value, kinds in (("option", {"option__isnull": False}),
+                         ("number", {"question__kind__in": NUMBER_KINDS})):
+        for q, v, c, n in grouped.filter(**kinds).values_list("question", value, by_group).annotate(n=rows):
+            if c in dim_of:
+                figures.cross[(q, dim_of[c], v, c)] = n
+        for q, v, c, n in answers.filter(**kinds).values_list("question", value, by_channel).annotate(n=rows):
+            figures.cross[(q, CHANNEL, v, c)] = n
+    for (q, d, _v, c), n in figures.cross.items():
+        if figures.questions[q].one_answer:  # the people who answered are the answers added up
+            figures.column_totals[(q, d, c)] = figures.column_totals.get((q, d, c), 0) + n
+    several = {"question__in": [q for q, question in figures.questions.items() if not question.one_answer]}
+    people = Count("response", distinct=True)
+    for q, c, n in grouped.filter(**several).values_list("question", by_group).annotate(n=people):
+        if c in dim_of:
+            figures.column_totals[(q, dim_of[c], c)] = n
+    for q, c, n in answers.filter(**several).values_list("question", by_channel).annotate(n=people):
+        figures.column_totals[(q, CHANNEL, c)] = n
+
+
+def disclosure_for(survey, *, viewer=None, filters: Filters = Filters()) -> Disclosure:
+    """What `viewer` (None: the public) may see of the survey under `filters`."""
+    if viewer is not None and viewer.has_perm("consultation.view_responses", survey.plan):
+        return Disclosure()
+    return Disclosure(threshold(), survey_figures(survey), filters.selection())
+
+
+@dataclass
+class Results:
+    """A survey's results as one viewer may see them; see `results_for`."""
+
+    survey: object
+    filters: Filters
+    disclosure: Disclosure
+    total: int
+    matching: int
+    questions: list[QuestionResult]
+
+    @property
+    def refused(self) -> str:
+        return self.disclosure.refused
+
+    @property
+    def limit(self) -> int | None:
+        return self.disclosure.limit
+
+    @property
+    def breakdown_refused(self) -> str:
+        """Outside the steering group a breakdown is one thing at a time: with a filter it is two."""
+        if self.disclosure.is_open or not self.filters.active:
+            return ""
+        return _("Outside the steering group, a breakdown by group is shown for everyone who "
+                 "answered. Combined with a filter it could let someone work out the answers of a "
+                 "few people, so clear the filters to see it.")
+
+    def crosstab(self, question: Question, dimension: Dimension) -> CrossTab:
+        return crosstab(question, dimension, self.filters, disclosure=self.disclosure)
+
+    def weighted(self, question: Question, dimension: Dimension) -> Weighted:
+        return weighted_result(question, dimension, self.filters, disclosure=self.disclosure)
+
+    def groups(self) -> list[DimensionShares]:
+        """Who we have heard, for this survey (unfiltered)."""
+        return representation(self.survey.plan, respondents(self.survey), self.survey,
+                              disclosure=self.disclosure)
+
+
+def results_for(survey, *, viewer=None, filters: Filters = Filters(), questions: bool = True) -> Results:
+    """The survey's results as `viewer` may see them (None: the public, as published): small
+    numbers and whatever would reveal them hidden, a risky filter refused. The one entry point
+    for pages, downloads, PDFs and the open-data API."""
+    disclosure = disclosure_for(survey, viewer=viewer, filters=filters)
+    total = disclosure.figures.total if disclosure.figures else respondents(survey).count()
+    if disclosure.refused:
+        return Results(survey, filters, disclosure, total, 0, [])
+    matching = respondents(survey, filters).count() if filters.active else total
+    items = _results(survey.ordered_questions(), respondents(survey, filters),
+                     Answer.objects.filter(question__survey=survey), disclosure) if questions else []
+    return Results(survey, filters, disclosure, total, matching, items)
 
 
 def love_hate_counts(question: Question, filters: Filters = Filters()) -> dict[str, int]:

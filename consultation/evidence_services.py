@@ -89,7 +89,8 @@ def engagement_coverage(plan: Plan, responses) -> list[dict]:
     reached_by_answers = set()
     if responses is not None:
         for kind, label in (Answer.objects.filter(response__in=responses, category__isnull=False)
-                            .values_list("category__dimension__kind", "category__label").distinct()):
+                            .values_list("category__dimension__kind", "category__label")
+                            .order_by().distinct()):  # Meta.ordering would defeat DISTINCT
             group = GROUP_OF_CATEGORY.get((kind, label))
             if group:
                 reached_by_answers.add(group)

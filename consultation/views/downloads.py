@@ -1,7 +1,12 @@
-"""Downloads of results, cross-tabs and the issues register (CSV or XLSX)."""
+"""Downloads of results, cross-tabs and the issues register (CSV or XLSX).
+
+Results and cross-tabs come from `analysis.results_for`, so a download hides exactly what the page
+hides; a filter the page refuses is refused here too (back to the page, which says why).
+"""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -9,30 +14,39 @@ from consultation import analysis, evidence_services
 from consultation.models import Dimension, Question
 from consultation.tables import download
 from consultation.views.common import plan_for, survey_for
-from consultation.views.results import _suppress_for
+from consultation.views.results import results_for_request
 
 
 def _pct(value) -> str:
     return analysis.rounded(value) if value is not None else ""
 
 
+def _whole(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _back(request, name, *args):
+    """A refused download goes back to its page, which explains why."""
+    return redirect(f"{reverse(name, args=args)}?{request.GET.urlencode()}")
+
+
 @login_required
 def results_download(request, pk, sid, fmt):
     survey = survey_for(request, pk, sid)
-    filters = analysis.Filters.from_query(request.GET, survey.plan)
-    limit = _suppress_for(request, survey.plan)
-    results = analysis.survey_results(survey, filters, suppress_below=limit)
+    seen = results_for_request(request, survey)
+    if seen.refused:
+        return _back(request, "consultation:results", survey.plan_id, survey.pk)
 
     def rows():
         yield [_("Question"), _("Answer"), _("People (or score for rankings)"),
                _("Per cent of those who answered"), _("People who answered the question")]
-        for r in results:
+        for r in seen.questions:
             if r.hidden_all:
-                yield [str(r.question.text), "", _("fewer than %(n)s") % {"n": limit}, "", ""]
+                yield [str(r.question.text), "", seen.disclosure.label(r.hidden_reason), "", ""]
             for cell in r.cells:
-                shown = _("fewer than %(n)s") % {"n": limit} if cell.hidden else cell.count
-                yield [str(r.question.text), cell.label, shown, _pct(cell.percent), r.answered]
-            if r.is_text:
+                shown = cell.hidden_label if cell.hidden else cell.count
+                yield [str(r.question.text), cell.label, shown, _whole(cell.whole_percent), r.answered]
+            if r.is_text and not r.hidden_all:
                 yield [str(r.question.text), _("(written answers)"), r.text_count, "", r.answered]
 
     return download(rows(), fmt=fmt, filename=f"results-{slugify(survey.title)}", sheet=_("Results"))
@@ -44,18 +58,19 @@ def crosstab_download(request, pk, sid, qid, fmt):
     question = get_object_or_404(Question.objects.filter(survey=survey), pk=qid)
     dimension = get_object_or_404(Dimension.objects.filter(plan=survey.plan),
                                   pk=request.GET.get("dimension") or 0)
-    limit = _suppress_for(request, survey.plan)
-    tab = analysis.crosstab(question, dimension, analysis.Filters.from_query(request.GET, survey.plan),
-                            suppress_below=limit)
+    seen = results_for_request(request, survey, questions=False)
+    if seen.refused or seen.breakdown_refused:
+        return _back(request, "consultation:crosstab", survey.plan_id, survey.pk, question.pk)
+    tab = seen.crosstab(question, dimension)
 
     def rows():
         yield [_("Answer")] + [f"{c.label} ({_('people')})" for c in tab.columns] + [
             f"{c.label} (%)" for c in tab.columns]
         for label, cells in tab.table():
-            hidden = _("fewer than %(n)s") % {"n": limit}
-            yield ([label] + [hidden if c["hidden"] else c["count"] for c in cells]
-                   + ["" if c["hidden"] else _pct(c["percent"]) for c in cells])
-        yield [_("People in the group who answered")] + tab.column_totals + [""] * len(tab.columns)
+            yield ([label] + [c["label"] if c["hidden"] else c["count"] for c in cells]
+                   + ["" if c["hidden"] else _whole(c["whole_percent"]) for c in cells])
+        yield [_("People in the group who answered")] + [t["label"] or t["count"] for t in tab.totals()] + [
+            ""] * len(tab.columns)
 
     return download(rows(), fmt=fmt, filename=f"crosstab-{slugify(question.text)[:40]}-{dimension.kind}",
                     sheet=_("Cross-tab"))

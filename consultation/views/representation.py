@@ -13,9 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from consultation import analysis, evidence_services
 from consultation.forms_evidence import BaselineCsvForm, BaselineForm, ReviewForm
 from consultation.models import Dimension, Survey
-from consultation.suppression import suppress_row
 from consultation.views.common import plan_for
-from consultation.views.results import _suppress_for
 
 
 def _chosen_survey(request, plan):
@@ -32,15 +30,10 @@ def representation(request, pk):
     plan = plan_for(request, pk)
     surveys, survey = _chosen_survey(request, plan)
     responses = analysis.respondents(survey) if survey else None
-    shares = analysis.representation(plan, responses, survey) if survey else []
-    suppressed = _suppress_for(request, plan)
-    if suppressed:
-        for dimension in shares:
-            hidden = suppress_row([g.respondents for g in dimension.groups], suppressed)
-            for group, hide in zip(dimension.groups, hidden, strict=True):
-                group.hidden = hide
+    seen = analysis.results_for(survey, viewer=request.user, questions=False) if survey else None
+    shares = seen.groups() if seen else []
     return render(request, "consultation/results/representation.html", {
-        "suppressed": suppressed,
+        "suppressed": seen.limit if seen else None,
         "plan": plan, "surveys": surveys, "survey": survey, "shares": shares,
         "coverage": evidence_services.engagement_coverage(plan, responses),
         "reviews": plan.representation_reviews.select_related("reviewed_by")[:5],

@@ -1,4 +1,8 @@
-"""Results: per-question figures and charts, filters, cross-tabs and weighted results."""
+"""Results: per-question figures and charts, filters, cross-tabs and weighted results.
+
+Every figure comes from `analysis.results_for`, so what is hidden outside the steering group is
+decided in one place (consultation.suppression.Disclosure) for the page and its downloads alike.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -8,13 +12,7 @@ from django.utils.translation import gettext as _
 from clp import charts
 from consultation import analysis
 from consultation.models import Channel, Dimension, Question
-from consultation.suppression import threshold
 from consultation.views.common import survey_for
-
-
-def _suppress_for(request, plan) -> int | None:
-    """People outside the steering group (councillors) see small counts hidden."""
-    return None if request.user.has_perm("consultation.view_responses", plan) else threshold()
 
 
 def _chart(result) -> charts.Chart | None:
@@ -33,19 +31,21 @@ def _filter_context(request, survey, filters):
     }
 
 
+def results_for_request(request, survey, *, questions: bool = True) -> analysis.Results:
+    """The survey's results as the signed-in person may see them, under the filters they chose."""
+    filters = analysis.Filters.from_query(request.GET, survey.plan)
+    return analysis.results_for(survey, viewer=request.user, filters=filters, questions=questions)
+
+
 @login_required
 def results(request, pk, sid):
     survey = survey_for(request, pk, sid)
-    filters = analysis.Filters.from_query(request.GET, survey.plan)
-    suppress_below = _suppress_for(request, survey.plan)
-    items = [(r, _chart(r)) for r in analysis.survey_results(survey, filters, suppress_below=suppress_below)]
-    total = analysis.respondents(survey).count()
-    shown = analysis.respondents(survey, filters).count() if filters.active else total
-    if suppress_below and 0 < shown < suppress_below:
-        shown = _("fewer than %(n)s") % {"n": suppress_below}
+    seen = results_for_request(request, survey)
     return render(request, "consultation/results/results.html", {
-        "plan": survey.plan, "survey": survey, "items": items, "total": total, "shown": shown,
-        "suppressed": suppress_below, **_filter_context(request, survey, filters),
+        "plan": survey.plan, "survey": survey, "results": seen,
+        "items": [(r, _chart(r)) for r in seen.questions], "total": seen.total,
+        "shown": seen.matching, "suppressed": seen.limit,
+        **_filter_context(request, survey, seen.filters),
     })
 
 
@@ -57,33 +57,28 @@ def crosstab(request, pk, sid, qid):
         raise Http404
     dimensions = list(Dimension.objects.filter(plan=survey.plan).prefetch_related("categories")
                       .select_related("baseline"))
+    context = {"plan": survey.plan, "survey": survey, "question": question, "dimensions": dimensions}
     if not dimensions:
-        return render(request, "consultation/results/crosstab.html",
-                      {"plan": survey.plan, "survey": survey, "question": question, "dimensions": []})
+        return render(request, "consultation/results/crosstab.html", context)
     chosen = request.GET.get("dimension", "")
     dimension = next((d for d in dimensions if str(d.pk) == chosen), dimensions[0])
-    filters = analysis.Filters.from_query(request.GET, survey.plan)
-    suppress_below = _suppress_for(request, survey.plan)
-    tab = analysis.crosstab(question, dimension, filters, suppress_below=suppress_below)
+    seen = results_for_request(request, survey, questions=False)
+    context.update(dimension=dimension, can_weight=_can_weight(dimension), suppressed=seen.limit,
+                   refused=seen.breakdown_refused or seen.refused)
+    if context["refused"]:
+        return render(request, "consultation/results/crosstab.html", context)
+    tab = seen.crosstab(question, dimension)
     chart = charts.grouped_bar(
         str(question.text), tab.rows,
-        [(_("%(group)s (%(n)s people)") % {"group": c.label, "n": _group_size(tab.column_totals[i],
-                                                                                suppress_below)},
-          [None if tab.hidden[r][i] else tab.percent(r, i) for r in range(len(tab.rows))])
-         for i, c in enumerate(tab.columns) if tab.column_totals[i]])
+        [(tab.column_label(i), [tab.percent(r, i) for r in range(len(tab.rows))])
+         for i, _c in enumerate(tab.columns) if tab.column_totals[i] or tab.total_labels[i]])
     weighted = None
     if request.GET.get("weighted") and _can_weight(dimension):
-        weighted = analysis.weighted_result(question, dimension, filters)
-    return render(request, "consultation/results/crosstab.html", {
-        "plan": survey.plan, "survey": survey, "question": question, "dimensions": dimensions,
-        "dimension": dimension, "tab": tab, "chart": chart, "weighted": weighted,
-        "can_weight": _can_weight(dimension), "suppressed": suppress_below,
-        "weighted_rows": list(zip(weighted.raw, weighted.weighted, strict=True)) if weighted else [],
-    })
-
-
-def _group_size(n: int, suppress_below: int | None):
-    return _("fewer than %(n)s") % {"n": suppress_below} if suppress_below and n < suppress_below else n
+        weighted = seen.weighted(question, dimension)
+    context.update(tab=tab, chart=chart, weighted=weighted,
+                   weighted_rows=list(zip(weighted.raw, weighted.whole or [None] * len(weighted.raw),
+                                          strict=True)) if weighted else [])
+    return render(request, "consultation/results/crosstab.html", context)
 
 
 def _can_weight(dimension) -> bool:
