@@ -29,14 +29,18 @@ def public_threshold() -> int:
     return threshold()
 
 
-def public_figures(question):
-    """A question's figures and chart as the public results page shows them (small numbers
-    hidden). With public_threshold, the one place to change if the suppression rules move."""
+def public_figures(question, cache: dict):
+    """A question's figures and chart as the public results page shows them: through the one
+    disclosure mechanism (`consultation.analysis.results_for`, viewer None), worked out once per
+    survey and kept in `cache` for the rest of the document."""
     from consultation import analysis
     from consultation.views.results import _chart
 
-    result = analysis.question_result(question, suppress_below=public_threshold())
-    return result, _chart(result)
+    if question.survey_id not in cache:
+        results = analysis.results_for(question.survey, viewer=None)
+        cache[question.survey_id] = {r.question.pk: r for r in results.questions}
+    result = cache[question.survey_id].get(question.pk)
+    return result, (_chart(result) if result is not None else None)
 
 
 def _version(plan, source_id) -> PlanVersion | None:
@@ -110,9 +114,9 @@ def _findings(plan, data: dict) -> list[dict]:
 
 
 def _charts(questions, limit: int) -> list[dict]:
-    charts = []
+    charts, cache = [], {}
     for question in questions:
-        result, chart = public_figures(question)
+        result, chart = public_figures(question, cache)
         if chart is not None:
             charts.append({"result": result, "chart": chart, "limit": public_threshold()})
         if len(charts) == limit:
