@@ -11,6 +11,7 @@ urlpatterns = [
     path(f"{S}results/", results.results, name="results"),
     path(f"{S}results/download.{FMT}", downloads.results_download, name="results_download"),
     path(f"{S}results/publish/", texts.results_publish, name="results_publish"),
+    path(f"{S}results/public-preview/", texts.results_preview, name="results_preview"),
     path(f"{S}results/questions/<int:qid>/", results.crosstab, name="crosstab"),
     path(f"{S}results/questions/<int:qid>/download.{FMT}", downloads.crosstab_download,
          name="crosstab_download"),

@@ -79,7 +79,16 @@ def crosstab(request, pk, sid, qid):
         "dimension": dimension, "tab": tab, "chart": chart, "weighted": weighted,
         "can_weight": _can_weight(dimension), "suppressed": suppress_below,
         "weighted_rows": list(zip(weighted.raw, weighted.weighted, strict=True)) if weighted else [],
+        "download_query": _download_query(request, dimension),
     })
+
+
+def _download_query(request, dimension) -> str:
+    """The page's filters, with the dimension shown, for the breakdown's download links."""
+    query = request.GET.copy()
+    query["dimension"] = str(dimension.pk)
+    query.pop("weighted", None)
+    return query.urlencode()
 
 
 def _group_size(n: int, suppress_below: int | None):

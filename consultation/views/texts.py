@@ -88,14 +88,11 @@ def results_publish(request, pk, sid):
     evidence_services.results_set_published(survey=survey, published=publish, actor=request.user)
     messages.success(request, _("The results are now on the community's public page.") if publish
                      else _("The results are no longer public."))
-    return redirect("consultation:results", pk=survey.plan_id, sid=survey.pk)
+    return redirect("consultation:results_preview", pk=survey.plan_id, sid=survey.pk)
 
 
-def public_results(request, public_id):
-    """Published results for anyone: small counts hidden, only approved free text shown."""
-    survey = get_object_or_404(Survey.objects.select_related("plan__community"), public_id=public_id)
-    if not survey.results_published:
-        raise Http404
+def _public_context(survey) -> dict:
+    """What the public results page shows: the one rendering for the public page and its preview."""
     limit = threshold()
     items = [(r, _chart(r)) for r in analysis.survey_results(survey, suppress_below=limit)]
     quotes = (PublishedText.objects.filter(answer__question__survey=survey)
@@ -103,8 +100,23 @@ def public_results(request, public_id):
     by_question = {}
     for quote in quotes:
         by_question.setdefault(quote.answer.question_id, []).append(quote.text)
-    return render(request, "consultation/results/public_results.html", {
-        "survey": survey, "community": survey.plan.community, "items": items,
-        "quotes": by_question, "suppressed": limit,
-        "total": analysis.respondents(survey).count(),
-    })
+    return {"survey": survey, "community": survey.plan.community, "items": items,
+            "quotes": by_question, "suppressed": limit, "total": analysis.respondents(survey).count()}
+
+
+def public_results(request, public_id):
+    """Published results for anyone: small counts hidden, only approved free text shown."""
+    survey = get_object_or_404(Survey.objects.select_related("plan__community"), public_id=public_id)
+    if not survey.results_published:
+        raise Http404
+    return render(request, "consultation/results/public_results.html", _public_context(survey))
+
+
+@login_required
+def results_preview(request, pk, sid):
+    """The public results page exactly as residents will see it, with the publish controls."""
+    survey = survey_for(request, pk, sid, "plans.edit_plan_content")
+    context = _public_context(survey)
+    context.update(preview=True, plan=survey.plan,
+                   can_publish=request.user.has_perm("plans.manage_plan", survey.plan))
+    return render(request, "consultation/results/public_results.html", context)

@@ -150,6 +150,7 @@ ROWS.update({
     "consultation:text_publish": Row(_answer, EDIT_PLAN),
     "consultation:text_unpublish": Row(_answer, POST_EDIT, method="post"),
     "consultation:public_results": Row(public, PUBLIC),
+    "consultation:results_preview": Row(survey, EDIT_PLAN),
     "consultation:representation": Row(_plan, VIEW_PLAN),
     "consultation:representation_review": Row(_plan, POST_EDIT, method="post"),
     "consultation:baseline": Row(lambda w: {"pk": w.plan.pk, "did": w.dimension.pk}, EDIT_PLAN),
