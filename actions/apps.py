@@ -13,5 +13,6 @@ class ActionsConfig(AppConfig):
 
         gates.register_items()
         home.register_panels()
+        home.register_community_panels()
         register_tab(PlanTab(_("Action plan"), "actions:plan", 50))
         register_tab(PlanTab(_("Draft plan"), "actions:draft", 55))

@@ -297,6 +297,9 @@ def draft_publish(*, plan: Plan, publish: bool, actor: User) -> DraftPlan:
     draft, _created = DraftPlan.objects.select_for_update().get_or_create(plan=plan)
     if publish == draft.is_published:
         return draft
+    if publish and PlanVersion.objects.filter(plan=plan, number=plan.version).exists():
+        raise TransitionRefused(_("This version of the plan has been adopted, so it is no longer "
+                                  "a draft for comment. Start a review to draft the next version."))
     draft.published_at = timezone.now() if publish else None
     draft.published_by = actor if publish else draft.published_by
     draft.save(update_fields=["published_at", "published_by"])
@@ -309,7 +312,8 @@ def draft_publish(*, plan: Plan, publish: bool, actor: User) -> DraftPlan:
 def comment_submit(*, plan: Plan, body: str, name: str = "",
                    priority: Priority | None = None) -> DraftComment:
     """A resident comments on the published draft; nothing shows until the group approves it."""
-    if not DraftPlan.objects.filter(plan=plan, published_at__isnull=False).exists():
+    if (not DraftPlan.objects.filter(plan=plan, published_at__isnull=False).exists()
+            or PlanVersion.objects.filter(plan=plan, number=plan.version).exists()):
         raise TransitionRefused(_("This draft plan is not open for comments."))
     if priority is not None and priority.plan_id != plan.pk:
         raise ValueError("The priority belongs to another plan.")
@@ -348,5 +352,13 @@ def plan_finalise(*, plan: Plan, actor: User) -> PlanVersion:
         version = PlanVersion.objects.create(plan=locked, number=locked.version,
                                              data=versions.snapshot(locked), frozen_by=actor)
         _log(locked, actor, _("Finalised and froze version %(n)s of the plan") % {"n": version.number})
+    _draft_close(locked, actor)
     plan_services.plan_advance(plan=locked, actor=actor, expected_step=Step.FINALISING)
     return version
+
+
+def _draft_close(plan: Plan, actor: User) -> None:
+    """On adoption the public draft stops taking comments; its link leads to the adopted plan."""
+    closed = DraftPlan.objects.filter(plan=plan, published_at__isnull=False).update(published_at=None)
+    if closed:
+        _log(plan, actor, _("Closed residents' comments on the draft: the adopted plan is public"))

@@ -35,4 +35,5 @@ urlpatterns = [
     path("plans/<int:pk>/versions/", views.versions_list, name="versions"),
     path("plans/<int:pk>/versions/<int:number>/", views.version, name="version"),
     path("draft-plans/<int:pk>/", views.public_draft, name="public_draft"),
+    path("adopted-plans/<int:pk>/", views.public_adopted, name="public_adopted"),
 ]

@@ -78,4 +78,5 @@ ROWS = {
     "actions:versions": Row(plan, VIEW_PLAN),
     "actions:version": Row(lambda w: {"pk": w.plan.pk, "number": 1}, VIEW_PLAN),
     "actions:public_draft": Row(plan, PUBLIC),
+    "actions:public_adopted": Row(plan, PUBLIC),
 }

@@ -1,0 +1,63 @@
+"""After finalising: the draft stops taking comments and the adopted plan is public."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from actions import services
+from actions.models import DraftComment, DraftPlan
+from plans.models import Plan
+from plans.services import TransitionRefused
+from tests.actions.test_finalising import _endorse, finalising  # noqa: F401 (fixture)
+
+
+@pytest.fixture
+def adopted(finalising):  # noqa: F811
+    plan = finalising.finalising
+    chair = finalising.people["chair"]
+    services.draft_publish(plan=plan, publish=True, actor=chair)
+    _endorse(finalising)
+    services.plan_finalise(plan=Plan.objects.get(pk=plan.pk), actor=chair)
+    return finalising
+
+
+def test_public_draft_says_draft_for_comment_until_the_plan_is_adopted(finalising):  # noqa: F811
+    plan = finalising.finalising
+    services.draft_publish(plan=plan, publish=True, actor=finalising.people["chair"])
+    page = Client().get(reverse("actions:public_draft", args=[plan.pk]))
+    assert "draft for comment" in page.text
+    assert Client().get(reverse("actions:public_adopted", args=[plan.pk])).status_code == 404
+
+
+def test_adoption_closes_comments_and_the_draft_link_leads_to_the_adopted_plan(adopted):
+    plan = adopted.finalising
+    assert not DraftPlan.objects.get(plan=plan).is_published
+    draft_url = reverse("actions:public_draft", args=[plan.pk])
+    response = Client().post(draft_url, {"body": "Too late?"})
+    assert "Comments on the draft are closed" in response.text
+    assert "draft for comment" not in response.text
+    assert reverse("actions:public_adopted", args=[plan.pk]) in response.text
+    assert not DraftComment.objects.filter(plan=plan).exists()
+    page = Client().get(reverse("actions:public_adopted", args=[plan.pk])).text
+    assert "draft for comment" not in page
+    assert "our adopted plan" in page
+    assert "Ask for a 20 mph limit" in page
+    assert "Comment on the draft" not in page
+    with pytest.raises(TransitionRefused):
+        services.comment_submit(plan=plan, body="Still here?")
+
+
+def test_adopted_draft_cannot_be_published_again_for_comment(adopted):
+    plan = Plan.objects.get(pk=adopted.finalising.pk)
+    with pytest.raises(TransitionRefused):
+        services.draft_publish(plan=plan, publish=True, actor=adopted.people["chair"])
+    page = adopted.client("chair").get(reverse("actions:draft", args=[plan.pk])).text
+    assert "Publish the draft for residents to comment on" not in page
+    assert reverse("actions:public_adopted", args=[plan.pk]) in page
+
+
+def test_community_page_links_to_the_adopted_plan(adopted):
+    plan = adopted.finalising
+    page = Client().get(plan.community.get_absolute_url()).text
+    assert reverse("actions:public_adopted", args=[plan.pk]) in page
+    assert reverse("actions:public_draft", args=[plan.pk]) not in page
