@@ -172,6 +172,7 @@ def issue_save(*, issue: Issue, actor: User, created: bool) -> Issue:
 def issue_link_answers(*, issue: Issue, answer_ids: list[int], actor: User) -> int:
     answers = list(Answer.objects.filter(pk__in=answer_ids, question__survey__plan=issue.plan))
     issue.answers.add(*answers)
+    issue.save(update_fields=["updated_at"])  # the issue was looked at again
     record(issue.plan, actor, EventKind.CONTENT,
            _("Linked %(n)s answers to issue: %(t)s") % {"n": len(answers), "t": issue.title})
     return len(answers)

@@ -54,6 +54,8 @@ class Plan(models.Model):
     status = FSMField(default=PlanStatus.ACTIVE, choices=PlanStatus.choices, protected=True)
     step_entered_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    # When the current review cycle began; None in a plan's first cycle.
+    cycle_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlanQuerySet.as_manager()
@@ -86,7 +88,7 @@ class Plan(models.Model):
         if to_step not in steps.REVIEW_RESTART_STEPS:
             raise ValueError("A review restarts at Understanding or Prioritising.")
         self.version += 1
-        self.step_entered_at = timezone.now()
+        self.step_entered_at = self.cycle_started_at = timezone.now()
         return to_step
 
     @transition(field=status, source=PlanStatus.ACTIVE, target=PlanStatus.PAUSED)
@@ -105,6 +107,13 @@ class Plan(models.Model):
         return outcome
 
     # --- derived ---------------------------------------------------------------------------
+    def in_this_cycle(self, queryset, field: str):
+        """The rows of `queryset` whose `field` falls in the current review cycle: a new cycle's
+        gate starts fresh, so work recorded for an earlier version does not count."""
+        if self.cycle_started_at is None:
+            return queryset
+        return queryset.filter(**{f"{field}__gte": self.cycle_started_at})
+
     @property
     def stage(self) -> str:
         return steps.STAGE_OF[self.step]
