@@ -8,7 +8,7 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -262,8 +262,11 @@ def endorsement_record(*, priority: Priority, councillor: CouncillorProfile, dec
 def question_ask(*, priority: Priority, councillor: CouncillorProfile, body: str,
                  actor: User) -> Message:
     """A councillor asks the group a question about a priority (it starts or continues a thread)."""
+    from actions import tasks
+
     message = Message.objects.create(priority=priority, councillor=councillor, from_councillor=True,
                                      body=body, author=actor)
+    tasks.send_message_email.delay_on_commit(message.pk)
     _log(priority.plan, actor, _("%(who)s asked a question about “%(t)s”")
          % {"who": councillor.short_name, "t": priority}, reason=body)
     return message
@@ -273,11 +276,67 @@ def question_ask(*, priority: Priority, councillor: CouncillorProfile, body: str
 def question_answer(*, priority: Priority, councillor: CouncillorProfile, body: str,
                     actor: User) -> Message:
     """The group answers in its thread with a councillor about a priority."""
+    from actions import tasks
+
     message = Message.objects.create(priority=priority, councillor=councillor,
                                      from_councillor=False, body=body, author=actor)
+    tasks.send_message_email.delay_on_commit(message.pk)
     _log(priority.plan, actor, _("Answered %(who)s about “%(t)s”")
          % {"who": councillor.short_name, "t": priority}, reason=body)
     return message
+
+
+def message_email(*, message_id: int) -> bool:
+    """Email a question to the chair and secretary, or the group's answer to the councillor, once;
+    safe to run twice (the row is locked and marked emailed)."""
+    with transaction.atomic():
+        message = (Message.objects.select_for_update(skip_locked=True, of=("self",))
+                   .select_related("priority__plan", "councillor__user", "author")
+                   .filter(pk=message_id, emailed_at__isnull=True).first())
+        if message is None:
+            return False
+        recipients = _message_recipients(message)
+        context = {"message": message, "priority": message.priority, "plan": message.priority.plan,
+                   "councillor": message.councillor, "url": settings.SITE_URL + _message_link(message)}
+        subject = render_to_string("actions/email/message_subject.txt", context).strip()
+        body = render_to_string("actions/email/message_body.txt", context)
+        send_mass_mail([(subject, body, None, [email]) for email in recipients])
+        message.emailed_at = timezone.now()
+        message.save(update_fields=["emailed_at"])
+    return True
+
+
+def _message_recipients(message: Message) -> list[str]:
+    """A councillor's question goes to the chair and secretary (every active member if there are
+    none); the group's answer goes to the councillor."""
+    if not message.from_councillor:
+        return [message.councillor.user.email]
+    from plans.models import MANAGER_ROLES, Membership
+
+    members = Membership.objects.active().filter(plan=message.priority.plan).select_related("user")
+    managers = [m.user.email for m in members if m.role in MANAGER_ROLES]
+    return sorted(set(managers or [m.user.email for m in members]))
+
+
+def _message_link(message: Message) -> str:
+    from django.urls import reverse
+
+    if message.from_councillor:
+        return reverse("actions:reply", kwargs={"pk": message.priority.plan_id,
+                                                "prid": message.priority_id, "cid": message.councillor_id})
+    return reverse("actions:respond", kwargs={"pk": message.priority.plan_id, "prid": message.priority_id})
+
+
+def messages_resend_unemailed() -> int:
+    """The beat sweep: re-enqueue questions and answers of the last week whose email was lost."""
+    from actions import tasks
+
+    now = timezone.now()
+    ids = list(Message.objects.filter(emailed_at__isnull=True, at__lt=now - timedelta(minutes=10),
+                                      at__gt=now - timedelta(days=7)).values_list("pk", flat=True))
+    for pk in ids:
+        tasks.send_message_email.delay(pk)
+    return len(ids)
 
 
 # --- the draft plan and residents' comments -----------------------------------------------------

@@ -260,3 +260,7 @@ CELERY_BEAT_SCHEDULE["actions-sweep-endorsement-requests"] = {
     "task": "actions.tasks.sweep_unemailed_requests",
     "schedule": 900.0,
 }
+CELERY_BEAT_SCHEDULE["actions-sweep-priority-messages"] = {
+    "task": "actions.tasks.sweep_unemailed_messages",
+    "schedule": 900.0,
+}
