@@ -161,7 +161,7 @@ def public_adopted(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def finalise(request, pk):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, "actions.finalise_plan")
     if request.method == "POST":
         try:
             version = services.plan_finalise(plan=plan, actor=request.user)

@@ -61,3 +61,20 @@ def test_community_page_links_to_the_adopted_plan(adopted):
     page = Client().get(plan.community.get_absolute_url()).text
     assert reverse("actions:public_adopted", args=[plan.pk]) in page
     assert reverse("actions:public_draft", args=[plan.pk]) not in page
+
+
+def test_checklist_says_chair_or_secretary_and_exactly_they_may_finalise(finalising):  # noqa: F811
+    plan = finalising.finalising
+    from plans.models import Role
+    from tests import factories
+
+    factories.MembershipFactory(plan=plan, user=finalising.people["secretary"], role=Role.SECRETARY)
+    detail = finalising.client("chair").get(plan.get_absolute_url()).text
+    assert "chair or secretary finalises it" in detail
+    assert "The chair finalises" not in detail
+    url = reverse("actions:finalise", args=[plan.pk])
+    assert finalising.client("member").get(url).status_code == 403
+    _endorse(finalising)
+    response = finalising.client("secretary").post(url)
+    assert response.status_code == 302
+    assert Plan.objects.get(pk=plan.pk).versions.filter(number=1).exists()
