@@ -41,7 +41,7 @@ def rows(survey: Survey, channel: str = "") -> Iterator[list]:
         for answer in response.answers.all():
             by_question.setdefault(answer.question_id, []).append(answer)
         yield [
-            response.pk,
+            response.number,
             timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
             response.get_channel_display(),
             response.code.display if response.code else "",

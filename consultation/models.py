@@ -150,6 +150,8 @@ class Survey(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     milestone_notified = models.PositiveIntegerField(default=0, editable=False)
+    # The last number given to a sent response (numbers are never reused, even after a deletion).
+    last_response_number = models.PositiveIntegerField(default=0, editable=False)
     results_published = models.BooleanField(
         _("results published"), default=False, editable=False,
         help_text=_("Results (with small numbers hidden) are on the community's public page."))
@@ -374,11 +376,15 @@ class Response(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The survey's own count: "Response 12" of this survey, given when the answers are sent.
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["survey", "number"],
+                                               name="one_response_number_per_survey")]
         indexes = [
             models.Index(fields=["survey", "status", "channel"]),
             models.Index(fields=["survey", "status", "submitted_at"]),
@@ -386,7 +392,7 @@ class Response(models.Model):
         ]
 
     def __str__(self):
-        return f"Response {self.pk}"
+        return f"Response {self.number or '(not sent)'}"
 
     def get_absolute_url(self):
         return reverse("consultation:response", kwargs={
@@ -395,6 +401,15 @@ class Response(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == ResponseStatus.SUBMITTED
+
+    @staticmethod
+    def take_numbers(survey_id: int, count: int = 1) -> range:
+        """The next `count` response numbers of a survey. The UPDATE holds the survey's row until
+        the transaction ends, so two volunteers saving at once never get the same number."""
+        Survey.objects.filter(pk=survey_id).update(
+            last_response_number=models.F("last_response_number") + count)
+        last = Survey.objects.filter(pk=survey_id).values_list("last_response_number", flat=True).get()
+        return range(last - count + 1, last + 1)
 
 
 class AnswerPart(models.TextChoices):
