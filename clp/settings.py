@@ -158,7 +158,7 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "clp.mail.ReadableConsoleBackend"  # links print whole, not quoted-printable
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Community Led Plan <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
