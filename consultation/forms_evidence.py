@@ -139,6 +139,20 @@ class PublishForm(HelperMixin, forms.Form):
         label=gettext_lazy("Text to publish"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Remove names, addresses, phone numbers, email addresses and anything "
                                "else that could identify someone."))
+    checked = forms.BooleanField(
+        label=gettext_lazy("I have read it: nothing left in it could identify anyone"), required=False,
+        help_text=gettext_lazy("Needed only when the text still looks as if it might name someone."))
+
+    def clean(self):
+        from consultation.redaction import identifying_bits
+
+        cleaned = super().clean()
+        bits = identifying_bits(cleaned.get("text", ""))
+        if bits and not cleaned.get("checked"):
+            self.add_error("checked", _(
+                "This text may still identify someone: %(bits)s. Take it out, or tick this box if "
+                "you are sure it identifies nobody.") % {"bits": ", ".join(f"“{b}”" for b in bits)})
+        return cleaned
 
 
 class PrioritiesRoundForm(HelperMixin, forms.Form):

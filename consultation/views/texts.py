@@ -1,7 +1,5 @@
 """Reading free-text answers, approving redacted ones for publication, and published results."""
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,20 +12,10 @@ from consultation import analysis, evidence_services
 from consultation.forms_evidence import PublishForm
 from consultation.models import Answer, Survey
 from consultation.models_evidence import PublishedText
+from consultation.redaction import identifying_bits, redact
 from consultation.suppression import threshold
 from consultation.views.common import survey_for
 from consultation.views.results import _chart
-
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-PHONE = re.compile(r"(\+44\s?|0)(\d[\s-]?){9,10}\d")
-POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
-
-
-def redact(text: str) -> str:
-    """A first pass a volunteer then checks: email addresses, phone numbers and postcodes go."""
-    for pattern in (EMAIL, PHONE, POSTCODE):
-        text = pattern.sub("[removed]", text)
-    return text
 
 
 @login_required
@@ -60,8 +48,10 @@ def text_publish(request, pk, sid, aid):
         evidence_services.text_publish(answer=answer, text=form.cleaned_data["text"], actor=request.user)
         messages.success(request, _("The answer is approved for publication as shown."))
         return redirect(f"{_texts_url(survey)}?question={answer.question_id}")
+    shown = form["text"].value() or ""
     return render(request, "consultation/results/text_publish.html", {
-        "plan": survey.plan, "survey": survey, "answer": answer, "form": form, "existing": existing})
+        "plan": survey.plan, "survey": survey, "answer": answer, "form": form, "existing": existing,
+        "may_identify": identifying_bits(shown)})
 
 
 @require_POST
