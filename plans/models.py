@@ -150,6 +150,19 @@ class Role(models.TextChoices):
 MANAGER_ROLES = [Role.CHAIR, Role.SECRETARY]
 
 
+# Words in a champion's theme that name a group the plan must reach.
+CHAMPION_THEME_WORDS = {
+    CommunityGroup.YOUNG_PEOPLE: ("young", "youth", "teen", "children and young"),
+    CommunityGroup.FAMILIES: ("famil", "parent"),
+    CommunityGroup.OLDER_PEOPLE: ("older", "elderly", "pensioner", "retired"),
+    CommunityGroup.DISABLED_PEOPLE: ("disab", "accessib"),
+    CommunityGroup.BUSINESSES: ("business", "traders", "shops", "economy"),
+    CommunityGroup.COMMUNITY_GROUPS: ("clubs", "community groups", "societies", "voluntary"),
+    CommunityGroup.MINORITY_ETHNIC: ("ethnic", "bame", "minority"),
+    CommunityGroup.OUTLYING: ("outlying", "hamlet", "farms"),
+}
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(left_on__isnull=True)
@@ -186,7 +199,17 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()}"
 
     def represents_labels(self) -> list[str]:
-        return [CommunityGroup(g).label for g in self.represents if g in CommunityGroup.values]
+        return [CommunityGroup(g).label for g in self.groups_represented()]
+
+    def groups_represented(self) -> list[str]:
+        """The groups ticked for this member, and for a champion the group their theme names
+        (a champion for young people represents young people)."""
+        groups = [g for g in self.represents if g in CommunityGroup.values]
+        if self.role == Role.CHAMPION:
+            theme = self.theme.casefold()
+            groups += [group for group, words in CHAMPION_THEME_WORDS.items()
+                       if group not in groups and any(word in theme for word in words)]
+        return groups
 
 
 class CouncillorLink(models.Model):
