@@ -1,6 +1,7 @@
 """Services for the Evidence analysis: baselines, representation reviews, coverage, themes, coding,
 the issues register, priorities rounds and published free text. Views call these."""
 
+import re
 from collections import defaultdict
 
 from django.db import transaction
@@ -80,20 +81,62 @@ def representation_review_record(*, plan: Plan, survey: Survey | None, note: str
     return review
 
 
-def engagement_coverage(plan: Plan, responses) -> list[dict]:
-    """For each group a plan should reach: reached by survey answers, by events, or not yet."""
-    reached_by_answers = set()
+# Which "About you" question can show that a group has answered (none can for clubs).
+KIND_OF_GROUP = {
+    CommunityGroup.YOUNG_PEOPLE: DimensionKind.AGE,
+    CommunityGroup.OLDER_PEOPLE: DimensionKind.AGE,
+    CommunityGroup.FAMILIES: DimensionKind.HOUSEHOLD,
+    CommunityGroup.DISABLED_PEOPLE: DimensionKind.DISABILITY,
+    CommunityGroup.BUSINESSES: DimensionKind.CONNECTION,
+    CommunityGroup.MINORITY_ETHNIC: DimensionKind.ETHNICITY,
+    CommunityGroup.OUTLYING: DimensionKind.AREA,
+}
+YOUNG_UP_TO, OLDER_FROM = 24, 65
+AGES = re.compile(r"\d+")
+
+
+def community_group_of(kind: str, label: str) -> str | None:
+    """The group a plan must reach that an answer shows, also for a plan's own age bands
+    ("65+" or "65 and over" are older people, "16 to 24" young people)."""
+    group = GROUP_OF_CATEGORY.get((kind, label))
+    if group or kind != DimensionKind.AGE:
+        return group
+    ages = [int(n) for n in AGES.findall(label)]
+    if not ages:
+        return None
+    lowered = label.casefold()
+    if "under" in lowered or "younger" in lowered:
+        low, high = 0, ages[0] - 1
+    elif len(ages) == 1:  # "65+", "65 and over", "over 65"
+        low, high = ages[0], 200
+    else:
+        low, high = ages[0], ages[-1]
+    if high <= YOUNG_UP_TO:
+        return CommunityGroup.YOUNG_PEOPLE
+    if low >= OLDER_FROM:
+        return CommunityGroup.OLDER_PEOPLE
+    return None
+
+
+def engagement_coverage(plan: Plan, responses, survey: Survey | None = None) -> list[dict]:
+    """For each group a plan should reach: reached by survey answers, not reached yet, or never
+    asked about (the survey has no question that could show it), and the events that reached it."""
+    reached_by_answers, asked = set(), set()
     if responses is not None:
         for kind, label in (Answer.objects.filter(response__in=responses, category__isnull=False)
                             .values_list("category__dimension__kind", "category__label").distinct()):
-            group = GROUP_OF_CATEGORY.get((kind, label))
+            group = community_group_of(kind, label)
             if group:
                 reached_by_answers.add(group)
+    if survey is not None:
+        asked = set(survey.questions.filter(dimension__isnull=False)
+                    .values_list("dimension__kind", flat=True))
     reached_by_events = defaultdict(list)
     for title, groups in Meeting.objects.filter(plan=plan).values_list("title", "groups_reached"):
         for group in groups or []:
             reached_by_events[group].append(title)
     return [{"group": label, "by_answers": value in reached_by_answers,
+             "asked": value in reached_by_answers or KIND_OF_GROUP.get(value) in asked,
              "events": reached_by_events.get(value, [])}
             for value, label in CommunityGroup.choices]
 

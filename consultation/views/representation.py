@@ -42,7 +42,7 @@ def representation(request, pk):
     return render(request, "consultation/results/representation.html", {
         "suppressed": suppressed,
         "plan": plan, "surveys": surveys, "survey": survey, "shares": shares,
-        "coverage": evidence_services.engagement_coverage(plan, responses),
+        "coverage": evidence_services.engagement_coverage(plan, responses, survey),
         "reviews": plan.representation_reviews.select_related("reviewed_by")[:5],
         "review_form": ReviewForm(),
     })
