@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils.translation import gettext as _
 
+from consultation.groups import rolled_up, shown
 from consultation.models import (
     Answer,
     Channel,
@@ -246,6 +247,7 @@ def crosstab(question: Question, dimension: Dimension, filters: Filters = Filter
         grid[(value, cat)] = n
     totals = dict(joined.values_list("response__answers__category")
                   .annotate(n=Count("response", distinct=True)))
+    columns = shown(columns, used={pk for pk, n in totals.items() if n})
     counts = [[grid[(value, col.pk)] for col in columns] for value, _label in keys]
     column_totals = [totals.get(col.pk, 0) for col in columns]
     if suppress_below is not None:
@@ -317,9 +319,11 @@ def representation(plan, responses, survey=None) -> list[DimensionShares]:
                   .values_list("category").annotate(n=Count("response", distinct=True)))
     result = []
     for dimension in dimensions:
-        cats = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
+        every = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
+        cats = shown(every, used={c.pk for c in every if counts.get(c.pk)})
         baseline = getattr(dimension, "baseline", None)
         figures = {f.category_id: f.count for f in baseline.figures.all()} if baseline else {}
+        figures = rolled_up(every, figures, {c.pk for c in cats})
         pop_total = sum(figures.get(c.pk, 0) for c in cats)
         answered = sum(counts.get(c.pk, 0) for c in cats)
         groups = [GroupShare(c, counts.get(c.pk, 0), percent(counts.get(c.pk, 0), answered),

@@ -73,6 +73,22 @@ def baseline_save(*, dimension: Dimension, source: str, year: int, figures: dict
 
 
 @transaction.atomic
+def dimension_groups_save(*, dimension: Dimension, retired: set[int], part_of: dict[int, int | None],
+                          actor: User) -> None:
+    """Retire groups or bring them back, and say which of the plan's own wider bands each
+    census band is counted in (checked by the form: one level, never a band in itself)."""
+    categories = list(dimension.categories.filter(is_prefer_not_to_say=False))
+    for category in categories:
+        category.retired = category.pk in retired
+        category.part_of_id = part_of.get(category.pk)
+    DimensionCategory.objects.bulk_update(categories, ["retired", "part_of"])
+    names = [c.label for c in categories if c.retired]
+    record(dimension.plan, actor, EventKind.CONTENT,
+           _("Updated the groups of %(d)s") % {"d": dimension},
+           reason=_("Retired: %(names)s") % {"names": ", ".join(names)} if names else "")
+
+
+@transaction.atomic
 def representation_review_record(*, plan: Plan, survey: Survey | None, note: str,
                                  actor: User) -> RepresentationReview:
     """A volunteer confirms the group has looked at who has and has not been heard."""

@@ -71,6 +71,11 @@ class DimensionCategory(models.Model):
     label = models.CharField(_("label"), max_length=120)
     position = models.PositiveIntegerField(default=0)
     is_prefer_not_to_say = models.BooleanField(default=False)
+    # No longer offered in new surveys, and never shown once nobody has answered with it.
+    retired = models.BooleanField(_("retired"), default=False)
+    # A census band counted in one of the plan's own wider bands (e.g. "35 to 44" in "35–64").
+    part_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="parts", verbose_name=_("counted in"))
 
     class Meta:
         ordering = ["dimension", "position", "pk"]

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultation import analysis, evidence_services
+from consultation import analysis, evidence_services, groups
 from consultation.forms_evidence import BaselineCsvForm, BaselineForm, ReviewForm
 from consultation.models import Dimension, Survey
 from consultation.suppression import suppress_row
@@ -91,7 +91,7 @@ def baseline_template(request, pk, did):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["group", "number of people"])
-    for category in dimension.categories.filter(is_prefer_not_to_say=False):
+    for category in groups.asked_for_figures(list(dimension.categories.all())):
         writer.writerow([category.label, ""])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="population-{dimension.kind}.csv"'

@@ -154,6 +154,7 @@ ROWS.update({
     "consultation:representation": Row(_plan, VIEW_PLAN),
     "consultation:representation_review": Row(_plan, POST_EDIT, method="post"),
     "consultation:baseline": Row(lambda w: {"pk": w.plan.pk, "did": w.dimension.pk}, EDIT_PLAN),
+    "consultation:dimension_groups": Row(lambda w: {"pk": w.plan.pk, "did": w.dimension.pk}, EDIT_PLAN),
     "consultation:baseline_template": Row(lambda w: {"pk": w.plan.pk, "did": w.dimension.pk}, VIEW_PLAN),
     "consultation:themes": Row(_plan, EDIT_PLAN),
     "consultation:theme_edit": Row(lambda w: {"pk": w.plan.pk, "tid": w.theme.pk}, EDIT_PLAN),
