@@ -36,7 +36,7 @@ def _community_plan(community):
     from actions.models import DraftPlan, PlanVersion
 
     latest = {}
-    for version in (PlanVersion.objects.filter(plan__community=community).select_related("plan")
+    for version in (PlanVersion.objects.filter(plan__community=community).select_related("plan").defer("data")
                     .order_by("-number")):
         latest.setdefault(version.plan_id, version)
     adopted = list(latest.values())

@@ -78,3 +78,26 @@ def test_checklist_says_chair_or_secretary_and_exactly_they_may_finalise(finalis
     response = finalising.client("secretary").post(url)
     assert response.status_code == 302
     assert Plan.objects.get(pk=plan.pk).versions.filter(number=1).exists()
+
+
+def test_community_page_queries_do_not_grow_with_adopted_plans(world, django_assert_max_num_queries):
+    from actions.models import PlanVersion
+    from tests import factories
+
+    def adopt(count):
+        for _i in range(count):
+            plan = factories.PlanFactory(community=world.community)
+            for number in (1, 2):
+                PlanVersion.objects.create(plan=plan, number=number, data={"title": "x", "priorities": []})
+            drafting = factories.PlanFactory(community=world.community)
+            services.draft_publish(plan=drafting, publish=True, actor=world.people["chair"])
+
+    url = world.community.get_absolute_url()
+    adopt(2)
+    with django_assert_max_num_queries(30) as small:
+        Client().get(url)
+    adopt(15)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = Client().get(url).text
+    assert page.count("the adopted plan</a>") == 17
+    assert page.count("draft for comment</a>") == 17
