@@ -55,13 +55,15 @@ class DimensionGroupsForm(HelperMixin, forms.Form):
     """For each group of one "About you" question: retired or not, and the wider band it is
     counted in."""
 
-    def __init__(self, *args, dimension, **kwargs):
+    def __init__(self, *args, dimension, used: set[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.categories = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
         for category in self.categories:
             self.fields[f"retired_{category.pk}"] = forms.BooleanField(
                 label=_("Retire “%(g)s”: no longer offered in new surveys") % {"g": category.label},
-                required=False, initial=category.retired)
+                required=False, initial=category.retired,
+                help_text=_("People have answered with this group, so it stays in their results.")
+                if category.pk in used else _("Nobody has answered with this group."))
             self.fields[f"part_of_{category.pk}"] = forms.TypedChoiceField(
                 label=_("Count “%(g)s” in") % {"g": category.label}, required=False, coerce=int,
                 empty_value=None, initial=category.part_of_id or "",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from consultation import evidence_services
 from consultation.forms_evidence import DimensionGroupsForm
-from consultation.models import Dimension
+from consultation.models import Answer, Dimension
 from consultation.views.common import plan_for
 
 
@@ -18,7 +18,9 @@ from consultation.views.common import plan_for
 def dimension_groups(request, pk, did):
     plan = plan_for(request, pk, "plans.edit_plan_content")
     dimension = get_object_or_404(Dimension.objects.filter(plan=plan).prefetch_related("categories"), pk=did)
-    form = DimensionGroupsForm(request.POST or None, dimension=dimension)
+    used = set(Answer.objects.filter(category__dimension=dimension).values_list("category_id", flat=True)
+               .order_by().distinct())
+    form = DimensionGroupsForm(request.POST or None, dimension=dimension, used=used)
     if request.method == "POST" and form.is_valid():
         evidence_services.dimension_groups_save(dimension=dimension, retired=form.retired(),
                                                 part_of=form.part_of(), actor=request.user)

@@ -65,6 +65,9 @@ def test_census_bands_show_as_empty_rows_until_retired_then_never_again(world, o
 
 def test_a_retired_group_people_answered_with_is_still_shown(world, own_bands):
     _survey, _age, dimension = own_bands
+    form = world.client("member").get(_groups_url(world, dimension)).text
+    assert "Nobody has answered with this group." in form
+    assert "People have answered with this group, so it stays in their results." in form
     world.client("member").post(_groups_url(world, dimension), {f"retired_{_cat(dimension, '65+').pk}": "on"})
     assert _cat(dimension, "65+").retired
     assert '<td data-label="Group">65+</td>' in _rows(world)
