@@ -15,6 +15,7 @@ class ActionsConfig(AppConfig):
         home.register_panels()
         reminders.register_kinds()
         documents.register_kinds()
+        home.register_community_panels()
         register_tab(PlanTab(_("Action plan"), "actions:plan", 50))
         register_tab(PlanTab(_("Draft plan"), "actions:draft", 55))
         register_tab(PlanTab(_("Delivery"), "actions:delivery", 60))

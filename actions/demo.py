@@ -206,7 +206,7 @@ def _cheriton_responses(plan, priorities, councillors, people) -> None:
         _decide(by_title["Litter and dog fouling at the recreation ground"], district, "endorse", "", 6),
     ])
     Message.objects.create(priority=bus, councillor=county, from_councillor=True, author=county.user,
-                           at=timezone.now() - timedelta(days=3),
+                           at=timezone.now() - timedelta(days=3), emailed_at=timezone.now(),
                            body="Which appointments are people missing: the hospital outpatients or "
                                 "the GP surgery? The answer changes which service we ask.")
 

@@ -92,7 +92,8 @@ def register_items() -> None:
     ))
     register(GateItem(
         PLAN_VERSION_FROZEN, Step.FINALISING, _("Plan version frozen"),
-        _("The chair finalises the plan on the Finalise page: this version is kept exactly as "
+        _("Once the steering group has agreed the plan, its chair or secretary finalises it on "
+          "the Finalise page: this version is kept exactly as "
           "agreed, and later changes go into the next version."),
         check=version_frozen, link=_url("actions:finalise"), waivable=False,
     ))

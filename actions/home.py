@@ -29,3 +29,26 @@ def _awaiting(user):
 
 def register_panels() -> None:
     register(HomePanel("awaiting_endorsement", "actions/includes/home_awaiting.html", 25, _awaiting))
+
+
+def _community_plan(community):
+    """The adopted plan and any draft open for comment, for the community's public page."""
+    from actions.models import DraftPlan, PlanVersion
+
+    latest = {}
+    for version in (PlanVersion.objects.filter(plan__community=community).select_related("plan").defer("data")
+                    .order_by("-number")):
+        latest.setdefault(version.plan_id, version)
+    adopted = list(latest.values())
+    drafts = list(DraftPlan.objects.filter(plan__community=community, published_at__isnull=False)
+                  .select_related("plan"))
+    if not adopted and not drafts:
+        return None
+    return {"adopted": adopted, "drafts": drafts}
+
+
+def register_community_panels() -> None:
+    from plans.community import CommunityPanel, register_panel
+
+    register_panel(CommunityPanel("action_plan", "actions/includes/community_plan.html", 5,
+                                  _community_plan))

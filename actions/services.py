@@ -8,7 +8,7 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -262,8 +262,11 @@ def endorsement_record(*, priority: Priority, councillor: CouncillorProfile, dec
 def question_ask(*, priority: Priority, councillor: CouncillorProfile, body: str,
                  actor: User) -> Message:
     """A councillor asks the group a question about a priority (it starts or continues a thread)."""
+    from actions import tasks
+
     message = Message.objects.create(priority=priority, councillor=councillor, from_councillor=True,
                                      body=body, author=actor)
+    tasks.send_message_email.delay_on_commit(message.pk)
     _log(priority.plan, actor, _("%(who)s asked a question about “%(t)s”")
          % {"who": councillor.short_name, "t": priority}, reason=body)
     return message
@@ -273,11 +276,67 @@ def question_ask(*, priority: Priority, councillor: CouncillorProfile, body: str
 def question_answer(*, priority: Priority, councillor: CouncillorProfile, body: str,
                     actor: User) -> Message:
     """The group answers in its thread with a councillor about a priority."""
+    from actions import tasks
+
     message = Message.objects.create(priority=priority, councillor=councillor,
                                      from_councillor=False, body=body, author=actor)
+    tasks.send_message_email.delay_on_commit(message.pk)
     _log(priority.plan, actor, _("Answered %(who)s about “%(t)s”")
          % {"who": councillor.short_name, "t": priority}, reason=body)
     return message
+
+
+def message_email(*, message_id: int) -> bool:
+    """Email a question to the chair and secretary, or the group's answer to the councillor, once;
+    safe to run twice (the row is locked and marked emailed)."""
+    with transaction.atomic():
+        message = (Message.objects.select_for_update(skip_locked=True, of=("self",))
+                   .select_related("priority__plan", "councillor__user", "author")
+                   .filter(pk=message_id, emailed_at__isnull=True).first())
+        if message is None:
+            return False
+        recipients = _message_recipients(message)
+        context = {"message": message, "priority": message.priority, "plan": message.priority.plan,
+                   "councillor": message.councillor, "url": settings.SITE_URL + _message_link(message)}
+        subject = render_to_string("actions/email/message_subject.txt", context).strip()
+        body = render_to_string("actions/email/message_body.txt", context)
+        send_mass_mail([(subject, body, None, [email]) for email in recipients])
+        message.emailed_at = timezone.now()
+        message.save(update_fields=["emailed_at"])
+    return True
+
+
+def _message_recipients(message: Message) -> list[str]:
+    """A councillor's question goes to the chair and secretary (every active member if there are
+    none); the group's answer goes to the councillor."""
+    if not message.from_councillor:
+        return [message.councillor.user.email]
+    from plans.models import MANAGER_ROLES, Membership
+
+    members = Membership.objects.active().filter(plan=message.priority.plan).select_related("user")
+    managers = [m.user.email for m in members if m.role in MANAGER_ROLES]
+    return sorted(set(managers or [m.user.email for m in members]))
+
+
+def _message_link(message: Message) -> str:
+    from django.urls import reverse
+
+    if message.from_councillor:
+        return reverse("actions:reply", kwargs={"pk": message.priority.plan_id,
+                                                "prid": message.priority_id, "cid": message.councillor_id})
+    return reverse("actions:respond", kwargs={"pk": message.priority.plan_id, "prid": message.priority_id})
+
+
+def messages_resend_unemailed() -> int:
+    """The beat sweep: re-enqueue questions and answers of the last week whose email was lost."""
+    from actions import tasks
+
+    now = timezone.now()
+    ids = list(Message.objects.filter(emailed_at__isnull=True, at__lt=now - timedelta(minutes=10),
+                                      at__gt=now - timedelta(days=7)).values_list("pk", flat=True))
+    for pk in ids:
+        tasks.send_message_email.delay(pk)
+    return len(ids)
 
 
 # --- the draft plan and residents' comments -----------------------------------------------------
@@ -297,6 +356,9 @@ def draft_publish(*, plan: Plan, publish: bool, actor: User) -> DraftPlan:
     draft, _created = DraftPlan.objects.select_for_update().get_or_create(plan=plan)
     if publish == draft.is_published:
         return draft
+    if publish and PlanVersion.objects.filter(plan=plan, number=plan.version).exists():
+        raise TransitionRefused(_("This version of the plan has been adopted, so it is no longer "
+                                  "a draft for comment. Start a review to draft the next version."))
     draft.published_at = timezone.now() if publish else None
     draft.published_by = actor if publish else draft.published_by
     draft.save(update_fields=["published_at", "published_by"])
@@ -309,7 +371,8 @@ def draft_publish(*, plan: Plan, publish: bool, actor: User) -> DraftPlan:
 def comment_submit(*, plan: Plan, body: str, name: str = "",
                    priority: Priority | None = None) -> DraftComment:
     """A resident comments on the published draft; nothing shows until the group approves it."""
-    if not DraftPlan.objects.filter(plan=plan, published_at__isnull=False).exists():
+    if (not DraftPlan.objects.filter(plan=plan, published_at__isnull=False).exists()
+            or PlanVersion.objects.filter(plan=plan, number=plan.version).exists()):
         raise TransitionRefused(_("This draft plan is not open for comments."))
     if priority is not None and priority.plan_id != plan.pk:
         raise ValueError("The priority belongs to another plan.")
@@ -348,5 +411,13 @@ def plan_finalise(*, plan: Plan, actor: User) -> PlanVersion:
         version = PlanVersion.objects.create(plan=locked, number=locked.version,
                                              data=versions.snapshot(locked), frozen_by=actor)
         _log(locked, actor, _("Finalised and froze version %(n)s of the plan") % {"n": version.number})
+    _draft_close(locked, actor)
     plan_services.plan_advance(plan=locked, actor=actor, expected_step=Step.FINALISING)
     return version
+
+
+def _draft_close(plan: Plan, actor: User) -> None:
+    """On adoption the public draft stops taking comments; its link leads to the adopted plan."""
+    closed = DraftPlan.objects.filter(plan=plan, published_at__isnull=False).update(published_at=None)
+    if closed:
+        _log(plan, actor, _("Closed residents' comments on the draft: the adopted plan is public"))

@@ -57,3 +57,16 @@ def sweep_delivery_emails() -> int:
     from actions import delivery
 
     return delivery.resend_lost_emails()
+@shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True,
+             max_retries=5)
+def send_message_email(message_id: int) -> bool:
+    from actions import services
+
+    return services.message_email(message_id=message_id)
+
+
+@shared_task
+def sweep_unemailed_messages() -> int:
+    from actions import services
+
+    return services.messages_resend_unemailed()

@@ -65,4 +65,5 @@ urlpatterns = [
     path("delivery-links/actions/<int:aid>/update/<str:token>/", public.update_by_link,
          name="update_by_link"),
     path("delivery-links/offers/<str:token>/", public.offer_confirm, name="offer_confirm"),
+    path("adopted-plans/<int:pk>/", views.public_adopted, name="public_adopted"),
 ]

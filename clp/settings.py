@@ -158,7 +158,7 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "clp.mail.ReadableConsoleBackend"  # links print whole, not quoted-printable
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Community Led Plan <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -333,4 +333,8 @@ if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= OUTBOX_CLAIM_SECONDS
 CELERY_BEAT_SCHEDULE["plans-sweep-publications"] = {
     "task": "plans.tasks.sweep_publications",
     "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["actions-sweep-priority-messages"] = {
+    "task": "actions.tasks.sweep_unemailed_messages",
+    "schedule": 900.0,
 }

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils.translation import gettext as _
 
+from consultation.groups import rolled_up, shown
 from consultation.models import (
     Answer,
     Channel,
@@ -325,6 +326,7 @@ def crosstab(question: Question, dimension: Dimension, filters: Filters = Filter
         grid[(value, cat)] = n
     totals = dict(joined.values_list("response__answers__category")
                   .annotate(n=Count("response", distinct=True)))
+    columns = shown(columns, used={pk for pk, n in totals.items() if n})
     counts = [[grid[(value, col.pk)] for col in columns] for value, _label in keys]
     labels = [[disclosure.label(disclosure.crosstab_cell(question.pk, dimension.pk, value, col.pk))
                for col in columns] for value, _label in keys]
@@ -430,9 +432,12 @@ def _people_with_a_group(responses, dimensions) -> dict[int, int]:
 
 
 def _shares(dimension, counts, answered, disclosure) -> DimensionShares:
-    cats = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
+    every = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
+    # Retired groups nobody answered with are not shown; census bands count in the plan's own.
+    cats = shown(every, used={c.pk for c in every if counts.get(c.pk)})
     baseline = getattr(dimension, "baseline", None)
     figures = {f.category_id: f.count for f in baseline.figures.all()} if baseline else {}
+    figures = rolled_up(every, figures, {c.pk for c in cats})
     pop_total = sum(figures.get(c.pk, 0) for c in cats)
     groups = [GroupShare(c, counts.get(c.pk, 0), percent(counts.get(c.pk, 0), answered),
                          figures.get(c.pk) if baseline else None,

@@ -129,6 +129,9 @@ def _respond(survey, count, opened, ages, volunteers, rng) -> None:
             entered_by=None if channel == Channel.ONLINE else rng.choice(volunteers),
             submitted_at=opened + timedelta(hours=int(span * rng.random() ** 1.6)),
             started_at=opened))
+    responses.sort(key=lambda r: r.submitted_at)
+    for response, number in zip(responses, Response.take_numbers(survey.pk, len(responses)), strict=True):
+        response.number = number
     responses = Response.objects.bulk_create(responses)
     answers = [a for r in responses for q in questions for a in _answers(q, r, ages, rng)]
     Answer.objects.bulk_create(answers, batch_size=2000)

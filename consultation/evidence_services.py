@@ -1,6 +1,7 @@
 """Services for the Evidence analysis: baselines, representation reviews, coverage, themes, coding,
 the issues register, priorities rounds and published free text. Views call these."""
 
+import re
 from collections import defaultdict
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clp.models import User
+from consultation import flags
 from consultation.models import (
     Answer,
     Dimension,
@@ -53,11 +55,6 @@ GROUP_OF_CATEGORY = {
     (DimensionKind.ETHNICITY, "Another ethnic group"): CommunityGroup.MINORITY_ETHNIC,
     (DimensionKind.AREA, "Outlying farms and hamlets"): CommunityGroup.OUTLYING,
 }
-MINORITY_SHARE = 0.6      # an issue raised mostly (60%+) by one group …
-MINORITY_GROUP_MAX = 0.3  # … that is a small part (30% or less) of those who answered
-MANDATE_SHARE = 0.2       # raised by a fifth of respondents, or rated important by most
-MANDATE_RATING = 0.6
-
 
 # --- baselines and representation ---------------------------------------------------------------
 
@@ -76,6 +73,22 @@ def baseline_save(*, dimension: Dimension, source: str, year: int, figures: dict
 
 
 @transaction.atomic
+def dimension_groups_save(*, dimension: Dimension, retired: set[int], part_of: dict[int, int | None],
+                          actor: User) -> None:
+    """Retire groups or bring them back, and say which of the plan's own wider bands each
+    census band is counted in (checked by the form: one level, never a band in itself)."""
+    categories = list(dimension.categories.filter(is_prefer_not_to_say=False))
+    for category in categories:
+        category.retired = category.pk in retired
+        category.part_of_id = part_of.get(category.pk)
+    DimensionCategory.objects.bulk_update(categories, ["retired", "part_of"])
+    names = [c.label for c in categories if c.retired]
+    record(dimension.plan, actor, EventKind.CONTENT,
+           _("Updated the groups of %(d)s") % {"d": dimension},
+           reason=_("Retired: %(names)s") % {"names": ", ".join(names)} if names else "")
+
+
+@transaction.atomic
 def representation_review_record(*, plan: Plan, survey: Survey | None, note: str,
                                  actor: User) -> RepresentationReview:
     """A volunteer confirms the group has looked at who has and has not been heard."""
@@ -84,21 +97,63 @@ def representation_review_record(*, plan: Plan, survey: Survey | None, note: str
     return review
 
 
-def engagement_coverage(plan: Plan, responses) -> list[dict]:
-    """For each group a plan should reach: reached by survey answers, by events, or not yet."""
-    reached_by_answers = set()
+# Which "About you" question can show that a group has answered (none can for clubs).
+KIND_OF_GROUP = {
+    CommunityGroup.YOUNG_PEOPLE: DimensionKind.AGE,
+    CommunityGroup.OLDER_PEOPLE: DimensionKind.AGE,
+    CommunityGroup.FAMILIES: DimensionKind.HOUSEHOLD,
+    CommunityGroup.DISABLED_PEOPLE: DimensionKind.DISABILITY,
+    CommunityGroup.BUSINESSES: DimensionKind.CONNECTION,
+    CommunityGroup.MINORITY_ETHNIC: DimensionKind.ETHNICITY,
+    CommunityGroup.OUTLYING: DimensionKind.AREA,
+}
+YOUNG_UP_TO, OLDER_FROM = 24, 65
+AGES = re.compile(r"\d+")
+
+
+def community_group_of(kind: str, label: str) -> str | None:
+    """The group a plan must reach that an answer shows, also for a plan's own age bands
+    ("65+" or "65 and over" are older people, "16 to 24" young people)."""
+    group = GROUP_OF_CATEGORY.get((kind, label))
+    if group or kind != DimensionKind.AGE:
+        return group
+    ages = [int(n) for n in AGES.findall(label)]
+    if not ages:
+        return None
+    lowered = label.casefold()
+    if "under" in lowered or "younger" in lowered:
+        low, high = 0, ages[0] - 1
+    elif len(ages) == 1:  # "65+", "65 and over", "over 65"
+        low, high = ages[0], 200
+    else:
+        low, high = ages[0], ages[-1]
+    if high <= YOUNG_UP_TO:
+        return CommunityGroup.YOUNG_PEOPLE
+    if low >= OLDER_FROM:
+        return CommunityGroup.OLDER_PEOPLE
+    return None
+
+
+def engagement_coverage(plan: Plan, responses, survey: Survey | None = None) -> list[dict]:
+    """For each group a plan should reach: reached by survey answers, not reached yet, or never
+    asked about (the survey has no question that could show it), and the events that reached it."""
+    reached_by_answers, asked = set(), set()
     if responses is not None:
         for kind, label in (Answer.objects.filter(response__in=responses, category__isnull=False)
                             .values_list("category__dimension__kind", "category__label")
                             .order_by().distinct()):  # Meta.ordering would defeat DISTINCT
-            group = GROUP_OF_CATEGORY.get((kind, label))
+            group = community_group_of(kind, label)
             if group:
                 reached_by_answers.add(group)
+    if survey is not None:
+        asked = set(survey.questions.filter(dimension__isnull=False)
+                    .values_list("dimension__kind", flat=True))
     reached_by_events = defaultdict(list)
     for title, groups in Meeting.objects.filter(plan=plan).values_list("title", "groups_reached"):
         for group in groups or []:
             reached_by_events[group].append(title)
     return [{"group": label, "by_answers": value in reached_by_answers,
+             "asked": value in reached_by_answers or KIND_OF_GROUP.get(value) in asked,
              "events": reached_by_events.get(value, [])}
             for value, label in CommunityGroup.choices]
 
@@ -173,6 +228,7 @@ def issue_save(*, issue: Issue, actor: User, created: bool) -> Issue:
 def issue_link_answers(*, issue: Issue, answer_ids: list[int], actor: User) -> int:
     answers = list(Answer.objects.filter(pk__in=answer_ids, question__survey__plan=issue.plan))
     issue.answers.add(*answers)
+    issue.save(update_fields=["updated_at"])  # the issue was looked at again
     record(issue.plan, actor, EventKind.CONTENT,
            _("Linked %(n)s answers to issue: %(t)s") % {"n": len(answers), "t": issue.title})
     return len(answers)
@@ -191,7 +247,7 @@ def issue_delete(*, issue: Issue, actor: User) -> None:
 
 
 def issue_support(issue: Issue) -> dict:
-    """Who raised the issue: respondents, their groups, and priorities-round ratings."""
+    """Who raised the issue: respondents, their groups, priorities-round ratings and its flags."""
     supporters = Response.objects.filter(answers__issues=issue).distinct()
     raised = supporters.count()
     plan_respondents = Response.objects.submitted().filter(survey__plan=issue.plan,
@@ -199,18 +255,24 @@ def issue_support(issue: Issue) -> dict:
     total = plan_respondents.count()
     groups = _groups_of(supporters, plan_respondents, issue.plan)
     rating = _priority_rating(issue)
-    minority = [g for g in groups
-                if is_minority_need(g["supporters"], g["share_of_supporters"], g["share_of_all"])]
-    mandate = (total and raised / total >= MANDATE_SHARE) or (
-        rating and rating["important_share"] >= MANDATE_RATING)
+    minority = [g for g in groups if flags.is_minority_need(g["supporters"], g["share_of_supporters"],
+                                                            g["share_of_community"])]
+    mandate = flags.Mandate(raised=raised, respondents=total,
+                            raters=rating["answered"] if rating else 0,
+                            important=rating["important"] if rating else 0)
     return {"raised": raised, "of": total, "share": raised / total if total else None,
-            "groups": groups, "rating": rating, "minority": minority, "mandate": bool(mandate)}
+            "share_label": flags.share_label(raised, total), "groups": groups, "rating": rating,
+            "minority": minority, "mandate": mandate.is_clear, "mandate_reason": mandate.reason}
 
 
-def is_minority_need(supporters: int, share_of_supporters: float, share_of_all: float) -> bool:
-    """Raised mostly by one group that is a small part of everyone who answered."""
-    return (supporters >= 3 and share_of_supporters >= MINORITY_SHARE
-            and share_of_all <= MINORITY_GROUP_MAX)
+def population_shares(plan: Plan) -> tuple[dict[int, float], set[int]]:
+    """Each group's share of its dimension's population, and the dimensions that have figures."""
+    rows = list(BaselineFigure.objects.filter(baseline__dimension__plan=plan)
+                .values_list("category_id", "count", "baseline__dimension_id"))
+    totals = defaultdict(int)
+    for _cat, n, dim in rows:
+        totals[dim] += n
+    return {cat: n / totals[dim] for cat, n, dim in rows if totals[dim]}, set(totals)
 
 
 def _groups_of(supporters, everyone, plan) -> list[dict]:
@@ -220,20 +282,25 @@ def _groups_of(supporters, everyone, plan) -> list[dict]:
     all_cat = dict(Answer.objects.filter(response__in=everyone, category__isnull=False,
                                          category__is_prefer_not_to_say=False)
                    .values_list("category").annotate(n=Count("response", distinct=True)))
+    pop_shares, with_baseline = population_shares(plan)
     totals_by_dim = defaultdict(lambda: [0, 0])
-    cats = list(Dimension.objects.filter(plan=plan).values_list("categories", "categories__label",
-                                                                "kind"))
-    for cat, _label, kind in cats:
-        totals_by_dim[kind][0] += by_cat.get(cat, 0)
-        totals_by_dim[kind][1] += all_cat.get(cat, 0)
+    cats = list(DimensionCategory.objects.filter(dimension__plan=plan)
+                .values_list("pk", "label", "dimension__kind", "dimension_id"))
+    for cat, _label, _kind, dim in cats:
+        totals_by_dim[dim][0] += by_cat.get(cat, 0)
+        totals_by_dim[dim][1] += all_cat.get(cat, 0)
     groups = []
-    for cat, label, kind in cats:
-        if cat is None or not by_cat.get(cat):
+    for cat, label, kind, dim in cats:
+        if not by_cat.get(cat):
             continue
-        sup_total, all_total = totals_by_dim[kind]
+        sup_total, all_total = totals_by_dim[dim]
+        share_of_all = all_cat.get(cat, 0) / all_total if all_total else 0
         groups.append({"kind": DimensionKind(kind).label, "label": label, "supporters": by_cat[cat],
                        "share_of_supporters": by_cat[cat] / sup_total if sup_total else 0,
-                       "share_of_all": all_cat.get(cat, 0) / all_total if all_total else 0})
+                       "share_of_all": share_of_all,
+                       "share_of_population": pop_shares.get(cat) if dim in with_baseline else None,
+                       "share_of_community": flags.group_share(cat, share_of_all, pop_shares,
+                                                               dim in with_baseline)})
     return groups
 
 
@@ -245,7 +312,9 @@ def _priority_rating(issue: Issue) -> dict | None:
     if not stats["n"]:
         return None
     mean = answers.aggregate(mean=Avg("number"))["mean"]
-    return {"answered": stats["n"], "mean": mean, "important_share": stats["important"] / stats["n"]}
+    return {"answered": stats["n"], "mean": mean, "important": stats["important"],
+            "important_share": stats["important"] / stats["n"],
+            "important_label": flags.share_label(stats["important"], stats["n"])}
 
 
 def _important():
@@ -308,22 +377,42 @@ def issues_register(plan: Plan) -> dict:
                              .annotate(n=Count("response", distinct=True))):
         per_issue[issue_id][cat] = n
     labels = dict(DimensionCategory.objects.filter(dimension__plan=plan).values_list("pk", "label"))
+    ratings = _ratings_by_issue(plan)
+    population = population_shares(plan)
     for issue in issues:
+        raters, important = ratings.get(issue.pk, (0, 0))
+        mandate = flags.Mandate(raised=issue.support, respondents=total, raters=raters,
+                                important=important)
         issue.share = issue.support / total if total else None
-        issue.mandate = bool(total and issue.support / total >= MANDATE_SHARE)
-        issue.minority_groups = _minority(per_issue.get(issue.pk, {}), all_cat, dim_of, all_by_dim, labels)
+        issue.share_label = flags.share_label(issue.support, total)
+        issue.mandate, issue.mandate_reason = mandate.is_clear, mandate.reason
+        issue.minority_groups = _minority(per_issue.get(issue.pk, {}), all_cat, dim_of, all_by_dim,
+                                          labels, population)
     return {"issues": issues, "respondents": total}
 
 
-def _minority(counts, all_cat, dim_of, all_by_dim, labels) -> list[str]:
+def _ratings_by_issue(plan: Plan) -> dict[int, tuple[int, int]]:
+    """Priorities-round ratings of each issue: (people who rated it, of whom rated it important)."""
+    rows = (Answer.objects.filter(question__issue__plan=plan, question__kind=QuestionKind.RATING,
+                                  response__status="submitted")
+            .values_list("question__issue")
+            .annotate(n=Count("pk"), important=Count("pk", filter=_important())))
+    return {issue_id: (n, important) for issue_id, n, important in rows}
+
+
+def _minority(counts, all_cat, dim_of, all_by_dim, labels, population) -> list[str]:
+    pop_shares, with_baseline = population
     by_dim = defaultdict(int)
     for cat, n in counts.items():
         by_dim[dim_of.get(cat)] += n
     found = []
     for cat, n in counts.items():
         dim = dim_of.get(cat)
-        if by_dim[dim] and all_by_dim[dim] and is_minority_need(
-                n, n / by_dim[dim], all_cat.get(cat, 0) / all_by_dim[dim]):
+        if not (by_dim[dim] and all_by_dim[dim]):
+            continue
+        community = flags.group_share(cat, all_cat.get(cat, 0) / all_by_dim[dim], pop_shares,
+                                      dim in with_baseline)
+        if flags.is_minority_need(n, n / by_dim[dim], community):
             found.append(labels.get(cat, ""))
     return found
 

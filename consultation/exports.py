@@ -64,7 +64,7 @@ def _chunk_rows(responses: list, questions: list) -> Iterator[list]:
         for answer in by_response.get(response.pk, ()):
             by_question.setdefault(answer.question_id, []).append(answer)
         yield [
-            response.pk,
+            response.number,
             timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
             channels.get(response.channel, response.channel),
             response.code.display if response.code else "",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clp.formtools import HelperMixin, specific_messages
+from consultation import groups
 from consultation.models_evidence import Issue, PopulationBaseline, Theme
 
 
@@ -24,9 +25,14 @@ class BaselineForm(HelperMixin, forms.Form):
             initial.update(source=baseline.source, year=baseline.year,
                            **{f"cat_{f.category_id}": f.count for f in baseline.figures.all()})
         super().__init__(*args, initial=initial, **kwargs)
-        self.categories = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
+        self.categories = groups.asked_for_figures(list(dimension.categories.all()))
+        bands = {c.pk: c.label for c in dimension.categories.all()}
         for category in self.categories:
-            field = forms.IntegerField(label=category.label, min_value=0)
+            label = category.label
+            if category.part_of_id:
+                label = _("%(band)s (counted in %(wider)s)") % {"band": label,
+                                                               "wider": bands.get(category.part_of_id)}
+            field = forms.IntegerField(label=label, min_value=0)
             specific_messages(field)  # "… must be 0 or more"
             field.error_messages["required"] = _("Enter the number of people in %(g)s (0 if none)") % {
                 "g": category.label}
@@ -43,6 +49,49 @@ class BaselineForm(HelperMixin, forms.Form):
     def cleaned_values(self) -> dict:
         return {"source": self.cleaned_data["source"], "year": self.cleaned_data["year"],
                 "figures": {c.pk: self.cleaned_data[f"cat_{c.pk}"] for c in self.categories}}
+
+
+class DimensionGroupsForm(HelperMixin, forms.Form):
+    """For each group of one "About you" question: retired or not, and the wider band it is
+    counted in."""
+
+    def __init__(self, *args, dimension, used: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
+        for category in self.categories:
+            self.fields[f"retired_{category.pk}"] = forms.BooleanField(
+                label=_("Retire “%(g)s”: no longer offered in new surveys") % {"g": category.label},
+                required=False, initial=category.retired,
+                help_text=_("People have answered with this group, so it stays in their results.")
+                if category.pk in used else _("Nobody has answered with this group."))
+            self.fields[f"part_of_{category.pk}"] = forms.TypedChoiceField(
+                label=_("Count “%(g)s” in") % {"g": category.label}, required=False, coerce=int,
+                empty_value=None, initial=category.part_of_id or "",
+                choices=[("", _("– its own group –"))] + [(c.pk, c.label) for c in self.categories
+                                                          if c.pk != category.pk])
+
+    def clean(self):
+        cleaned = super().clean()
+        part_of = self.part_of()
+        for category in self.categories:
+            wider = part_of.get(category.pk)
+            if wider is None:
+                continue
+            if part_of.get(wider) is not None:
+                self.add_error(f"part_of_{category.pk}", _(
+                    "“%(g)s” cannot be counted in a band that is itself counted in another.")
+                    % {"g": category.label})
+            elif any(v == category.pk for v in part_of.values()):
+                self.add_error(f"part_of_{category.pk}", _(
+                    "Other groups are counted in “%(g)s”, so it cannot be counted in another band.")
+                    % {"g": category.label})
+        return cleaned
+
+    def part_of(self) -> dict[int, int | None]:
+        return {c.pk: self.cleaned_data.get(f"part_of_{c.pk}") for c in self.categories}
+
+    def retired(self) -> set[int]:
+        return {c.pk for c in self.categories if self.cleaned_data.get(f"retired_{c.pk}")}
 
 
 class BaselineCsvForm(HelperMixin, forms.Form):
@@ -67,8 +116,8 @@ class BaselineCsvForm(HelperMixin, forms.Form):
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise forms.ValidationError(_("Save the file as CSV (UTF-8) and try again.")) from error
-        categories = {c.label.strip().lower(): c for c in self.dimension.categories.all()
-                      if not c.is_prefer_not_to_say}
+        categories = {c.label.strip().lower(): c
+                      for c in groups.asked_for_figures(list(self.dimension.categories.all()))}
         problems = []
         for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
             if number == 1 and row and not row[-1].strip().isdigit():
@@ -139,6 +188,20 @@ class PublishForm(HelperMixin, forms.Form):
         label=gettext_lazy("Text to publish"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Remove names, addresses, phone numbers, email addresses and anything "
                                "else that could identify someone."))
+    checked = forms.BooleanField(
+        label=gettext_lazy("I have read it: nothing left in it could identify anyone"), required=False,
+        help_text=gettext_lazy("Needed only when the text still looks as if it might name someone."))
+
+    def clean(self):
+        from consultation.redaction import identifying_bits
+
+        cleaned = super().clean()
+        bits = identifying_bits(cleaned.get("text", ""))
+        if bits and not cleaned.get("checked"):
+            self.add_error("checked", _(
+                "This text may still identify someone: %(bits)s. Take it out, or tick this box if "
+                "you are sure it identifies nobody.") % {"bits": ", ".join(f"“{b}”" for b in bits)})
+        return cleaned
 
 
 class PrioritiesRoundForm(HelperMixin, forms.Form):

@@ -10,8 +10,8 @@ from plans.steps import Step
 def has_closed_survey_with_responses(plan) -> bool:
     from consultation.models import ResponseStatus, SurveyStatus
 
-    return plan.surveys.filter(status=SurveyStatus.CLOSED,
-                               responses__status=ResponseStatus.SUBMITTED).exists()
+    closed = plan.surveys.filter(status=SurveyStatus.CLOSED, responses__status=ResponseStatus.SUBMITTED)
+    return plan.in_this_cycle(closed, "closed_at").exists()
 
 
 def register_items() -> None:

@@ -8,13 +8,14 @@ from plans.steps import Step
 
 
 def representation_reviewed(plan) -> bool:
-    return plan.representation_reviews.exists()
+    return plan.in_this_cycle(plan.representation_reviews.all(), "reviewed_at").exists()
 
 
 def issues_with_evidence(plan) -> bool:
+    """Issues backed by evidence, looked at in this review cycle (saved, or evidence linked)."""
     from consultation.models_evidence import Issue
 
-    issues = Issue.objects.filter(plan=plan)
+    issues = plan.in_this_cycle(Issue.objects.filter(plan=plan), "updated_at")
     return (issues.filter(answers__isnull=False).exists() or issues.filter(questions__isnull=False).exists()
             or issues.filter(evidence_items__isnull=False).exists()
             or issues.filter(meetings__isnull=False).exists())
@@ -23,8 +24,15 @@ def issues_with_evidence(plan) -> bool:
 def priorities_round_held(plan) -> bool:
     from consultation.models import ResponseStatus, SurveyKind, SurveyStatus
 
-    return plan.surveys.filter(kind=SurveyKind.PRIORITIES, status=SurveyStatus.CLOSED,
-                               responses__status=ResponseStatus.SUBMITTED).exists()
+    held = plan.surveys.filter(kind=SurveyKind.PRIORITIES, status=SurveyStatus.CLOSED,
+                               responses__status=ResponseStatus.SUBMITTED)
+    return plan.in_this_cycle(held, "closed_at").exists()
+
+
+def _priorities_round_link(plan) -> str:
+    """The survey made from the register's issues; the register itself while it has none."""
+    name = "consultation:priorities_round" if plan.issues.exists() else "consultation:issues"
+    return reverse(name, kwargs={"pk": plan.pk})
 
 
 def register_items() -> None:
@@ -40,6 +48,6 @@ def register_items() -> None:
         link=lambda plan: reverse("consultation:issues", kwargs={"pk": plan.pk})))
     register(GateItem(
         "priorities_round", Step.UNDERSTANDING, _("A priorities round held (or marked as not needed)"),
-        _("A second, less open survey asks residents how important each issue is."),
-        check=priorities_round_held,
-        link=lambda plan: reverse("consultation:surveys", kwargs={"pk": plan.pk})))
+        _("A second, less open survey asks residents how important each issue in the register is: "
+          "make it from the issues, then open it and close it when the answers are in."),
+        check=priorities_round_held, link=_priorities_round_link))

@@ -71,6 +71,11 @@ class DimensionCategory(models.Model):
     label = models.CharField(_("label"), max_length=120)
     position = models.PositiveIntegerField(default=0)
     is_prefer_not_to_say = models.BooleanField(default=False)
+    # No longer offered in new surveys, and never shown once nobody has answered with it.
+    retired = models.BooleanField(_("retired"), default=False)
+    # A census band counted in one of the plan's own wider bands (e.g. "35 to 44" in "35–64").
+    part_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="parts", verbose_name=_("counted in"))
 
     class Meta:
         ordering = ["dimension", "position", "pk"]
@@ -151,6 +156,8 @@ class Survey(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     milestone_notified = models.PositiveIntegerField(default=0, editable=False)
     milestone_sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
+    # The last number given to a sent response (numbers are never reused, even after a deletion).
+    last_response_number = models.PositiveIntegerField(default=0, editable=False)
     results_published = models.BooleanField(
         _("results published"), default=False, editable=False,
         help_text=_("Results (with small numbers hidden) are on the community's public page."))
@@ -375,11 +382,15 @@ class Response(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The survey's own count: "Response 12" of this survey, given when the answers are sent.
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["survey", "number"],
+                                               name="one_response_number_per_survey")]
         indexes = [
             models.Index(fields=["survey", "status", "channel"]),
             models.Index(fields=["survey", "status", "submitted_at"]),
@@ -387,7 +398,7 @@ class Response(models.Model):
         ]
 
     def __str__(self):
-        return f"Response {self.pk}"
+        return f"Response {self.number or '(not sent)'}"
 
     def get_absolute_url(self):
         return reverse("consultation:response", kwargs={
@@ -396,6 +407,15 @@ class Response(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == ResponseStatus.SUBMITTED
+
+    @staticmethod
+    def take_numbers(survey_id: int, count: int = 1) -> range:
+        """The next `count` response numbers of a survey. The UPDATE holds the survey's row until
+        the transaction ends, so two volunteers saving at once never get the same number."""
+        Survey.objects.filter(pk=survey_id).update(
+            last_response_number=models.F("last_response_number") + count)
+        last = Survey.objects.filter(pk=survey_id).values_list("last_response_number", flat=True).get()
+        return range(last - count + 1, last + 1)
 
 
 class AnswerPart(models.TextChoices):

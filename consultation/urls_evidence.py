@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consultation.views import downloads, issues, representation, results, texts
+from consultation.views import downloads, groups, issues, representation, results, texts
 
 S = "plans/<int:pk>/surveys/<int:sid>/"
 FMT = "<str:fmt>"
@@ -11,6 +11,7 @@ urlpatterns = [
     path(f"{S}results/", results.results, name="results"),
     path(f"{S}results/download.{FMT}", downloads.results_download, name="results_download"),
     path(f"{S}results/publish/", texts.results_publish, name="results_publish"),
+    path(f"{S}results/public-preview/", texts.results_preview, name="results_preview"),
     path(f"{S}results/questions/<int:qid>/", results.crosstab, name="crosstab"),
     path(f"{S}results/questions/<int:qid>/download.{FMT}", downloads.crosstab_download,
          name="crosstab_download"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("plans/<int:pk>/heard/reviewed/", representation.representation_review,
          name="representation_review"),
     path("plans/<int:pk>/heard/population/<int:did>/", representation.baseline_edit, name="baseline"),
+    path("plans/<int:pk>/heard/groups/<int:did>/", groups.dimension_groups, name="dimension_groups"),
     path("plans/<int:pk>/heard/population/<int:did>/template.csv", representation.baseline_template,
          name="baseline_template"),
     path("plans/<int:pk>/themes/", issues.themes, name="themes"),

@@ -77,7 +77,7 @@ def checklist(plan, step: str | None = None) -> Checklist:
     from plans.models import ChecklistEntry
 
     step = step or plan.step
-    entries = {(e.key, e.kind): e for e in plan.checklist_entries.all()}
+    entries = {(e.key, e.kind): e for e in _entries_counted(plan, step)}
     result = Checklist(step=step)
     for item in items_for(step):
         tick = entries.get((item.key, ChecklistEntry.Kind.TICK))
@@ -86,6 +86,17 @@ def checklist(plan, step: str | None = None) -> Checklist:
         url = item.link(plan) if item.link else ""
         result.items.append(ItemState(item=item, done=done, entry=tick, waiver=waiver, url=url))
     return result
+
+
+def _entries_counted(plan, step: str) -> list:
+    """Ticks and waivers that count for `step`: a review cycle redoes the steps from where it
+    restarts, so there only this cycle's entries count."""
+    from plans import steps
+
+    entries = list(plan.checklist_entries.all())
+    if plan.cycle_started_at is None or steps.number(step) < steps.number(steps.REVIEW_RESTART_STEPS[0]):
+        return entries
+    return [e for e in entries if e.at >= plan.cycle_started_at]
 
 
 def _url(name: str) -> Callable[[object], str]:

@@ -54,6 +54,8 @@ class Plan(models.Model):
     status = FSMField(default=PlanStatus.ACTIVE, choices=PlanStatus.choices, protected=True)
     step_entered_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    # When the current review cycle began; None in a plan's first cycle.
+    cycle_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlanQuerySet.as_manager()
@@ -86,7 +88,7 @@ class Plan(models.Model):
         if to_step not in steps.REVIEW_RESTART_STEPS:
             raise ValueError("A review restarts at Understanding or Prioritising.")
         self.version += 1
-        self.step_entered_at = timezone.now()
+        self.step_entered_at = self.cycle_started_at = timezone.now()
         return to_step
 
     @transition(field=status, source=PlanStatus.ACTIVE, target=PlanStatus.PAUSED)
@@ -105,6 +107,13 @@ class Plan(models.Model):
         return outcome
 
     # --- derived ---------------------------------------------------------------------------
+    def in_this_cycle(self, queryset, field: str):
+        """The rows of `queryset` whose `field` falls in the current review cycle: a new cycle's
+        gate starts fresh, so work recorded for an earlier version does not count."""
+        if self.cycle_started_at is None:
+            return queryset
+        return queryset.filter(**{f"{field}__gte": self.cycle_started_at})
+
     @property
     def stage(self) -> str:
         return steps.STAGE_OF[self.step]
@@ -139,6 +148,19 @@ class Role(models.TextChoices):
 
 
 MANAGER_ROLES = [Role.CHAIR, Role.SECRETARY]
+
+
+# Words in a champion's theme that name a group the plan must reach.
+CHAMPION_THEME_WORDS = {
+    CommunityGroup.YOUNG_PEOPLE: ("young", "youth", "teen", "children and young"),
+    CommunityGroup.FAMILIES: ("famil", "parent"),
+    CommunityGroup.OLDER_PEOPLE: ("older", "elderly", "pensioner", "retired"),
+    CommunityGroup.DISABLED_PEOPLE: ("disab", "accessib"),
+    CommunityGroup.BUSINESSES: ("business", "traders", "shops", "economy"),
+    CommunityGroup.COMMUNITY_GROUPS: ("clubs", "community groups", "societies", "voluntary"),
+    CommunityGroup.MINORITY_ETHNIC: ("ethnic", "bame", "minority"),
+    CommunityGroup.OUTLYING: ("outlying", "hamlet", "farms"),
+}
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -177,7 +199,17 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()}"
 
     def represents_labels(self) -> list[str]:
-        return [CommunityGroup(g).label for g in self.represents if g in CommunityGroup.values]
+        return [CommunityGroup(g).label for g in self.groups_represented()]
+
+    def groups_represented(self) -> list[str]:
+        """The groups ticked for this member, and for a champion the group their theme names
+        (a champion for young people represents young people)."""
+        groups = [g for g in self.represents if g in CommunityGroup.values]
+        if self.role == Role.CHAMPION:
+            theme = self.theme.casefold()
+            groups += [group for group, words in CHAMPION_THEME_WORDS.items()
+                       if group not in groups and any(word in theme for word in words)]
+        return groups
 
 
 class CouncillorLink(models.Model):

@@ -43,6 +43,7 @@ def draft(request, pk):
     context = _document(plan)
     context["pending_comments"] = plan.draft_comments.filter(status=CommentStatus.PENDING).count()
     context["latest_version"] = plan.versions.first()
+    context["adopted"] = plan.versions.filter(number=plan.version).exists()
     return render(request, "actions/draft.html", context)
 
 
@@ -64,7 +65,11 @@ def draft_edit(request, pk):
 def draft_publish(request, pk):
     plan = plan_for(request, pk, MANAGE)
     publish = request.POST.get("publish") == "1"
-    services.draft_publish(plan=plan, publish=publish, actor=request.user)
+    try:
+        services.draft_publish(plan=plan, publish=publish, actor=request.user)
+    except services.TransitionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("actions:draft", pk=plan.pk)
     messages.success(request, _("The draft plan is on the public site. Residents can read it and "
                                 "comment.") if publish else _("The draft plan is no longer public."))
     return redirect("actions:draft", pk=plan.pk)
@@ -102,9 +107,14 @@ def _comment_rate(group, request):
 @ratelimit(key="ip", rate=_comment_rate, method="POST", block=False, group="actions.comment")
 @require_http_methods(["GET", "POST"])
 def public_draft(request, pk):
-    """The published draft for residents, with a comment form. 404 until the group publishes."""
-    plan = get_object_or_404(Plan.objects.select_related("community"), pk=pk,
-                             draft__published_at__isnull=False)
+    """The published draft for residents, with a comment form. 404 until the group publishes;
+    once the plan is adopted, comments are closed and the page points to the adopted plan."""
+    plan = get_object_or_404(Plan.objects.select_related("community"), pk=pk)
+    draft = DraftPlan.objects.filter(plan=plan).first()
+    if plan.versions.filter(number=plan.version).exists() or not (draft and draft.is_published):
+        if plan.versions.exists():
+            return render(request, "actions/public_draft_closed.html", {"plan": plan})
+        raise Http404
     form = CommentForm(request.POST or None, plan=plan)
     status = 200
     if request.method == "POST":
@@ -123,10 +133,22 @@ def public_draft(request, pk):
     return render(request, "actions/public_draft.html", context, status=status)
 
 
+def public_adopted(request, pk):
+    """The plan as the community adopted it (its latest frozen version), for anyone to read."""
+    plan = get_object_or_404(Plan.objects.select_related("community"), pk=pk)
+    adopted = plan.versions.select_related("frozen_by").first()
+    if adopted is None:
+        raise Http404
+    return render(request, "actions/public_adopted.html", {
+        "plan": plan, "version": adopted, "sections": versions.sections_of(adopted.data),
+        "reviewing": adopted.number < plan.version,
+    })
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def finalise(request, pk):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, "actions.finalise_plan")
     if request.method == "POST":
         try:
             version = services.plan_finalise(plan=plan, actor=request.user)

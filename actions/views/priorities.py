@@ -224,7 +224,7 @@ def _initial_from_issue(plan, params) -> dict:
     for group in support["minority"]:
         why.append(_("Raised mostly by %(g)s: a need of a smaller group.") % {"g": group["label"]})
     if support["mandate"]:
-        why.append(_("Broad support across the community."))
+        why.append(support["mandate_reason"])
     initial.update(title=issue.title, why=" ".join(why), issues=[issue.pk],
                    theme=issue.theme.name if issue.theme else "")
     return initial

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clp.models import User
+from consultation import groups
 from consultation.models import (
     Answer,
     Dimension,
@@ -216,7 +217,7 @@ def question_create(*, section: Section, kind: str, fields: dict, actor: User | 
         fields = {**fields, "text": fields.get("text") or str(spec["question"]),
                   "help_text": fields.get("help_text") or str(spec.get("help", "")),
                   "allow_other": False, "required": False}
-        options = options or [c.label for c in dimension.categories.all()]
+        options = options or [c.label for c in groups.offered(dimension.categories.all())]
     question = Question.objects.create(survey_id=section.survey_id, section=section, kind=kind,
                                        position=position, dimension=dimension, **fields)
     if question.has_options:

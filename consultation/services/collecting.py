@@ -154,8 +154,9 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
             code.save(update_fields=["used_at"])
         locked.status, locked.submitted_at = ResponseStatus.SUBMITTED, now
         locked.answers_digest, locked.client_key = digest, client_key
+        locked.number = Response.take_numbers(locked.survey_id)[0]
         locked.save(update_fields=["status", "submitted_at", "answers_digest", "client_key",
-                                   "updated_at"])
+                                   "number", "updated_at"])
         _after_submit(locked.survey)
     return locked
 
@@ -207,7 +208,8 @@ def response_enter(*, survey: Survey, channel: str, rows: dict[Question, list[An
         with transaction.atomic():
             response = Response.objects.create(
                 survey=survey, channel=channel, code=code, entered_by=actor,
-                status=ResponseStatus.SUBMITTED, submitted_at=now)
+                status=ResponseStatus.SUBMITTED, submitted_at=now,
+                number=Response.take_numbers(survey.pk)[0])
     except IntegrityError as error:  # another volunteer saved the same code a moment ago
         raise DuplicateCode(str(CODE_USED), Response.objects.filter(code=code).first()) from error
     Answer.objects.bulk_create([_own(a, response) for answers in rows.values() for a in answers])
@@ -227,7 +229,7 @@ def _claim_code_for_entry(survey: Survey, code_text: str) -> AccessCode:
         raise DuplicateCode(
             _("Code %(code)s has already been used: response %(n)s (%(channel)s, %(when)s). "
               "Check the form in front of you; if it really is a second return, leave the code "
-              "empty.") % {"code": code.display, "n": existing.pk,
+              "empty.") % {"code": code.display, "n": existing.number,
                            "channel": existing.get_channel_display().lower(),
                            "when": timezone.localtime(existing.submitted_at).strftime("%-d %b %Y")},
             existing)
@@ -244,9 +246,9 @@ def response_delete(*, response: Response, reason: str, actor: User) -> None:
     """Delete a response and its answers, keeping an audit record of who, when and why."""
     survey = response.survey
     ResponseDeletion.objects.create(
-        survey=survey, response_number=response.pk, channel=response.channel,
+        survey=survey, response_number=response.number or 0, channel=response.channel,
         submitted_at=response.submitted_at, reason=reason, deleted_by=actor)
-    number = response.pk
+    number = response.number
     response.delete()
     record_event(survey, actor, _("Deleted response %(n)s to “%(title)s”")
             % {"n": number, "title": survey.title}, reason=reason)
@@ -282,10 +284,12 @@ def import_run(*, batch: ImportBatch, actor: User) -> ImportResult:
     if parsed.errors:
         raise imports.ImportRefused(parsed.errors)
     now = timezone.now()
+    numbers = Response.take_numbers(survey.pk, len(parsed.rows))
     responses = Response.objects.bulk_create([
         Response(survey=survey, channel=locked.channel, code=row.code, entered_by=actor,
-                 import_batch=locked, status=ResponseStatus.SUBMITTED, submitted_at=now)
-        for row in parsed.rows])
+                 import_batch=locked, status=ResponseStatus.SUBMITTED, submitted_at=now,
+                 number=number)
+        for row, number in zip(parsed.rows, numbers, strict=True)])
     Answer.objects.bulk_create([_own(a, response) for response, row in zip(responses, parsed.rows,
                                                                            strict=True)
                                 for answers in row.answers.values() for a in answers])

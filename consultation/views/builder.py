@@ -50,7 +50,8 @@ def survey_new(request, pk):
         survey = services.survey_create(plan=plan, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Survey created as a draft. Check the questions, then open it."))
         return redirect(survey)
-    return render(request, "consultation/survey_new.html", {"plan": plan, "form": form})
+    return render(request, "consultation/survey_new.html", {
+        "plan": plan, "form": form, "has_issues": plan.issues.exists()})
 
 
 def _sections(survey: Survey) -> list[Section]:

@@ -97,7 +97,7 @@ def response_delete(request, pk, sid, rid):
         services.response_delete(response=response, reason=form.cleaned_data["reason"],
                                  actor=request.user)
         messages.success(request, _("Response %(n)s deleted. The reason is in the plan's history.")
-                         % {"n": rid})
+                         % {"n": response.number})
         return redirect("consultation:responses", pk=pk, sid=sid)
     return render(request, "consultation/response_delete.html",
                   {"plan": survey.plan, "survey": survey, "response": response, "form": form})

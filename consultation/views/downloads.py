@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from consultation import analysis, evidence_services
+from consultation import analysis, evidence_services, flags
 from consultation.models import Dimension, Question
 from consultation.tables import download
 from consultation.views.common import plan_for, survey_for
@@ -87,8 +87,10 @@ def issues_download(request, pk, fmt):
                _("Minority need (group)"), _("Other evidence")]
         for issue in register["issues"]:
             yield [issue.title, issue.description, issue.who_affected, str(issue.theme or ""),
-                   issue.support, _pct(issue.share * 100 if issue.share is not None else None),
-                   _("Yes") if issue.mandate else "", ", ".join(issue.minority_groups),
-                   issue.evidence_count]
+                   issue.support, issue.share_label if register["respondents"] else "",
+                   issue.mandate_reason, ", ".join(issue.minority_groups), issue.evidence_count]
+        yield []
+        yield [str(flags.MANDATE_RULE)]
+        yield [str(flags.MINORITY_RULE)]
 
     return download(rows(), fmt=fmt, filename=f"issues-{slugify(plan.title)}", sheet=_("Issues"))

@@ -101,7 +101,7 @@ def response_new(request, pk, sid):
             meta.add_error(None, refused.message)
         else:
             messages.success(request, _("Response %(n)s saved. You can type in the next one.")
-                             % {"n": response.pk})
+                             % {"n": response.number})
             return redirect("consultation:response_new", pk=pk, sid=sid)
     return render(request, "consultation/response_new.html", {
         "plan": survey.plan, "survey": survey, "form": meta, "answers": answers,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultation import evidence_services
+from consultation import evidence_services, flags
 from consultation.forms_evidence import IssueForm, PrioritiesRoundForm, ThemeForm
 from consultation.models import Answer, Survey
 from consultation.models_evidence import AnswerCoding, Issue, Theme
@@ -126,7 +126,7 @@ def coding_bulk(request, pk):
 def issues(request, pk):
     plan = plan_for(request, pk)
     register = evidence_services.issues_register(plan)
-    return render(request, "consultation/issues/issues.html", {"plan": plan, **register})
+    return render(request, "consultation/issues/issues.html", {"plan": plan, **register, **_flag_rules()})
 
 
 @login_required
@@ -160,7 +160,7 @@ def issue_detail(request, pk, iid):
         if theme_id.isdigit():
             candidates = candidates.filter(codings__theme_id=int(theme_id))
         candidates = candidates[:50]
-    return render(request, "consultation/issues/issue_detail.html", {
+    return render(request, "consultation/issues/issue_detail.html", {**_flag_rules(),
         "plan": plan, "issue": issue, "support": evidence_services.issue_support(issue),
         "linked": Paginator(linked, 50).get_page(request.GET.get("page")), "candidates": candidates,
         "term": term, "theme_id": theme_id, "themes": plan.themes.all(),
@@ -218,3 +218,7 @@ def priorities_round(request, pk):
                                     "to residents."))
         return redirect(survey)
     return render(request, "consultation/issues/priorities_round.html", {"plan": plan, "form": form})
+
+
+def _flag_rules() -> dict:
+    return {"mandate_rule": flags.MANDATE_RULE, "minority_rule": flags.MINORITY_RULE}

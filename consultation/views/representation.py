@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultation import analysis, evidence_services
+from consultation import analysis, evidence_services, groups
 from consultation.forms_evidence import BaselineCsvForm, BaselineForm, ReviewForm
 from consultation.models import Dimension, Survey
 from consultation.views.common import plan_for
@@ -35,7 +35,7 @@ def representation(request, pk):
     return render(request, "consultation/results/representation.html", {
         "suppressed": seen.limit if seen else None,
         "plan": plan, "surveys": surveys, "survey": survey, "shares": shares,
-        "coverage": evidence_services.engagement_coverage(plan, responses),
+        "coverage": evidence_services.engagement_coverage(plan, responses, survey),
         "reviews": plan.representation_reviews.select_related("reviewed_by")[:5],
         "review_form": ReviewForm(),
     })
@@ -84,7 +84,7 @@ def baseline_template(request, pk, did):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["group", "number of people"])
-    for category in dimension.categories.filter(is_prefer_not_to_say=False):
+    for category in groups.asked_for_figures(list(dimension.categories.all())):
         writer.writerow([category.label, ""])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="population-{dimension.kind}.csv"'

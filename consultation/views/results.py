@@ -76,9 +76,18 @@ def crosstab(request, pk, sid, qid):
     if request.GET.get("weighted") and _can_weight(dimension):
         weighted = seen.weighted(question, dimension)
     context.update(tab=tab, chart=chart, weighted=weighted,
+                   download_query=_download_query(request, dimension),
                    weighted_rows=list(zip(weighted.raw, weighted.whole or [None] * len(weighted.raw),
                                           strict=True)) if weighted else [])
     return render(request, "consultation/results/crosstab.html", context)
+
+
+def _download_query(request, dimension) -> str:
+    """The page's filters, with the dimension shown, for the breakdown's download links."""
+    query = request.GET.copy()
+    query["dimension"] = str(dimension.pk)
+    query.pop("weighted", None)
+    return query.urlencode()
 
 
 def _can_weight(dimension) -> bool:

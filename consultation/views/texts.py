@@ -1,7 +1,5 @@
 """Reading free-text answers, approving redacted ones for publication, and published results."""
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,20 +12,10 @@ from consultation import analysis, evidence_services
 from consultation.forms_evidence import PublishForm
 from consultation.models import Answer, Survey
 from consultation.models_evidence import PublishedText
+from consultation.redaction import identifying_bits, redact
 from consultation.suppression import threshold
 from consultation.views.common import survey_for
 from consultation.views.results import _chart
-
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-PHONE = re.compile(r"(\+44\s?|0)(\d[\s-]?){9,10}\d")
-POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
-
-
-def redact(text: str) -> str:
-    """A first pass a volunteer then checks: email addresses, phone numbers and postcodes go."""
-    for pattern in (EMAIL, PHONE, POSTCODE):
-        text = pattern.sub("[removed]", text)
-    return text
 
 
 @login_required
@@ -60,8 +48,10 @@ def text_publish(request, pk, sid, aid):
         evidence_services.text_publish(answer=answer, text=form.cleaned_data["text"], actor=request.user)
         messages.success(request, _("The answer is approved for publication as shown."))
         return redirect(f"{_texts_url(survey)}?question={answer.question_id}")
+    shown = form["text"].value() or ""
     return render(request, "consultation/results/text_publish.html", {
-        "plan": survey.plan, "survey": survey, "answer": answer, "form": form, "existing": existing})
+        "plan": survey.plan, "survey": survey, "answer": answer, "form": form, "existing": existing,
+        "may_identify": identifying_bits(shown)})
 
 
 @require_POST
@@ -88,14 +78,11 @@ def results_publish(request, pk, sid):
     evidence_services.results_set_published(survey=survey, published=publish, actor=request.user)
     messages.success(request, _("The results are now on the community's public page.") if publish
                      else _("The results are no longer public."))
-    return redirect("consultation:results", pk=survey.plan_id, sid=survey.pk)
+    return redirect("consultation:results_preview", pk=survey.plan_id, sid=survey.pk)
 
 
-def public_results(request, public_id):
-    """Published results for anyone: small counts hidden, only approved free text shown."""
-    survey = get_object_or_404(Survey.objects.select_related("plan__community"), public_id=public_id)
-    if not survey.results_published:
-        raise Http404
+def _public_context(survey) -> dict:
+    """What the public results page shows: the one rendering for the public page and its preview."""
     limit = threshold()
     items = [(r, _chart(r)) for r in analysis.survey_results(survey, suppress_below=limit)]
     quotes = (PublishedText.objects.filter(answer__question__survey=survey)
@@ -103,8 +90,23 @@ def public_results(request, public_id):
     by_question = {}
     for quote in quotes:
         by_question.setdefault(quote.answer.question_id, []).append(quote.text)
-    return render(request, "consultation/results/public_results.html", {
-        "survey": survey, "community": survey.plan.community, "items": items,
-        "quotes": by_question, "suppressed": limit,
-        "total": analysis.respondents(survey).count(),
-    })
+    return {"survey": survey, "community": survey.plan.community, "items": items,
+            "quotes": by_question, "suppressed": limit, "total": analysis.respondents(survey).count()}
+
+
+def public_results(request, public_id):
+    """Published results for anyone: small counts hidden, only approved free text shown."""
+    survey = get_object_or_404(Survey.objects.select_related("plan__community"), public_id=public_id)
+    if not survey.results_published:
+        raise Http404
+    return render(request, "consultation/results/public_results.html", _public_context(survey))
+
+
+@login_required
+def results_preview(request, pk, sid):
+    """The public results page exactly as residents will see it, with the publish controls."""
+    survey = survey_for(request, pk, sid, "plans.edit_plan_content")
+    context = _public_context(survey)
+    context.update(preview=True, plan=survey.plan,
+                   can_publish=request.user.has_perm("plans.manage_plan", survey.plan))
+    return render(request, "consultation/results/public_results.html", context)

@@ -28,7 +28,7 @@ def members(request, pk):
     plan = _plan(request, pk)
     memberships = list(plan.memberships.select_related("user"))
     active = [m for m in memberships if m.left_on is None]
-    covered = Counter(g for m in active for g in m.represents)
+    covered = Counter(g for m in active for g in m.groups_represented())
     return render(request, "plans/members.html", {
         "plan": plan,
         "active": active,

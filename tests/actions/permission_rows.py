@@ -148,4 +148,5 @@ ROWS = {
     "actions:owner_answer": Row(lambda w: {"aid": w.action.pk, "token": w.owner_token}, PUBLIC),
     "actions:update_by_link": Row(lambda w: {"aid": w.action.pk, "token": w.update_token}, PUBLIC),
     "actions:offer_confirm": Row(lambda w: {"token": w.offer_token}, PUBLIC),
+    "actions:public_adopted": Row(plan, PUBLIC),
 }

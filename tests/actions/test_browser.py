@@ -195,6 +195,16 @@ def test_group_prioritises_councillor_endorses_and_chair_freezes_v1(people, live
     assert [p["title"] for p in frozen.data["priorities"]] == ["Litter pick", "Bus to hospital", "Speeding"]
     page.get_by_role("link", name="All versions").click()
     assert_accessible(page)
+    sign_out(page)
+
+    # Signed out, a resident finds the adopted plan from the community page.
+    page.goto(f"{url}{plan.community.get_absolute_url()}")
+    page.get_by_role("link", name=re.compile("the adopted plan")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("our adopted plan")
+    expect(page.locator("main")).to_contain_text("Bus to hospital")
+    assert_accessible(page)
+    page.goto(f"{url}/draft-plans/{plan.pk}/")
+    expect(page.locator("main")).to_contain_text("Comments on the draft are closed")
 
 
 def test_mouse_users_drag_priorities_into_order(people, live_server, page):

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from consultation.models_evidence import AnswerCoding, Issue
 from tests import factories
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, sign_in, sign_out
 from tests.consultation.analysis_data import add_responses, analysis_survey
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -116,3 +116,27 @@ def test_results_breakdown_weighting_and_representation_pages_are_accessible(liv
     assert_accessible(page)
     page.get_by_role("button", name="We have reviewed who has been heard").click()
     expect(page.locator(".alert-success")).to_contain_text("Recorded")
+
+
+def test_chair_previews_and_publishes_results_that_residents_read_signed_out(live_server, page):
+    chair = factories.UserFactory(email="chair3@example.org")
+    plan = factories.PlanFactory(title="Wicket Plan")
+    factories.MembershipFactory(plan=plan, user=chair, role="chair")
+    survey, q, options, cats, age_options = analysis_survey(plan)
+    add_responses(survey, q, options, cats, age_options, [
+        (12, {"yes": True, "travel": "Car", "age": "old"}),
+        (3, {"yes": False, "travel": "Bus", "age": "young"})])
+    sign_in(page, live_server.url, chair.email)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/surveys/{survey.pk}/results/")
+    page.get_by_role("link", name="Preview and publish the results for residents").click()
+    expect(page.locator("main")).to_contain_text("These results are not public yet")
+    expect(page.locator("main")).to_contain_text("fewer than 10")
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish these results").click()
+    expect(page.locator(".alert-success").first).to_contain_text("now on the community's public page")
+    sign_out(page)
+    page.goto(f"{live_server.url}{plan.community.get_absolute_url()}")
+    page.get_by_role("link", name="Results: Village survey").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Results: Village survey")
+    expect(page.locator("main")).not_to_contain_text("Publish these results")
+    assert_accessible(page)

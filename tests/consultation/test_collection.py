@@ -81,7 +81,7 @@ def test_double_entry_of_a_code_is_shown_not_merged(world, survey):
     again = client.post(_url("response_new", survey), _paper_form(survey, code=code.code.lower()))
     assert again.status_code == 200
     first = Response.objects.get()
-    assert f"has already been used: response {first.pk} (paper form" in again.text
+    assert f"has already been used: response {first.number} (paper form" in again.text
     assert first.get_absolute_url() in again.text
     assert "No pavement to the school" in again.text  # what was typed is kept
     assert Response.objects.count() == 1
@@ -251,9 +251,9 @@ def test_deleting_a_response_needs_a_reason_and_is_audited(world, survey):
     assert not Response.objects.filter(pk=response.pk).exists()
     audit = ResponseDeletion.objects.get()
     assert (audit.response_number, audit.reason, audit.deleted_by) == (
-        response.pk, "Entered twice by mistake", world.people["secretary"])
+        response.number, "Entered twice by mistake", world.people["secretary"])
     event = PlanEvent.objects.filter(plan=world.plan).first()
-    assert event.reason == "Entered twice by mistake" and str(response.pk) in event.summary
+    assert event.reason == "Entered twice by mistake" and f"response {response.number} " in event.summary
     assert "Entered twice by mistake" in client.get(_url("responses", survey)).text
 
 
