@@ -449,6 +449,7 @@ class Message(models.Model):
     at = models.DateTimeField(default=timezone.now)
     # Set once the other side has been emailed: the row is the record of the email to send.
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
 
     class Meta:
         ordering = ["at", "pk"]

@@ -288,11 +288,11 @@ def question_answer(*, priority: Priority, councillor: CouncillorProfile, body: 
 
 def message_email(*, message_id: int) -> bool:
     """Email a question to the chair and secretary, or the group's answer to the councillor, once;
-    safe to run twice (the row is locked and marked emailed)."""
-    with transaction.atomic():
-        message = (Message.objects.select_for_update(skip_locked=True, of=("self",))
-                   .select_related("priority__plan", "councillor__user", "author")
-                   .filter(pk=message_id, emailed_at__isnull=True).first())
+    safe to run twice (claimed, sent, then marked emailed, with no lock held while the mail server
+    talks: see clp.outbox)."""
+    with Claim(Message.objects.select_related("priority__plan", "councillor__user", "author")
+               .filter(pk=message_id, emailed_at__isnull=True)) as claim:
+        message = claim.row
         if message is None:
             return False
         recipients = _message_recipients(message)
@@ -301,8 +301,7 @@ def message_email(*, message_id: int) -> bool:
         subject = render_to_string("actions/email/message_subject.txt", context).strip()
         body = render_to_string("actions/email/message_body.txt", context)
         send_mass_mail([(subject, body, None, [email]) for email in recipients])
-        message.emailed_at = timezone.now()
-        message.save(update_fields=["emailed_at"])
+        claim.finish(emailed_at=timezone.now())
     return True
 
 

@@ -57,12 +57,12 @@ def sweep_delivery_emails() -> int:
     from actions import delivery
 
     return delivery.resend_lost_emails()
-@shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError), retry_backoff=True,
-             max_retries=5)
-def send_message_email(message_id: int) -> bool:
+@shared_task(**outbox.EMAIL_TASK)
+def send_message_email(self, message_id: int) -> bool:
     from actions import services
 
-    return services.message_email(message_id=message_id)
+    with outbox.retry_when_busy(self):
+        return services.message_email(message_id=message_id)
 
 
 @shared_task
