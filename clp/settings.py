@@ -1,5 +1,6 @@
-"""CLP settings. Configured only through environment variables (see README); defaults run the
-demo with zero set-up: SQLite, Celery tasks run eagerly, emails printed to the console."""
+"""CLP settings. Configured only through environment variables (see README); defaults are safe
+for production (debug off), and `make run` adds DJANGO_DEBUG=true for the zero-set-up demo:
+SQLite, Celery tasks run eagerly, emails printed to the console."""
 
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from clp.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)  # production is the default; `make run` sets true
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=not DEBUG) or "dev-only-insecure-key-change-me"
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
