@@ -64,5 +64,6 @@ def register_items() -> None:
         PLAN_VERSION_FROZEN, Step.FINALISING, _("Plan version frozen"),
         _("The chair finalises the plan on the Finalise page: this version is kept exactly as "
           "agreed, and later changes go into the next version."),
-        check=version_frozen, link=_url("actions:finalise"), waivable=False,
+        check=version_frozen, link=_url("actions:finalise"), link_perm="plans.manage_plan",
+        waivable=False,
     ))
