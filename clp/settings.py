@@ -261,3 +261,8 @@ CELERY_BEAT_SCHEDULE["actions-sweep-endorsement-requests"] = {
     "task": "actions.tasks.sweep_unemailed_requests",
     "schedule": 900.0,
 }
+
+# --- Security -----------------------------------------------------------------------------------
+# One-time survey codes are stored as a keyed hash (HMAC-SHA256) with this key, else SECRET_KEY.
+# Changing it makes every unused code already printed stop working.
+CONSULTATION_CODE_KEY = env_str("CONSULTATION_CODE_KEY")

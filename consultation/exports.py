@@ -44,7 +44,7 @@ def rows(survey: Survey, channel: str = "") -> Iterator[list]:
             response.pk,
             timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
             response.get_channel_display(),
-            response.code.display if response.code else "",
+            response.code.reference if response.code else "",
             str(response.entered_by) if response.entered_by else "",
         ] + [safe(describe(q, by_question.get(q.pk, []))) for q in questions]
 

@@ -137,6 +137,12 @@ class CodesForm(HelperMixin, forms.Form):
                                            "At most 2,000 at a time."))
     batch = forms.CharField(label=_("Label for this batch (optional)"), max_length=100,
                             required=False, help_text=_("For example “Church Lane delivery round”."))
+    output = forms.ChoiceField(
+        label=_("How do you want the codes?"), widget=forms.RadioSelect, initial="sheet",
+        choices=[("sheet", _("A page of slips to print now (or save as a PDF from the print window)")),
+                 ("csv", _("A CSV file, for a printer or a mail merge"))],
+        help_text=_("The codes are shown only this once: they are stored scrambled, like passwords, "
+                    "so nobody can read them back later."))
 
 
 class EntryForm(HelperMixin, forms.Form):
@@ -147,7 +153,7 @@ class EntryForm(HelperMixin, forms.Form):
                                 + [(Channel.ONLINE, _("Online, typed in for someone"))],
                                 initial=Channel.PAPER)
     code = forms.CharField(label=_("Code printed on the form (if any)"), max_length=20,
-                           required=False, help_text=_("For example ABCD-2345."))
+                           required=False, help_text=_("For example ABCDE-23456."))
 
 
 class ImportForm(HelperMixin, forms.Form):

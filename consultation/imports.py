@@ -13,7 +13,15 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from consultation.answers import NO, YES, AnswerForm, name, rank_name
-from consultation.models import AccessCode, AnswerPart, Option, Question, QuestionKind, Survey
+from consultation.models import (
+    AccessCode,
+    AnswerPart,
+    Option,
+    Question,
+    QuestionKind,
+    Survey,
+    display_code,
+)
 from consultation.services import CodeRefused, find_code
 
 MAX_ROWS = 5000
@@ -68,7 +76,7 @@ def _labels(question: Question) -> str:
 def columns(questions: list[Question]) -> list[Column]:
     """The template's columns: the code, then one or more per question, numbered Q1, Q2 …"""
     cols = [Column(CODE, _("code – the one-time code printed on the form, if any"),
-                   _("The code, e.g. ABCD-2345, or leave empty"))]
+                   _("The code, e.g. ABCDE-23456, or leave empty"))]
     for number, q in enumerate(questions, start=1):
         cols += _question_columns(number, q)
     return cols
@@ -224,13 +232,13 @@ def _row_code(survey, number, code_text, seen_codes, lock_codes, errors) -> Acce
     except CodeRefused as refused:
         errors.append(RowError(number, header, refused.message))
         return None
-    if code.code in seen_codes:
+    if code.pk in seen_codes:
         errors.append(RowError(number, header, _("Code %(code)s is also on row %(row)s.")
-                               % {"code": code.display, "row": seen_codes[code.code]}))
+                               % {"code": display_code(code_text), "row": seen_codes[code.pk]}))
     elif code.is_used or hasattr(code, "response"):
         errors.append(RowError(number, header, _("Code %(code)s has already been used.")
-                               % {"code": code.display}))
-    seen_codes.setdefault(code.code, number)
+                               % {"code": display_code(code_text)}))
+    seen_codes.setdefault(code.pk, number)
     return code
 
 

@@ -33,6 +33,7 @@ from consultation.services.collecting import (
     ImportResult,
     answers_save,
     codes_generate,
+    codes_withdraw,
     find_code,
     import_run,
     import_upload,
@@ -47,7 +48,7 @@ from consultation.services.collecting import (
 
 __all__ = [
     "CODE_USED", "MILESTONES", "CodeRefused", "DuplicateCode", "ImportResult", "Incomplete",
-    "Refused", "answers_save", "codes_generate", "dimension_for", "find_code", "import_run",
+    "Refused", "answers_save", "codes_generate", "codes_withdraw", "dimension_for", "find_code", "import_run",
     "import_upload", "missing_required", "question_create", "question_delete",
     "question_duplicate", "question_move", "question_update", "response_delete",
     "response_enter", "response_start", "response_submit", "section_delete", "section_move",

@@ -22,6 +22,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from clp.models import User
 from consultation.models import (
     CODE_ALPHABET,
+    CODE_LENGTH,
     AccessCode,
     Answer,
     ImportBatch,
@@ -31,7 +32,8 @@ from consultation.models import (
     ResponseStatus,
     Survey,
     SurveyStatus,
-    normalise_code,
+    code_digest,
+    display_code,
 )
 from consultation.services.base import (
     MILESTONES,
@@ -50,26 +52,41 @@ logger = logging.getLogger(__name__)
 # --- one-time codes -----------------------------------------------------------------------------
 
 @transaction.atomic
-def codes_generate(*, survey: Survey, count: int, batch: str, actor: User) -> int:
-    """Create `count` new random codes for leaflets (unique within the survey)."""
-    existing = set(survey.codes.values_list("code", flat=True))
-    new: set[str] = set()
+def codes_generate(*, survey: Survey, count: int, batch: str, actor: User) -> list[str]:
+    """Create `count` new random codes for leaflets; return them, the only time they are known.
+
+    Only their keyed hashes are stored; the unique constraint keeps each code single-use per survey.
+    """
+    existing = set(survey.codes.values_list("digest", flat=True))
+    new: dict[str, str] = {}
     while len(new) < count:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
-        if code not in existing:
-            new.add(code)
-    AccessCode.objects.bulk_create([AccessCode(survey=survey, code=c, batch=batch) for c in sorted(new)])
+        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+        digest = code_digest(code)
+        if digest not in existing:
+            new[digest] = code
+    AccessCode.objects.bulk_create([AccessCode(survey=survey, digest=d, batch=batch) for d in new])
     record_event(survey, actor, _("Made %(n)s one-time codes for “%(title)s”")
             % {"n": count, "title": survey.title})
+    return sorted(display_code(code) for code in new.values())
+
+
+@transaction.atomic
+def codes_withdraw(*, survey: Survey, batch: str, actor: User) -> int:
+    """Stop a batch's unused codes working (a sheet was lost); codes already used are kept."""
+    unused = survey.codes.filter(batch=batch, used_at__isnull=True, response__isnull=True)
+    count, _deleted = unused.delete()
+    if count:
+        record_event(survey, actor, _("Withdrew %(n)s unused one-time codes of “%(title)s”")
+                     % {"n": count, "title": survey.title})
     return count
 
 
 def find_code(survey: Survey, text: str, *, lock: bool) -> AccessCode:
     queryset = AccessCode.objects.select_for_update() if lock else AccessCode.objects
-    code = queryset.filter(survey=survey, code=normalise_code(text)).first()
+    code = queryset.filter(survey=survey, digest=code_digest(text)).first() if text.strip() else None
     if code is None:
         raise CodeRefused(_("We do not recognise that code. Check it against your leaflet: it "
-                            "has 8 letters and numbers, like ABCD-2345."))
+                            "has 10 letters and numbers, like ABCDE-23456."))
     return code
 
 
@@ -223,7 +240,7 @@ def _claim_code_for_entry(survey: Survey, code_text: str) -> AccessCode:
         raise DuplicateCode(
             _("Code %(code)s has already been used: response %(n)s (%(channel)s, %(when)s). "
               "Check the form in front of you; if it really is a second return, leave the code "
-              "empty.") % {"code": code.display, "n": existing.pk,
+              "empty.") % {"code": display_code(code_text), "n": existing.pk,
                            "channel": existing.get_channel_display().lower(),
                            "when": timezone.localtime(existing.submitted_at).strftime("%-d %b %Y")},
             existing)
@@ -231,7 +248,7 @@ def _claim_code_for_entry(survey: Survey, code_text: str) -> AccessCode:
         raise DuplicateCode(
             _("Someone has started answering online with code %(code)s but has not sent their "
               "answers. To avoid counting the household twice, leave the code empty and note it "
-              "on the paper form.") % {"code": code.display}, None)
+              "on the paper form.") % {"code": display_code(code_text)}, None)
     return code
 
 

@@ -1,15 +1,17 @@
 """Volunteers' side: one-time codes for leaflets, typing in paper returns, importing a CSV."""
 
 import csv
+import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consultation import imports, services
 from consultation.answers import AnswerForm
@@ -26,40 +28,40 @@ def codes(request, pk, sid):
     survey = survey_for(request, pk, sid, EDIT)
     form = CodesForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        n = services.codes_generate(survey=survey, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("%(n)s codes made. Print them on the sheet below.") % {"n": n})
-        return redirect("consultation:codes", pk=pk, sid=sid)
+        made = services.codes_generate(survey=survey, actor=request.user, count=form.cleaned_data["count"],
+                                       batch=form.cleaned_data["batch"])
+        # The codes exist in plain text only in this response: print or save them now.
+        if form.cleaned_data["output"] == "csv":
+            return _codes_csv(survey, made, form.cleaned_data["batch"])
+        response = render(request, "consultation/codes_sheet.html", {
+            "plan": survey.plan, "survey": survey, "codes": made, "batch": form.cleaned_data["batch"],
+            "public_url": request.build_absolute_uri(survey.get_public_url())})
+        response["Cache-Control"] = "no-store"
+        return response
     batches = (survey.codes.values("batch").annotate(issued=Count("pk"), used=Count("used_at"),
                                                      made=Max("created_at")).order_by("-made"))
     return render(request, "consultation/codes.html",
                   {"plan": survey.plan, "survey": survey, "form": form, "batches": batches})
 
 
-def _codes_for(request, survey):
-    queryset = survey.codes.filter(used_at__isnull=True)
-    if "batch" in request.GET:
-        queryset = queryset.filter(batch=request.GET["batch"])
-    return queryset
-
-
+@require_POST
 @login_required
-def codes_sheet(request, pk, sid):
-    """A page of cut-out slips, one unused code each, to print or save as PDF."""
+def codes_withdraw(request, pk, sid):
     survey = survey_for(request, pk, sid, EDIT)
-    return render(request, "consultation/codes_sheet.html", {
-        "plan": survey.plan, "survey": survey, "codes": _codes_for(request, survey),
-        "public_url": request.build_absolute_uri(survey.get_public_url()),
-    })
+    n = services.codes_withdraw(survey=survey, batch=request.POST.get("batch", ""), actor=request.user)
+    messages.success(request, _("%(n)s unused codes withdrawn: they no longer work.") % {"n": n})
+    return redirect("consultation:codes", pk=pk, sid=sid)
 
 
-@login_required
-def codes_csv(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
-    writer = csv.writer(Echo())
-    lines = (writer.writerow(row) for row in [[_("code"), _("batch")]] + [
-        [c.display, c.batch] for c in _codes_for(request, survey).iterator(chunk_size=2000)])
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+def _codes_csv(survey, codes: list[str], batch: str) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("code"), _("batch"), _("answer online at")])
+    url = f"{settings.SITE_URL}{survey.get_public_url()}"
+    writer.writerows([code, batch, url] for code in codes)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(survey.title)[:60]}-codes.csv"'
+    response["Cache-Control"] = "no-store"
     return response
 
 
