@@ -98,15 +98,20 @@ CODE_USED = _("This code has already been used to answer the survey, so it canno
 # --- answering (residents) ----------------------------------------------------------------------
 
 @transaction.atomic
-def response_start(*, survey: Survey, code_text: str = "", client_key: str = "") -> Response:
-    """Begin a resident's answers, or pick up the unsent ones already started with this code."""
+def response_start(*, survey: Survey, code_text: str = "", client_key: str = "",
+                   held_token: str = "") -> Response:
+    """Begin a resident's answers; with a code, pick up its unsent answers only in the browser
+    that holds them (`held_token`, from its session). Anyone else who types the household's code
+    starts afresh, and the unsent answers typed elsewhere are discarded, never shown to them."""
     if code_text:
         code = find_code(survey, code_text, lock=True)
         if code.is_used:
             raise CodeRefused(str(CODE_USED))
-        existing = Response.objects.filter(code=code).first()
-        if existing is not None:
+        existing = Response.objects.select_for_update().filter(code=code).first()
+        if existing is not None and held_token and existing.resume_token == held_token:
             return existing
+        if existing is not None:
+            existing.delete()
         return Response.objects.create(survey=survey, code=code, client_key=client_key)
     if not survey.uses_link:
         raise CodeRefused(_("Enter the code printed on your leaflet to start."))

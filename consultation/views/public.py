@@ -97,7 +97,8 @@ def public_start(request, public_id):
             return _limited(request, survey)
         try:
             response = services.response_start(survey=survey, code_text=form.cleaned_data.get("code", ""),
-                                               client_key=client_key(request, survey))
+                                               client_key=client_key(request, survey),
+                                               held_token=request.session.get(_session_key(survey), ""))
         except services.CodeRefused as refused:
             form.add_error("code", refused.message)
         else:
@@ -149,8 +150,7 @@ def _initial(response: Response, questions: list) -> dict:
 
 
 def _resume_url(request, survey: Survey, response: Response) -> str:
-    if response.code_id:
-        return ""  # their code brings them back
+    # Also for answers started with a code: the code brings them back only on this device.
     return request.build_absolute_uri(reverse("consultation:public_resume", kwargs={
         "public_id": survey.public_id, "token": response.resume_token}))
 

@@ -192,18 +192,37 @@ def test_a_code_works_once_and_a_second_use_is_refused_politely(world):
     assert Response.objects.count() == 1
 
 
-def test_entering_the_same_code_again_continues_the_unsent_answers(world):
+def test_entering_the_same_code_again_on_the_same_device_continues_the_unsent_answers(world):
     survey = make_survey(world.plan, access=AccessMode.BOTH)
     [code] = services.codes_generate(survey=survey, count=1, batch="", actor=world.people["chair"])
-    first = Client()
-    _start(first, survey, code=code)
-    first.post(_url("public_page", survey, n=1), _first_page(survey))
-    later = Client()
-    _start(later, survey, code=code)
+    device = Client()
+    _start(device, survey, code=code)
+    device.post(_url("public_page", survey, n=1), _first_page(survey))
+    _start(device, survey, code=code.lower())
     assert Response.objects.count() == 1
-    assert later.post(_url("public_page", survey, n=2), _second_page(survey)).status_code == 302
-    assert later.post(_url("public_check", survey)).status_code == 302
+    assert 'checked' in device.get(_url("public_page", survey, n=1)).text
+    assert device.post(_url("public_page", survey, n=2), _second_page(survey)).status_code == 302
+    assert device.post(_url("public_check", survey)).status_code == 302
     assert Response.objects.get().code == services.find_code(survey, code, lock=False)
+
+
+def test_someone_else_typing_a_households_code_starts_afresh_and_never_sees_its_answers(world):
+    survey = make_survey(world.plan, access=AccessMode.BOTH)
+    [code] = services.codes_generate(survey=survey, count=1, batch="", actor=world.people["chair"])
+    household = Client()
+    _start(household, survey, code=code)
+    household.post(_url("public_page", survey, n=2), _second_page(survey))
+    typed = Answer.objects.filter(text__gt="").values_list("text", flat=True).first()
+    assert typed
+
+    stranger = Client()
+    assert _start(stranger, survey, code=code).status_code == 302
+    for n in (1, 2):
+        assert typed not in stranger.get(_url("public_page", survey, n=n)).text
+    assert typed not in stranger.get(_url("public_check", survey)).text
+    assert Response.objects.count() == 1 and not Answer.objects.exists()
+    # The household's browser no longer holds answers under that code.
+    assert "no_answers" in household.get(_url("public_page", survey, n=2)).templates[0].name
 
 
 def test_a_family_on_one_device_can_each_answer_but_identical_repeats_are_refused(survey):
