@@ -266,3 +266,7 @@ CELERY_BEAT_SCHEDULE["actions-sweep-endorsement-requests"] = {
 # One-time survey codes are stored as a keyed hash (HMAC-SHA256) with this key, else SECRET_KEY.
 # Changing it makes every unused code already printed stop working.
 CONSULTATION_CODE_KEY = env_str("CONSULTATION_CODE_KEY")
+# Failed sign-ins: 5 per account in 5 minutes (a guessed account is locked, from anywhere), and a
+# generous 30 per address, so that one person's mistakes at a village hall's or library's shared
+# connection never lock out everyone else there.
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login_failed": "30/5m/ip,5/5m/key"}
