@@ -178,6 +178,18 @@ class ReasonForm(HelperMixin, forms.Form):
                                          "mistake”."))
 
 
+class ResumeForm(forms.Form):
+    """The 'carry on later' link, pasted (or filled in from the link by the page's script)."""
+
+    link = forms.CharField(label=_("Your “carry on later” link"), max_length=500,
+                           help_text=_("Paste the whole link you kept."))
+
+    def clean_link(self):
+        # The token is what follows "#" (or, in older links, the last part of the path).
+        text = self.cleaned_data["link"].strip()
+        return text.rsplit("#", 1)[-1].strip().rstrip("/").rsplit("/", 1)[-1]
+
+
 class StartForm(forms.Form):
     """The resident's first page: the consent statement, and a code when the survey uses them."""
 

@@ -40,6 +40,7 @@ from consultation.services.collecting import (
     missing_required,
     response_delete,
     response_enter,
+    response_renew_token,
     response_start,
     response_submit,
     survey_notify_milestone,
@@ -48,10 +49,10 @@ from consultation.services.collecting import (
 
 __all__ = [
     "CODE_USED", "MILESTONES", "CodeRefused", "DuplicateCode", "ImportResult", "Incomplete",
-    "Refused", "answers_save", "codes_generate", "codes_withdraw", "dimension_for", "find_code", "import_run",
-    "import_upload", "missing_required", "question_create", "question_delete",
-    "question_duplicate", "question_move", "question_update", "response_delete",
-    "response_enter", "response_start", "response_submit", "section_delete", "section_move",
-    "section_save", "survey_close", "survey_create", "survey_delete", "survey_duplicate",
-    "survey_notify_milestone", "survey_open", "survey_update", "surveys_sweep",
+    "Refused", "answers_save", "codes_generate", "codes_withdraw", "response_renew_token",
+    "dimension_for", "find_code", "import_run", "import_upload", "missing_required",
+    "question_create", "question_delete", "question_duplicate", "question_move", "question_update",
+    "response_delete", "response_enter", "response_start", "response_submit", "section_delete",
+    "section_move", "section_save", "survey_close", "survey_create", "survey_delete",
+    "survey_duplicate", "survey_notify_milestone", "survey_open", "survey_update", "surveys_sweep",
 ]

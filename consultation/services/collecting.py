@@ -34,6 +34,7 @@ from consultation.models import (
     SurveyStatus,
     code_digest,
     display_code,
+    new_resume_token,
 )
 from consultation.services.base import (
     MILESTONES,
@@ -116,6 +117,13 @@ def response_start(*, survey: Survey, code_text: str = "", client_key: str = "",
     if not survey.uses_link:
         raise CodeRefused(_("Enter the code printed on your leaflet to start."))
     return Response.objects.create(survey=survey, client_key=client_key)
+
+
+def response_renew_token(*, response: Response) -> str:
+    """Give unsent answers a new 'carry on later' token (the old one, seen in a log, stops working)."""
+    response.resume_token = new_resume_token()
+    response.save(update_fields=["resume_token"])
+    return response.resume_token
 
 
 @transaction.atomic

@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -149,10 +151,12 @@ def test_partial_answers_are_kept_and_the_resume_link_brings_them_back(survey):
     draft = Response.objects.get(survey=survey)
     assert draft.status == ResponseStatus.DRAFT and draft.answers.count() == 2
     page = client.get(_url("public_page", survey, n=2))
-    assert draft.resume_token in page.text
+    link = f"http://testserver{_url('public_resume', survey)}#{draft.resume_token}"
+    assert link in page.text
 
     elsewhere = Client()
-    welcome = elsewhere.get(_url("public_resume", survey, token=draft.resume_token))
+    assert 'data-resume-from-hash' in elsewhere.get(_url("public_resume", survey)).text
+    welcome = elsewhere.post(_url("public_resume", survey), {"link": link})
     assert "You have answered 2 questions so far" in welcome.text
     again = elsewhere.get(_url("public_page", survey, n=1))
     rating = question(survey, QuestionKind.RATING)
@@ -160,7 +164,33 @@ def test_partial_answers_are_kept_and_the_resume_link_brings_them_back(survey):
     assert elsewhere.post(_url("public_page", survey, n=2), _second_page(survey)).status_code == 302
     assert elsewhere.post(_url("public_check", survey)).status_code == 302
     assert Response.objects.get().status == ResponseStatus.SUBMITTED
-    assert Client().get(_url("public_resume", survey, token=draft.resume_token)).status_code == 404
+    refused = Client().post(_url("public_resume", survey), {"link": link})
+    assert refused.status_code == 400 and "This link does not work any more" in refused.text
+
+
+def test_the_resume_token_is_never_in_a_requested_url(survey):
+    client = Client()
+    _start(client, survey)
+    client.post(_url("public_page", survey, n=1), _first_page(survey))
+    token = Response.objects.get().resume_token
+    shown = re.search(r'class="share-link">([^<]+)<', client.get(_url("public_page", survey, n=2)).text)
+    path, _hash, fragment = shown.group(1).partition("#")
+    assert token not in path and fragment == token
+    # The path is what servers log; the token goes in the body of a POST.
+    elsewhere = Client()
+    assert token not in urlsplit(path).path
+    assert elsewhere.post(urlsplit(path).path, {"link": shown.group(1)}).status_code == 200
+    assert elsewhere.get(_url("public_page", survey, n=1)).status_code == 200
+
+
+def test_an_old_style_link_works_once_and_its_logged_token_then_opens_nothing(survey):
+    client = Client()
+    _start(client, survey)
+    old = Response.objects.get().resume_token
+    followed = Client().get(_url("public_resume_link", survey, token=old))
+    assert followed.status_code == 200 and "Welcome back" in followed.text
+    assert Response.objects.get().resume_token != old
+    assert Client().get(_url("public_resume_link", survey, token=old)).status_code == 404
 
 
 def test_sending_is_refused_while_a_required_answer_is_missing(survey):
