@@ -163,11 +163,17 @@ class ImportForm(HelperMixin, forms.Form):
     channel = EntryForm.base_fields["channel"]
 
     def clean_file(self):
+        from consultation import imports
+
         upload = self.cleaned_data["file"]
         if upload.size > min(settings.UPLOAD_MAX_BYTES, 5 * 1024 * 1024):
             raise forms.ValidationError(_("The file is too big. Split it into files under 5 MB."))
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError(_("Choose a CSV file (its name ends in .csv)."))
+        try:
+            self.text = imports.read_upload(upload)
+        except imports.FileRefused as refused:
+            raise forms.ValidationError(refused.message) from refused
         return upload
 
 

@@ -481,6 +481,9 @@ class ImportBatch(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     imported_count = models.PositiveIntegerField(default=0)
+    # The result of checking the file once, on upload: what the preview shows (None: not checked).
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    problems = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]

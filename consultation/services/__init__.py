@@ -35,6 +35,7 @@ from consultation.services.collecting import (
     codes_generate,
     codes_withdraw,
     find_code,
+    import_check,
     import_run,
     import_upload,
     missing_required,
@@ -50,7 +51,7 @@ from consultation.services.collecting import (
 __all__ = [
     "CODE_USED", "MILESTONES", "CodeRefused", "DuplicateCode", "ImportResult", "Incomplete",
     "Refused", "answers_save", "codes_generate", "codes_withdraw", "response_renew_token",
-    "dimension_for", "find_code", "import_run", "import_upload", "missing_required",
+    "dimension_for", "find_code", "import_check", "import_run", "import_upload", "missing_required",
     "question_create", "question_delete", "question_duplicate", "question_move", "question_update",
     "response_delete", "response_enter", "response_start", "response_submit", "section_delete",
     "section_move", "section_save", "survey_close", "survey_create", "survey_delete",

@@ -283,9 +283,22 @@ def response_delete(*, response: Response, reason: str, actor: User) -> None:
 @transaction.atomic
 def import_upload(*, survey: Survey, filename: str, content: str, channel: str,
                   actor: User) -> ImportBatch:
-    """Keep an uploaded CSV so it can be checked, shown and then imported."""
-    return ImportBatch.objects.create(survey=survey, filename=filename[:255], content=content,
-                                      channel=channel, uploaded_by=actor)
+    """Keep an uploaded CSV and check it once, so the preview only shows what was found."""
+    batch = ImportBatch.objects.create(survey=survey, filename=filename[:255], content=content,
+                                       channel=channel, uploaded_by=actor)
+    return import_check(batch=batch)
+
+
+def import_check(*, batch: ImportBatch) -> ImportBatch:
+    """Check every row of a kept CSV (without saving anything) and store what was found."""
+    from consultation import imports
+
+    parsed = imports.parse(batch.survey, batch.content, keep_rows=False)
+    batch.row_count = len(parsed.rows)
+    batch.problems = [{"row": e.row, "column": e.column, "message": str(e.message)}
+                      for e in parsed.errors]
+    batch.save(update_fields=["row_count", "problems"])
+    return batch
 
 
 @dataclass

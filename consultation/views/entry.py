@@ -110,10 +110,9 @@ def import_upload(request, pk, sid):
         raise Http404
     form = ImportForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = services.import_upload(survey=survey, filename=upload.name,
-                                       content=imports.decode(upload),
-                                       channel=form.cleaned_data["channel"], actor=request.user)
+        batch = services.import_upload(survey=survey, filename=form.cleaned_data["file"].name,
+                                       content=form.text, channel=form.cleaned_data["channel"],
+                                       actor=request.user)
         return redirect("consultation:import_preview", pk=pk, sid=sid, bid=batch.pk)
     return render(request, "consultation/import_upload.html", {
         "plan": survey.plan, "survey": survey, "form": form,
@@ -142,15 +141,16 @@ def import_preview(request, pk, sid, bid):
         try:
             result = services.import_run(batch=batch, actor=request.user)
         except imports.ImportRefused as refused:
-            errors = refused.errors
+            # Something changed since the check (a code used meanwhile): show what is wrong now.
+            batch.problems = [{"row": e.row, "column": e.column, "message": str(e.message)}
+                              for e in refused.errors]
         except services.Refused as refused:
             messages.error(request, refused.message)
             return redirect("consultation:import_upload", pk=pk, sid=sid)
         else:
             messages.success(request, _("%(n)s responses imported.") % {"n": result.count})
             return redirect("consultation:responses", pk=pk, sid=sid)
-        parsed = imports.Parsed(errors=errors)
-    else:
-        parsed = imports.parse(survey, batch.content) if not batch.imported_at else imports.Parsed()
+    elif batch.row_count is None and not batch.imported_at:
+        batch = services.import_check(batch=batch)  # kept before files were checked on upload
     return render(request, "consultation/import_preview.html",
-                  {"plan": survey.plan, "survey": survey, "batch": batch, "parsed": parsed})
+                  {"plan": survey.plan, "survey": survey, "batch": batch})

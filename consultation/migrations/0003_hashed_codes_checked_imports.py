@@ -1,5 +1,5 @@
 """One-time codes are kept only as a keyed hash: existing codes are hashed in place, so leaflets
-already delivered keep working."""
+already delivered keep working. Imported files keep the result of checking them once."""
 
 from django.db import migrations, models
 
@@ -29,4 +29,8 @@ class Migration(migrations.Migration):
             model_name="accesscode",
             constraint=models.UniqueConstraint(fields=("survey", "digest"), name="code_unique_in_survey"),
         ),
+        migrations.AddField(model_name="importbatch", name="row_count",
+                            field=models.PositiveIntegerField(blank=True, null=True)),
+        migrations.AddField(model_name="importbatch", name="problems",
+                            field=models.JSONField(blank=True, default=list)),
     ]
