@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser import assert_accessible, sign_in
@@ -35,6 +36,7 @@ def test_admin_pages_are_accessible(live_server, page):
     problems = []
     for path in pages:
         page.goto(live_server.url + path)
+        page.wait_for_load_state("load")
         try:
             assert_accessible(page)
         except AssertionError as error:
@@ -42,7 +44,7 @@ def test_admin_pages_are_accessible(live_server, page):
     # The empty add form, sent past the browser's own checks: Django's error messages.
     page.evaluate("document.querySelector('#community_form').noValidate = true")
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.locator(".errornote").is_visible()
+    expect(page.locator(".errornote")).to_be_visible()
     try:
         assert_accessible(page)
     except AssertionError as error:
