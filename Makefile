@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
+# Debug is off unless asked for: the demo asks for it (and so gets the dev key and localhost names).
+DEMO_ENV := DJANGO_DEBUG=true
 
 .PHONY: run test bench install install-dev serve lint clean
 
@@ -22,14 +24,14 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install-dev
 	$(PY) -m pip check
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEMO_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Pages against a bare Django view on PostgreSQL + gunicorn + wrk (bench/README.md); ~10 minutes.
@@ -37,7 +39,7 @@ bench: install-dev
 	$(PY) bench/run.py
 
 serve: install
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media

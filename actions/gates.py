@@ -95,7 +95,8 @@ def register_items() -> None:
         _("Once the steering group has agreed the plan, its chair or secretary finalises it on "
           "the Finalise page: this version is kept exactly as "
           "agreed, and later changes go into the next version."),
-        check=version_frozen, link=_url("actions:finalise"), waivable=False,
+        check=version_frozen, link=_url("actions:finalise"), link_perm="plans.manage_plan",
+        waivable=False,
     ))
     register(GateItem(
         ACTIONS_OWNED, Step.IMPLEMENTING, _("Every action has a lead who has accepted it"),

@@ -187,6 +187,14 @@ class InvitationQuerySet(models.QuerySet):
     def unsent(self):
         return self.pending().filter(sent_at__isnull=True)
 
+    def waiting_for(self, user):
+        """Pending invitations to `user`'s address, only once they have proved they own it: anyone
+        can sign up with someone else's address while verification is optional."""
+        from allauth.account.models import EmailAddress
+
+        owns = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True)
+        return self.pending().filter(email__iexact=user.email) if owns.exists() else self.none()
+
 
 def _new_nonce() -> str:
     return secrets.token_urlsafe(24)

@@ -1,5 +1,6 @@
-"""CLP settings. Configured only through environment variables (see README); defaults run the
-demo with zero set-up: SQLite, Celery tasks run eagerly, emails printed to the console."""
+"""CLP settings. Configured only through environment variables (see README); defaults are safe
+for production (debug off), and `make run` adds DJANGO_DEBUG=true for the zero-set-up demo:
+SQLite, Celery tasks run eagerly, emails printed to the console."""
 
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from clp.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)  # production is the default; `make run` sets true
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=not DEBUG) or "dev-only-insecure-key-change-me"
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
@@ -338,3 +339,12 @@ CELERY_BEAT_SCHEDULE["actions-sweep-priority-messages"] = {
     "task": "actions.tasks.sweep_unemailed_messages",
     "schedule": 900.0,
 }
+
+# --- Security -----------------------------------------------------------------------------------
+# One-time survey codes are stored as a keyed hash (HMAC-SHA256) with this key, else SECRET_KEY.
+# Changing it makes every unused code already printed stop working.
+CONSULTATION_CODE_KEY = env_str("CONSULTATION_CODE_KEY")
+# Failed sign-ins: 5 per account in 5 minutes (a guessed account is locked, from anywhere), and a
+# generous 30 per address, so that one person's mistakes at a village hall's or library's shared
+# connection never lock out everyone else there.
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login_failed": "30/5m/ip,5/5m/key"}

@@ -18,7 +18,7 @@ from clp.models import Invitation, Organisation, Reminder, ReminderStatus, User
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "clp/landing.html")
-    pending = Invitation.objects.pending().filter(email__iexact=request.user.email)
+    pending = Invitation.objects.waiting_for(request.user)
     return render(request, "clp/home.html", {
         "panels": home_panels.panels_for(request.user),
         "pending_invitations": [(i, invitations.get_kind(i.kind).describe(i)) for i in pending],
@@ -44,6 +44,7 @@ def invitation_accept(request, token):
         return render(request, "clp/invitation_accept.html", context)
     if User.objects.filter(email__iexact=invitation.email).exists():
         context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+        context["reset_url"] = reverse("account_reset_password")
         return render(request, "clp/invitation_accept.html", context)
     form = AcceptInvitationForm(request.POST or None, email=invitation.email,
                                 initial={"full_name": invitation.full_name})

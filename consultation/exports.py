@@ -67,7 +67,7 @@ def _chunk_rows(responses: list, questions: list) -> Iterator[list]:
             response.number,
             timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
             channels.get(response.channel, response.channel),
-            response.code.display if response.code else "",
+            response.code.reference if response.code else "",
             str(response.entered_by) if response.entered_by else "",
         ] + [describe(q, by_question.get(q.pk, [])) for q in questions]
 

@@ -137,14 +137,15 @@ class CodesForm(HelperMixin, forms.Form):
                                            "At most 2,000 at a time."))
     batch = forms.CharField(label=_("Label for this batch (optional)"), max_length=100,
                             required=False, help_text=_("For example “Church Lane delivery round”."))
-    leaflets = forms.ChoiceField(
-        label=_("Leaflets to print"), initial="slips", widget=forms.RadioSelect,
-        choices=[("slips", _("A4 sheets of cut-out slips, eight to a page (PDF)")),
-                 ("letters", _("One letter per household, one to a page (PDF)")),
-                 ("", _("No leaflets: I will print the codes from the printable sheet"))],
-        required=False,
-        help_text=_("The codes are printed only in this PDF: it is built once, straight away, and "
-                    "cannot be made again later. Keep it safe until the leaflets are delivered."))
+    output = forms.ChoiceField(
+        label=_("How do you want the codes?"), widget=forms.RadioSelect, initial="slips",
+        choices=[("slips", _("Leaflets: A4 sheets of cut-out slips, eight to a page (PDF)")),
+                 ("letters", _("Leaflets: one letter per household, one to a page (PDF)")),
+                 ("sheet", _("A page of slips to print now (or save as a PDF from the print window)")),
+                 ("csv", _("A CSV file, for a printer or a mail merge"))],
+        help_text=_("The codes are shown only this once: they are stored scrambled, like passwords, "
+                    "so nobody can read them back later. A leaflet PDF is built once, straight "
+                    "away, and cannot be made again: keep it safe until the leaflets are delivered."))
 
 
 class EntryForm(HelperMixin, forms.Form):
@@ -155,7 +156,7 @@ class EntryForm(HelperMixin, forms.Form):
                                 + [(Channel.ONLINE, _("Online, typed in for someone"))],
                                 initial=Channel.PAPER)
     code = forms.CharField(label=_("Code printed on the form (if any)"), max_length=20,
-                           required=False, help_text=_("For example ABCD-2345."))
+                           required=False, help_text=_("For example ABCDE-23456."))
 
 
 class ImportForm(HelperMixin, forms.Form):
@@ -165,11 +166,17 @@ class ImportForm(HelperMixin, forms.Form):
     channel = EntryForm.base_fields["channel"]
 
     def clean_file(self):
+        from consultation import imports
+
         upload = self.cleaned_data["file"]
         if upload.size > min(settings.UPLOAD_MAX_BYTES, 5 * 1024 * 1024):
             raise forms.ValidationError(_("The file is too big. Split it into files under 5 MB."))
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError(_("Choose a CSV file (its name ends in .csv)."))
+        try:
+            self.text = imports.read_upload(upload)
+        except imports.FileRefused as refused:
+            raise forms.ValidationError(refused.message) from refused
         return upload
 
 
@@ -178,6 +185,18 @@ class ReasonForm(HelperMixin, forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("Kept in the plan's history, e.g. “Entered twice by "
                                          "mistake”."))
+
+
+class ResumeForm(forms.Form):
+    """The 'carry on later' link, pasted (or filled in from the link by the page's script)."""
+
+    link = forms.CharField(label=_("Your “carry on later” link"), max_length=500,
+                           help_text=_("Paste the whole link you kept."))
+
+    def clean_link(self):
+        # The token is what follows "#" (or, in older links, the last part of the path).
+        text = self.cleaned_data["link"].strip()
+        return text.rsplit("#", 1)[-1].strip().rstrip("/").rsplit("/", 1)[-1]
 
 
 class StartForm(forms.Form):

@@ -13,11 +13,22 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from consultation.answers import NO, YES, AnswerForm, name, rank_name
-from consultation.models import AccessCode, AnswerPart, Option, Question, QuestionKind, Survey
+from consultation.models import (
+    AccessCode,
+    AnswerPart,
+    Option,
+    Question,
+    QuestionKind,
+    Survey,
+    display_code,
+)
 from consultation.services import CodeRefused, find_code
 
 MAX_ROWS = 5000
+MAX_CELL = 5000  # characters: the longest written answer a survey accepts
 CODE = "code"
+# UTF-16 files (Excel's "Unicode text") start with one of these byte-order marks.
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class ImportRefused(Exception):
@@ -68,7 +79,7 @@ def _labels(question: Question) -> str:
 def columns(questions: list[Question]) -> list[Column]:
     """The template's columns: the code, then one or more per question, numbered Q1, Q2 …"""
     cols = [Column(CODE, _("code – the one-time code printed on the form, if any"),
-                   _("The code, e.g. ABCD-2345, or leave empty"))]
+                   _("The code, e.g. ABCDE-23456, or leave empty"))]
     for number, q in enumerate(questions, start=1):
         cols += _question_columns(number, q)
     return cols
@@ -108,29 +119,90 @@ def template_header(questions: list[Question]) -> list[str]:
     return [c.header for c in columns(questions)]
 
 
-def parse(survey: Survey, text: str, *, lock_codes: bool = False) -> Parsed:
-    """Check a whole CSV; `rows` are ready to save only when `errors` is empty."""
+class FileRefused(Exception):
+    """The file cannot be checked at all (its size, encoding or shape): one message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def read_upload(upload) -> str:
+    """The text of an uploaded CSV, refused at once (before any row is checked) when it is not a
+    UTF-8 or Windows text file, has more than MAX_ROWS rows or has a cell over MAX_CELL."""
+    raw = upload.read()
+    if raw.startswith(UTF16_MARKS):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise FileRefused(_("The file is saved as Unicode text but is damaged. Save it from "
+                                "the spreadsheet as “CSV UTF-8” and upload it again.")) from error
+    elif b"\x00" in raw:
+        raise FileRefused(_("This is not a CSV text file (it may be a spreadsheet or Unicode text). "
+                            "Save it from the spreadsheet as “CSV UTF-8” and upload it again."))
+    else:
+        text = decode_bytes(raw)
+    check_shape(text)
+    return text
+
+
+def check_shape(text: str) -> None:
+    """Count rows and measure cells, without checking answers: fast enough for any allowed file."""
+    count = 0
+    try:
+        for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
+            long = next((v for v in values if len(v) > MAX_CELL), None)
+            if long is not None:
+                raise FileRefused(_("Row %(row)s has a cell of %(n)s characters; a cell can hold at "
+                                    "most %(max)s. Check the row, or split the answer.")
+                                  % {"row": number, "n": f"{len(long):,}", "max": f"{MAX_CELL:,}"})
+            count += any(v.strip() for v in values) and number > 1
+    except csv.Error as error:
+        # The csv module refuses cells over 128 KiB, stray NUL characters and broken quoting.
+        raise FileRefused(_("The file cannot be read as CSV near row %(row)s (a cell may be far too "
+                            "long, or a quote mark not closed). Save it from the spreadsheet as "
+                            "“CSV UTF-8” and try again.") % {"row": count + 2}) from error
+    if count > MAX_ROWS:
+        raise FileRefused(_("The file has %(count)s rows of answers; a file can hold at most %(n)s. "
+                            "Split it into smaller files.")
+                          % {"count": f"{count:,}", "n": f"{MAX_ROWS:,}"})
+
+
+def parse(survey: Survey, text: str, *, lock_codes: bool = False, keep_rows: bool = True) -> Parsed:
+    """Check a whole CSV; `rows` are ready to save only when `errors` is empty. Without
+    `keep_rows` only the problems and the number of rows are worked out (for the preview)."""
+    result = Parsed()
+    try:
+        check_shape(text)
+    except FileRefused as refused:
+        result.errors.append(RowError(1, "", refused.message))
+        return result
     questions = survey.ordered_questions()
     known = {c.key: c for c in columns(questions)}
     reader = csv.reader(io.StringIO(text))
-    result = Parsed()
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
         result.errors.append(RowError(1, "", _("The file is empty. Start from the template.")))
         return result
     mapped = _map_header(header, known, result)
-    seen_codes: dict[str, int] = {}
+    form = AnswerForm(data=MultiValueDict(), questions=questions, enforce_required=False)
+    check = _RowCheck(survey, mapped, form, {}, lock_codes, keep_rows)
     for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if number - 1 > MAX_ROWS:
-            result.errors.append(RowError(number, "", _("A file can hold at most %(n)s rows. Split it "
-                                                         "into smaller files.") % {"n": MAX_ROWS}))
-            break
-        _parse_row(survey, number, values, mapped, questions, seen_codes, lock_codes, result)
+        if any(v.strip() for v in values):
+            _parse_row(check, number, values, result)
     if not result.rows and not result.errors:
         result.errors.append(RowError(2, "", _("There are no answers in the file.")))
     return result
+
+
+@dataclass
+class _RowCheck:
+    survey: Survey
+    mapped: list
+    form: AnswerForm  # built once, rebound to each row
+    seen_codes: dict
+    lock_codes: bool
+    keep_rows: bool
 
 
 def _map_header(header: list[str], known: dict, result: Parsed) -> list:
@@ -148,8 +220,8 @@ def _map_header(header: list[str], known: dict, result: Parsed) -> list:
     return mapped
 
 
-def _parse_row(survey, number, values, mapped, questions, seen_codes, lock_codes, result) -> None:
-    data, errors, code_text = MultiValueDict(), [], ""
+def _parse_row(check: _RowCheck, number: int, values: list, result: Parsed) -> None:
+    mapped, data, errors, code_text = check.mapped, MultiValueDict(), [], ""
     if len(values) > len(mapped):
         errors.append(RowError(number, "", _("This row has more cells than the file has columns.")))
     for column, raw in zip(mapped, values, strict=False):
@@ -162,16 +234,17 @@ def _parse_row(survey, number, values, mapped, questions, seen_codes, lock_codes
         problem = _put(column, value, data)
         if problem:
             errors.append(RowError(number, column.header, problem))
-    form = AnswerForm(data=data, questions=questions, enforce_required=False)
+    form = check.form.rebind(data)
     if not errors and not form.is_valid():
         by_field = {c.field_name: c.header for c in mapped if c is not None}
         errors += [RowError(number, by_field.get(f, ""), str(e))
                    for f, es in form.errors.items() for e in es]
-    code = _row_code(survey, number, code_text, seen_codes, lock_codes, errors) if code_text else None
+    code = (_row_code(check.survey, number, code_text, check.seen_codes, check.lock_codes, errors)
+            if code_text else None)
     if errors:
         result.errors.extend(errors)
     else:
-        result.rows.append(ParsedRow(number, form.answer_rows(), code))
+        result.rows.append(ParsedRow(number, form.answer_rows() if check.keep_rows else {}, code))
 
 
 def _put(column: Column, value: str, data: MultiValueDict) -> str:
@@ -224,19 +297,18 @@ def _row_code(survey, number, code_text, seen_codes, lock_codes, errors) -> Acce
     except CodeRefused as refused:
         errors.append(RowError(number, header, refused.message))
         return None
-    if code.code in seen_codes:
+    if code.pk in seen_codes:
         errors.append(RowError(number, header, _("Code %(code)s is also on row %(row)s.")
-                               % {"code": code.display, "row": seen_codes[code.code]}))
+                               % {"code": display_code(code_text), "row": seen_codes[code.pk]}))
     elif code.is_used or hasattr(code, "response"):
         errors.append(RowError(number, header, _("Code %(code)s has already been used.")
-                               % {"code": code.display}))
-    seen_codes.setdefault(code.code, number)
+                               % {"code": display_code(code_text)}))
+    seen_codes.setdefault(code.pk, number)
     return code
 
 
-def decode(upload) -> str:
-    """The text of an uploaded CSV: UTF-8 (with or without Excel's marker), else Windows-1252."""
-    raw = upload.read()
+def decode_bytes(raw: bytes) -> str:
+    """UTF-8 (with or without Excel's marker), else Windows-1252."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -6,6 +6,8 @@ demographic question, the plan-level `category`), a rating or rank is `number`, 
 `text`. Only submitted responses count; drafts hold a resident's partial answers.
 """
 
+import hashlib
+import hmac
 import secrets
 
 from django.conf import settings
@@ -19,6 +21,7 @@ from django_fsm import FSMField, transition
 from plans.models import Plan
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to type from paper
+CODE_LENGTH = 10  # 31 ** 10 ≈ 2 ** 49.5: guessing one of a thousand codes takes ~10^12 tries
 
 
 def new_public_id() -> str:
@@ -31,6 +34,19 @@ def new_resume_token() -> str:
 
 def normalise_code(text: str) -> str:
     return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+def code_digest(text: str) -> str:
+    """The keyed hash a one-time code is stored as: the database never holds the code itself."""
+    key = (settings.CONSULTATION_CODE_KEY or settings.SECRET_KEY).encode()
+    return hmac.new(key, normalise_code(text).encode(), hashlib.sha256).hexdigest()
+
+
+def display_code(text: str) -> str:
+    """A code as printed: two groups of letters and numbers, e.g. ABCDE-23456."""
+    code = normalise_code(text)
+    half = (len(code) + 1) // 2
+    return f"{code[:half]}-{code[half:]}"
 
 
 # --- demographic dimensions (plan level, shared by every survey of the plan) -------------------
@@ -313,24 +329,29 @@ class Option(models.Model):
 # --- one-time codes -----------------------------------------------------------------------------
 
 class AccessCode(models.Model):
-    """A code printed on a leaflet: lets one household or person answer once."""
+    """A code printed on a leaflet: lets one household or person answer once.
+
+    Only a keyed hash of the code is stored (like a password), so the codes can be shown once,
+    when they are made, and never read back from the database.
+    """
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="codes")
-    code = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64)
     batch = models.CharField(_("batch"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["survey", "pk"]
-        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="code_unique_in_survey")]
+        constraints = [models.UniqueConstraint(fields=["survey", "digest"], name="code_unique_in_survey")]
 
     def __str__(self):
-        return self.display
+        return self.reference
 
     @property
-    def display(self) -> str:
-        return f"{self.code[:4]}-{self.code[4:]}"
+    def reference(self) -> str:
+        """What volunteers see of a code once it is made: its batch, never the code."""
+        return _("a code from “%(batch)s”") % {"batch": self.batch} if self.batch else _("a one-time code")
 
     @property
     def is_used(self) -> bool:
@@ -481,6 +502,9 @@ class ImportBatch(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     imported_count = models.PositiveIntegerField(default=0)
+    # The result of checking the file once, on upload: what the preview shows (None: not checked).
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    problems = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]

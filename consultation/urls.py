@@ -29,8 +29,7 @@ urlpatterns = [
     path(f"{S}questions/<int:qid>/move/", views.question_move, name="question_move"),
     path(f"{S}questions/<int:qid>/duplicate/", views.question_duplicate, name="question_duplicate"),
     path(f"{S}codes/", views.codes, name="codes"),
-    path(f"{S}codes/sheet/", views.codes_sheet, name="codes_sheet"),
-    path(f"{S}codes/codes.csv", views.codes_csv, name="codes_csv"),
+    path(f"{S}codes/withdraw/", views.codes_withdraw, name="codes_withdraw"),
     path(f"{S}collection/", views.collection, name="collection"),
     path(f"{S}responses/", views.responses, name="responses"),
     path(f"{S}responses/new/", views.response_new, name="response_new"),
@@ -45,7 +44,8 @@ urlpatterns = [
     path(f"{P}page/<int:n>/", views.public_page, name="public_page"),
     path(f"{P}check/", views.public_check, name="public_check"),
     path(f"{P}done/", views.public_done, name="public_done"),
-    path(f"{P}resume/<str:token>/", views.public_resume, name="public_resume"),
+    path(f"{P}resume/", views.public_resume, name="public_resume"),
+    path(f"{P}resume/<str:token>/", views.public_resume_link, name="public_resume_link"),
 ]
 
 urlpatterns += evidence_urlpatterns

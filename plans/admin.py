@@ -3,7 +3,7 @@ from django.contrib import admin
 from plans.models import Membership, Plan, PlanEvent
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):  # labelled fields (a tabular inline fails WCAG)
     model = Membership
     extra = 0
 

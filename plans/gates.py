@@ -23,6 +23,8 @@ class GateItem:
     check: Callable[[object], bool] | None = None
     # Where to go to do something about it: a function of the plan returning a URL, or None.
     link: Callable[[object], str] | None = None
+    # The permission that link's page needs, if not every viewer of the plan may follow it.
+    link_perm: str = ""
     # False for items that are the step itself (e.g. freezing the plan version): never waived.
     waivable: bool = True
 
@@ -73,7 +75,8 @@ def get_item(key: str) -> GateItem | None:
     return _ITEMS.get(key)
 
 
-def checklist(plan, step: str | None = None) -> Checklist:
+def checklist(plan, step: str | None = None, *, viewer=None) -> Checklist:
+    """The step's items; given a viewer, links they may not follow are left out."""
     from plans.models import ChecklistEntry
 
     step = step or plan.step
@@ -83,7 +86,8 @@ def checklist(plan, step: str | None = None) -> Checklist:
         tick = entries.get((item.key, ChecklistEntry.Kind.TICK))
         waiver = entries.get((item.key, ChecklistEntry.Kind.WAIVER))
         done = tick is not None if item.is_manual else bool(item.check(plan))
-        url = item.link(plan) if item.link else ""
+        followable = viewer is None or not item.link_perm or viewer.has_perm(item.link_perm, plan)
+        url = item.link(plan) if item.link and followable else ""
         result.items.append(ItemState(item=item, done=done, entry=tick, waiver=waiver, url=url))
     return result
 

@@ -20,6 +20,10 @@ ALLOWED = {
     "application/vnd.oasis.opendocument.text": "odt",
 }
 ALLOWED_DESCRIPTION = "PDF, PNG, JPEG, GIF, WebP, CSV, XLSX, DOCX or ODT"
+# Stored extension -> the name endings that agree with it, and the type it is served as.
+NAME_ENDINGS = {"jpg": {"jpg", "jpeg"}}
+SERVED_TYPES = {extension: mime for mime, extension in ALLOWED.items()} | {
+    "csv": "text/csv; charset=utf-8"}
 
 
 def _head(file, size: int = 8192) -> bytes:
@@ -62,11 +66,32 @@ def validate_upload(file) -> None:
             _("The file is %(size)s. Choose a file smaller than %(limit)s.")
             % {"size": filesizeformat(file.size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
         )
-    if detected_extension(file) is None:
+    extension = detected_extension(file)
+    if extension is None:
         raise ValidationError(
             _("This kind of file cannot be uploaded. Choose a %(types)s file.")
             % {"types": ALLOWED_DESCRIPTION}
         )
+    given = getattr(file, "name", "")
+    named = given.rsplit(".", 1)[-1].lower() if "." in given else ""
+    if named not in NAME_ENDINGS.get(extension, {extension}):
+        raise ValidationError(
+            _("The file's name ends in “.%(named)s” but it holds a %(kind)s file. Rename it to end "
+              "in “.%(extension)s”, or choose the right file.")
+            % {"named": named or _("nothing"), "kind": extension.upper(), "extension": extension}
+        )
+
+
+def served_type(stored_name: str) -> str:
+    """The Content-Type of a stored upload, from the extension its checked content gave it."""
+    return SERVED_TYPES.get(stored_name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+def download_name(stored_name: str, wanted: str) -> str:
+    """The name a download is offered under: the user's name, but always the checked extension."""
+    extension = stored_name.rsplit(".", 1)[-1].lower()
+    stem = wanted.rsplit(".", 1)[0] if "." in wanted else wanted
+    return f"{stem or 'file'}.{extension}"
 
 
 def _stored_name(instance, file) -> str:

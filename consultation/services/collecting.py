@@ -22,6 +22,7 @@ from clp.models import User
 from clp.outbox import Claim
 from consultation.models import (
     CODE_ALPHABET,
+    CODE_LENGTH,
     AccessCode,
     Answer,
     ImportBatch,
@@ -31,7 +32,9 @@ from consultation.models import (
     ResponseStatus,
     Survey,
     SurveyStatus,
-    normalise_code,
+    code_digest,
+    display_code,
+    new_resume_token,
 )
 from consultation.services.base import (
     MILESTONES,
@@ -51,18 +54,21 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def codes_generate(*, survey: Survey, count: int, batch: str, actor: User) -> list[str]:
-    """Create `count` new random codes for leaflets (unique within the survey). Returns the plain
-    codes: the only moment they are known, so leaflets are built from this list."""
-    existing = set(survey.codes.values_list("code", flat=True))
-    new: set[str] = set()
+    """Create `count` new random codes for leaflets; return them, the only time they are known.
+
+    Only their keyed hashes are stored; the unique constraint keeps each code single-use per survey.
+    """
+    existing = set(survey.codes.values_list("digest", flat=True))
+    new: dict[str, str] = {}
     while len(new) < count:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
-        if code not in existing:
-            new.add(code)
-    AccessCode.objects.bulk_create([AccessCode(survey=survey, code=c, batch=batch) for c in sorted(new)])
+        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+        digest = code_digest(code)
+        if digest not in existing:
+            new[digest] = code
+    AccessCode.objects.bulk_create([AccessCode(survey=survey, digest=d, batch=batch) for d in new])
     record_event(survey, actor, _("Made %(n)s one-time codes for “%(title)s”")
             % {"n": count, "title": survey.title})
-    return sorted(new)
+    return sorted(display_code(code) for code in new.values())
 
 
 @transaction.atomic
@@ -76,12 +82,23 @@ def leaflets_make(*, survey: Survey, count: int, batch: str, layout: str, actor:
                                secret_input={"codes": codes, "layout": layout, "batch": batch})
 
 
+@transaction.atomic
+def codes_withdraw(*, survey: Survey, batch: str, actor: User) -> int:
+    """Stop a batch's unused codes working (a sheet was lost); codes already used are kept."""
+    unused = survey.codes.filter(batch=batch, used_at__isnull=True, response__isnull=True)
+    count, _deleted = unused.delete()
+    if count:
+        record_event(survey, actor, _("Withdrew %(n)s unused one-time codes of “%(title)s”")
+                     % {"n": count, "title": survey.title})
+    return count
+
+
 def find_code(survey: Survey, text: str, *, lock: bool) -> AccessCode:
     queryset = AccessCode.objects.select_for_update() if lock else AccessCode.objects
-    code = queryset.filter(survey=survey, code=normalise_code(text)).first()
+    code = queryset.filter(survey=survey, digest=code_digest(text)).first() if text.strip() else None
     if code is None:
         raise CodeRefused(_("We do not recognise that code. Check it against your leaflet: it "
-                            "has 8 letters and numbers, like ABCD-2345."))
+                            "has 10 letters and numbers, like ABCDE-23456."))
     return code
 
 
@@ -93,19 +110,31 @@ CODE_USED = _("This code has already been used to answer the survey, so it canno
 # --- answering (residents) ----------------------------------------------------------------------
 
 @transaction.atomic
-def response_start(*, survey: Survey, code_text: str = "", client_key: str = "") -> Response:
-    """Begin a resident's answers, or pick up the unsent ones already started with this code."""
+def response_start(*, survey: Survey, code_text: str = "", client_key: str = "",
+                   held_token: str = "") -> Response:
+    """Begin a resident's answers; with a code, pick up its unsent answers only in the browser
+    that holds them (`held_token`, from its session). Anyone else who types the household's code
+    starts afresh, and the unsent answers typed elsewhere are discarded, never shown to them."""
     if code_text:
         code = find_code(survey, code_text, lock=True)
         if code.is_used:
             raise CodeRefused(str(CODE_USED))
-        existing = Response.objects.filter(code=code).first()
-        if existing is not None:
+        existing = Response.objects.select_for_update().filter(code=code).first()
+        if existing is not None and held_token and existing.resume_token == held_token:
             return existing
+        if existing is not None:
+            existing.delete()
         return Response.objects.create(survey=survey, code=code, client_key=client_key)
     if not survey.uses_link:
         raise CodeRefused(_("Enter the code printed on your leaflet to start."))
     return Response.objects.create(survey=survey, client_key=client_key)
+
+
+def response_renew_token(*, response: Response) -> str:
+    """Give unsent answers a new 'carry on later' token (the old one, seen in a log, stops working)."""
+    response.resume_token = new_resume_token()
+    response.save(update_fields=["resume_token"])
+    return response.resume_token
 
 
 @transaction.atomic
@@ -229,7 +258,7 @@ def _claim_code_for_entry(survey: Survey, code_text: str) -> AccessCode:
         raise DuplicateCode(
             _("Code %(code)s has already been used: response %(n)s (%(channel)s, %(when)s). "
               "Check the form in front of you; if it really is a second return, leave the code "
-              "empty.") % {"code": code.display, "n": existing.number,
+              "empty.") % {"code": display_code(code_text), "n": existing.number,
                            "channel": existing.get_channel_display().lower(),
                            "when": timezone.localtime(existing.submitted_at).strftime("%-d %b %Y")},
             existing)
@@ -237,7 +266,7 @@ def _claim_code_for_entry(survey: Survey, code_text: str) -> AccessCode:
         raise DuplicateCode(
             _("Someone has started answering online with code %(code)s but has not sent their "
               "answers. To avoid counting the household twice, leave the code empty and note it "
-              "on the paper form.") % {"code": code.display}, None)
+              "on the paper form.") % {"code": display_code(code_text)}, None)
     return code
 
 
@@ -259,9 +288,22 @@ def response_delete(*, response: Response, reason: str, actor: User) -> None:
 @transaction.atomic
 def import_upload(*, survey: Survey, filename: str, content: str, channel: str,
                   actor: User) -> ImportBatch:
-    """Keep an uploaded CSV so it can be checked, shown and then imported."""
-    return ImportBatch.objects.create(survey=survey, filename=filename[:255], content=content,
-                                      channel=channel, uploaded_by=actor)
+    """Keep an uploaded CSV and check it once, so the preview only shows what was found."""
+    batch = ImportBatch.objects.create(survey=survey, filename=filename[:255], content=content,
+                                       channel=channel, uploaded_by=actor)
+    return import_check(batch=batch)
+
+
+def import_check(*, batch: ImportBatch) -> ImportBatch:
+    """Check every row of a kept CSV (without saving anything) and store what was found."""
+    from consultation import imports
+
+    parsed = imports.parse(batch.survey, batch.content, keep_rows=False)
+    batch.row_count = len(parsed.rows)
+    batch.problems = [{"row": e.row, "column": e.column, "message": str(e.message)}
+                      for e in parsed.errors]
+    batch.save(update_fields=["row_count", "problems"])
+    return batch
 
 
 @dataclass

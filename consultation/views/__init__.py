@@ -28,8 +28,7 @@ from consultation.views.collection import (
 )
 from consultation.views.entry import (
     codes,
-    codes_csv,
-    codes_sheet,
+    codes_withdraw,
     import_preview,
     import_template,
     import_upload,
@@ -40,13 +39,15 @@ from consultation.views.public import (
     public_done,
     public_page,
     public_resume,
+    public_resume_link,
     public_start,
 )
 
 __all__ = [
-    "codes", "codes_csv", "codes_sheet", "collection", "export_csv", "export_xlsx",
+    "codes", "codes_withdraw", "collection", "export_csv", "export_xlsx",
     "import_preview", "import_template", "import_upload", "public_check", "public_done",
-    "public_page", "public_resume", "public_start", "question_delete", "question_duplicate",
+    "public_page", "public_resume", "public_resume_link", "public_start", "question_delete",
+    "question_duplicate",
     "question_edit", "question_kind", "question_move", "question_new", "response_delete",
     "response_detail", "response_new", "responses", "section_delete", "section_edit",
     "section_move", "survey_close", "survey_delete", "survey_detail", "survey_duplicate",

@@ -1,15 +1,17 @@
 """Volunteers' side: one-time codes for leaflets, typing in paper returns, importing a CSV."""
 
 import csv
+import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consultation import imports, services
 from consultation.answers import AnswerForm
@@ -27,47 +29,46 @@ def codes(request, pk, sid):
     form = CodesForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["leaflets"]:
+        if data["output"] in ("slips", "letters"):
             publication = services.leaflets_make(survey=survey, count=data["count"], batch=data["batch"],
-                                                 layout=data["leaflets"], actor=request.user)
+                                                 layout=data["output"], actor=request.user)
             messages.success(request, _("%(n)s codes made. Their leaflets are being built as a PDF.")
                              % {"n": data["count"]})
             return redirect(publication)
-        codes = services.codes_generate(survey=survey, count=data["count"], batch=data["batch"],
-                                        actor=request.user)
-        messages.success(request, _("%(n)s codes made. Print them on the sheet below.") % {"n": len(codes)})
-        return redirect("consultation:codes", pk=pk, sid=sid)
+        made = services.codes_generate(survey=survey, actor=request.user, count=data["count"],
+                                       batch=data["batch"])
+        # The codes exist in plain text only in this response: print or save them now.
+        if data["output"] == "csv":
+            return _codes_csv(survey, made, data["batch"])
+        response = render(request, "consultation/codes_sheet.html", {
+            "plan": survey.plan, "survey": survey, "codes": made, "batch": data["batch"],
+            "public_url": request.build_absolute_uri(survey.get_public_url())})
+        response["Cache-Control"] = "no-store"
+        return response
     batches = (survey.codes.values("batch").annotate(issued=Count("pk"), used=Count("used_at"),
                                                      made=Max("created_at")).order_by("-made"))
     return render(request, "consultation/codes.html",
                   {"plan": survey.plan, "survey": survey, "form": form, "batches": batches})
 
 
-def _codes_for(request, survey):
-    queryset = survey.codes.filter(used_at__isnull=True)
-    if "batch" in request.GET:
-        queryset = queryset.filter(batch=request.GET["batch"])
-    return queryset
-
-
+@require_POST
 @login_required
-def codes_sheet(request, pk, sid):
-    """A page of cut-out slips, one unused code each, to print or save as PDF."""
+def codes_withdraw(request, pk, sid):
     survey = survey_for(request, pk, sid, EDIT)
-    return render(request, "consultation/codes_sheet.html", {
-        "plan": survey.plan, "survey": survey, "codes": _codes_for(request, survey),
-        "public_url": request.build_absolute_uri(survey.get_public_url()),
-    })
+    n = services.codes_withdraw(survey=survey, batch=request.POST.get("batch", ""), actor=request.user)
+    messages.success(request, _("%(n)s unused codes withdrawn: they no longer work.") % {"n": n})
+    return redirect("consultation:codes", pk=pk, sid=sid)
 
 
-@login_required
-def codes_csv(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
-    writer = csv.writer(Echo())
-    lines = (writer.writerow(row) for row in [[_("code"), _("batch")]] + [
-        [c.display, c.batch] for c in _codes_for(request, survey).iterator(chunk_size=2000)])
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+def _codes_csv(survey, codes: list[str], batch: str) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("code"), _("batch"), _("answer online at")])
+    url = f"{settings.SITE_URL}{survey.get_public_url()}"
+    writer.writerows([code, batch, url] for code in codes)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(survey.title)[:60]}-codes.csv"'
+    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -116,10 +117,9 @@ def import_upload(request, pk, sid):
         raise Http404
     form = ImportForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = services.import_upload(survey=survey, filename=upload.name,
-                                       content=imports.decode(upload),
-                                       channel=form.cleaned_data["channel"], actor=request.user)
+        batch = services.import_upload(survey=survey, filename=form.cleaned_data["file"].name,
+                                       content=form.text, channel=form.cleaned_data["channel"],
+                                       actor=request.user)
         return redirect("consultation:import_preview", pk=pk, sid=sid, bid=batch.pk)
     return render(request, "consultation/import_upload.html", {
         "plan": survey.plan, "survey": survey, "form": form,
@@ -148,15 +148,16 @@ def import_preview(request, pk, sid, bid):
         try:
             result = services.import_run(batch=batch, actor=request.user)
         except imports.ImportRefused as refused:
-            errors = refused.errors
+            # Something changed since the check (a code used meanwhile): show what is wrong now.
+            batch.problems = [{"row": e.row, "column": e.column, "message": str(e.message)}
+                              for e in refused.errors]
         except services.Refused as refused:
             messages.error(request, refused.message)
             return redirect("consultation:import_upload", pk=pk, sid=sid)
         else:
             messages.success(request, _("%(n)s responses imported.") % {"n": result.count})
             return redirect("consultation:responses", pk=pk, sid=sid)
-        parsed = imports.Parsed(errors=errors)
-    else:
-        parsed = imports.parse(survey, batch.content) if not batch.imported_at else imports.Parsed()
+    elif batch.row_count is None and not batch.imported_at:
+        batch = services.import_check(batch=batch)  # kept before files were checked on upload
     return render(request, "consultation/import_preview.html",
-                  {"plan": survey.plan, "survey": survey, "batch": batch, "parsed": parsed})
+                  {"plan": survey.plan, "survey": survey, "batch": batch})

@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from consultation import services
 from consultation.answers import AnswerForm, describe, initial_for
-from consultation.forms import StartForm
+from consultation.forms import ResumeForm, StartForm
 from consultation.models import Response, ResponseStatus, Survey, SurveyStatus
 from consultation.views.common import posted
 
@@ -99,7 +100,8 @@ def public_start(request, public_id):
             return _limited(request, survey)
         try:
             response = services.response_start(survey=survey, code_text=form.cleaned_data.get("code", ""),
-                                               client_key=client_key(request, survey))
+                                               client_key=client_key(request, survey),
+                                               held_token=request.session.get(_session_key(survey), ""))
         except services.CodeRefused as refused:
             form.add_error("code", refused.message)
         else:
@@ -151,10 +153,10 @@ def _initial(response: Response, questions: list) -> dict:
 
 
 def _resume_url(request, survey: Survey, response: Response) -> str:
-    if response.code_id:
-        return ""  # their code brings them back
-    return request.build_absolute_uri(reverse("consultation:public_resume", kwargs={
-        "public_id": survey.public_id, "token": response.resume_token}))
+    # Also for answers started with a code: the code brings them back only on this device. The
+    # token goes after "#": browsers never send that part, so it is in no request line or log.
+    path = reverse("consultation:public_resume", kwargs={"public_id": survey.public_id})
+    return f"{request.build_absolute_uri(path)}#{response.resume_token}"
 
 
 def _summary(survey: Survey, response: Response) -> list:
@@ -209,20 +211,49 @@ def public_done(request, public_id):
     return render(request, "consultation/public/done.html", {"survey": survey})
 
 
-@ratelimit(key="ip", rate=_rate("CONSULTATION_RATE_CODE"), method="GET", block=False,
+def _draft_by_token(survey: Survey, token: str) -> Response | None:
+    return Response.objects.filter(survey=survey, resume_token=token,
+                                   status=ResponseStatus.DRAFT).first() if token else None
+
+
+@ratelimit(key="ip", rate=_rate("CONSULTATION_RATE_CODE"), method="POST", block=False,
            group="consultation.code")
-def public_resume(request, public_id, token):
-    """The 'carry on later' link: puts the unsent answers back in this browser's session."""
+@require_http_methods(["GET", "POST"])
+def public_resume(request, public_id):
+    """The 'carry on later' link: its token arrives in a POST (filled in by the page's script
+    from the link's "#" part, or pasted), so it never appears in a URL that is logged."""
     survey = _survey(public_id)
     if survey is None or not survey.is_accepting:
         return _not_open(request, survey)
     if getattr(request, "limited", False):
         return _limited(request, survey)
-    response = Response.objects.filter(survey=survey, resume_token=token,
-                                       status=ResponseStatus.DRAFT).first()
+    form = ResumeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        response = _draft_by_token(survey, form.cleaned_data["link"])
+        if response is not None:
+            request.session[_session_key(survey)] = response.resume_token
+            return render(request, "consultation/public/welcome_back.html", {
+                "survey": survey, "answered": response.answers.values("question").distinct().count()})
+        form.add_error("link", _("This link does not work any more: the answers it kept have been "
+                                 "sent, or the link is not complete. Check you copied all of it."))
+    return render(request, "consultation/public/resume.html", {"survey": survey, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@ratelimit(key="ip", rate=_rate("CONSULTATION_RATE_CODE"), method="GET", block=False,
+           group="consultation.code")
+def public_resume_link(request, public_id, token):
+    """Links made before tokens moved after "#": the token in this (logged) URL is replaced at
+    once, so the logged copy (or one sent on in a Referer) opens nothing."""
+    survey = _survey(public_id)
+    if survey is None or not survey.is_accepting:
+        return _not_open(request, survey)
+    if getattr(request, "limited", False):
+        return _limited(request, survey)
+    response = _draft_by_token(survey, token)
     if response is None:
         return render(request, "consultation/public/no_answers.html",
                       {"survey": survey, "bad_link": True}, status=404)
-    request.session[_session_key(survey)] = response.resume_token
+    request.session[_session_key(survey)] = services.response_renew_token(response=response)
     return render(request, "consultation/public/welcome_back.html", {
         "survey": survey, "answered": response.answers.values("question").distinct().count()})

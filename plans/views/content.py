@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from plans import services
+from plans import services, uploads
 from plans.forms import EvidenceForm, MeetingForm, MilestoneForm, SupportSourceForm
 from plans.models import EvidenceItem, Meeting, Milestone, SupportSource
 from plans.views.plan import _plan
@@ -94,8 +94,9 @@ def file_download(request, pk, section, oid):
         raise Http404
     if not file:
         raise Http404
-    extension = file.name.rsplit(".", 1)[-1]
-    filename = name or f"{stored.title}.{extension}"
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename)
+    # Type and extension come from the checked content (the stored name), never the user's name.
+    response = FileResponse(file.open("rb"), as_attachment=True,
+                            filename=uploads.download_name(file.name, name or stored.title),
+                            content_type=uploads.served_type(file.name))
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -55,7 +55,7 @@ def plan_create(request, slug):
 @login_required
 def plan_detail(request, pk):
     plan = _plan(request, pk)
-    checklist = gates.checklist(plan)
+    checklist = gates.checklist(plan, viewer=request.user)
     return render(request, "plans/plan_detail.html", {
         "plan": plan,
         "checklist": checklist,

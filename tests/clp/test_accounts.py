@@ -36,6 +36,32 @@ def test_failed_logins_are_rate_limited(client, db):
     assert "_auth_user_id" not in client.session
 
 
+def test_one_persons_failed_logins_do_not_lock_out_others_at_the_same_address(client, db):
+    UserFactory(email="forgetful@example.org")
+    UserFactory(email="neighbour@example.org")
+    hall = {"REMOTE_ADDR": "203.0.113.7"}
+    for _ in range(6):
+        client.post(reverse("account_login"), {"login": "forgetful@example.org", "password": "nope"},
+                    **hall)
+    others = [f"visitor{n}@example.org" for n in range(10)]
+    for email in others:  # ten more people mistype theirs at the same hall
+        client.post(reverse("account_login"), {"login": email, "password": "nope"}, **hall)
+    response = client.post(reverse("account_login"),
+                           {"login": "neighbour@example.org", "password": PASSWORD}, **hall)
+    assert response.status_code == 302
+    assert "Too many failed login attempts" not in response.text
+
+
+def test_an_address_trying_many_accounts_is_slowed_down(client, db):
+    UserFactory(email="target@example.org")
+    for n in range(30):
+        client.post(reverse("account_login"), {"login": f"guess{n}@example.org", "password": "nope"})
+    response = client.post(reverse("account_login"),
+                           {"login": "target@example.org", "password": PASSWORD})
+    assert response.status_code == 429 or "Too many failed login attempts" in response.text
+    assert "_auth_user_id" not in client.session
+
+
 def test_password_reset_sends_an_email(client, db):
     UserFactory(email="forgetful@example.org")
     response = client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})

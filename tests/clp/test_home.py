@@ -26,9 +26,13 @@ def test_the_home_page_shows_each_person_what_matters_to_them(world):
     assert "You are not part of any plan yet" in resident_home
 
 
-def test_pending_invitations_are_shown_on_home(world):
+def test_pending_invitations_are_shown_on_home_to_whoever_proved_the_address(world):
+    from allauth.account.models import EmailAddress
+
     from clp import services
 
+    EmailAddress.objects.create(user=world.people["resident"], email=world.people["resident"].email,
+                                verified=True, primary=True)
     services.invitation_create(email=world.people["resident"].email, kind="steering",
                                role=Role.CHAMPION, target_id=world.plan.pk,
                                actor=world.people["chair"])

@@ -1,7 +1,9 @@
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -220,3 +222,35 @@ def test_chair_withdraws_or_resends_an_invitation(world, django_capture_on_commi
     assert second.status == "revoked"
     assert "already" not in chair.get(second.get_absolute_url()).text
     assert chair.get(second.get_absolute_url()).status_code == 410
+
+
+def test_signing_up_with_an_invitees_address_does_not_reveal_or_grant_the_invitation(world, client):
+    invitation = services.invitation_create(email="invitee@example.org", kind="steering",
+                                            role=Role.CHAIR, target_id=world.plan.pk,
+                                            actor=world.people["officer"])
+    client.post(reverse("account_signup"), {"full_name": "Sly", "email": "invitee@example.org",
+                                            "password1": "a-long-pass-phrase-7",
+                                            "password2": "a-long-pass-phrase-7"})
+    squatter = User.objects.get(email="invitee@example.org")
+    home = client.get(reverse("home"))
+    assert home.status_code == 200 and "Invitations waiting for you" not in home.text
+    assert world.plan.title not in home.text
+    # The real invitee, who has the emailed link, can take the account back and accept.
+    page = Client().get(invitation.get_absolute_url())
+    assert reverse("account_reset_password") in page.text
+    assert not world.plan.memberships.filter(user=squatter).exists()
+
+
+def test_the_emailed_link_proves_the_address_and_then_the_home_page_lists_invitations(world):
+    person = UserFactory(email="verified.later@example.org")
+    client = Client()
+    client.force_login(person)
+    first = services.invitation_create(email=person.email, kind="steering", role=Role.MEMBER,
+                                       target_id=world.plan.pk, actor=world.people["chair"])
+    services.invitation_create(email=person.email, kind="steering", role=Role.MEMBER,
+                                        target_id=world.reviewing_plan.pk, actor=world.people["chair"])
+    assert "Invitations waiting for you" not in client.get(reverse("home")).text
+    assert client.post(first.get_absolute_url()).status_code == 302
+    assert EmailAddress.objects.get(user=person).verified
+    home = client.get(reverse("home")).text
+    assert "Invitations waiting for you" in home and world.reviewing_plan.title in home

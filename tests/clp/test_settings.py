@@ -53,3 +53,16 @@ def test_ci_runs_on_postgresql_and_redis():
         pytest.skip("Only CI promises PostgreSQL and Redis")
     assert connection.vendor == "postgresql"
     assert os.environ.get("REDIS_URL")
+
+
+def test_production_is_the_default_when_nothing_is_set():
+    result = _manage("check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_the_demo_asks_for_debug_explicitly():
+    plan = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    commands = [line for line in plan.stdout.splitlines() if "manage.py" in line]
+    assert commands and all("DJANGO_DEBUG=true" in line for line in commands), plan.stdout
+    assert _manage("check", DJANGO_DEBUG="true").returncode == 0

@@ -1,7 +1,7 @@
 """Permission rows for every consultation URL (merged into tests/permissions.py)."""
 
 from consultation import services
-from consultation.models import AccessMode, ImportBatch, QuestionKind, SurveyStatus
+from consultation.models import AccessMode, ImportBatch, QuestionKind, Response, SurveyStatus
 from tests.consultation.factories import make_survey, submitted_response
 from tests.permissions import (
     EDIT_PLAN,
@@ -75,8 +75,7 @@ ROWS = {
                                       data=lambda w: {"direction": "down"}),
     "consultation:question_duplicate": Row(question, POST_EDIT, method="post"),
     "consultation:codes": Row(survey, EDIT_PLAN),
-    "consultation:codes_sheet": Row(survey, EDIT_PLAN),
-    "consultation:codes_csv": Row(survey, EDIT_PLAN),
+    "consultation:codes_withdraw": Row(survey, POST_EDIT, method="post", data=lambda w: {"batch": "x"}),
     "consultation:collection": Row(survey, VIEW_PLAN),
     "consultation:responses": Row(survey, READ_ANSWERS),
     "consultation:response_new": Row(survey, EDIT_PLAN),
@@ -93,8 +92,11 @@ ROWS = {
     "consultation:public_page": Row(lambda w: {**public(w), "n": 1}, PUBLIC),
     "consultation:public_check": Row(public, PUBLIC),
     "consultation:public_done": Row(public, PUBLIC),
-    "consultation:public_resume": Row(lambda w: {**public(w), "token": w.draft_response.resume_token},
-                                      PUBLIC),
+    "consultation:public_resume": Row(public, PUBLIC),
+    # Each use renews the token (the one in the old-style URL may be in a log): read the latest.
+    "consultation:public_resume_link": Row(
+        lambda w: {**public(w), "token": Response.objects.get(pk=w.draft_response.pk).resume_token},
+        PUBLIC),
 }
 
 

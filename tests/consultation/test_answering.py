@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -149,10 +151,12 @@ def test_partial_answers_are_kept_and_the_resume_link_brings_them_back(survey):
     draft = Response.objects.get(survey=survey)
     assert draft.status == ResponseStatus.DRAFT and draft.answers.count() == 2
     page = client.get(_url("public_page", survey, n=2))
-    assert draft.resume_token in page.text
+    link = f"http://testserver{_url('public_resume', survey)}#{draft.resume_token}"
+    assert link in page.text
 
     elsewhere = Client()
-    welcome = elsewhere.get(_url("public_resume", survey, token=draft.resume_token))
+    assert 'data-resume-from-hash' in elsewhere.get(_url("public_resume", survey)).text
+    welcome = elsewhere.post(_url("public_resume", survey), {"link": link})
     assert "You have answered 2 questions so far" in welcome.text
     again = elsewhere.get(_url("public_page", survey, n=1))
     rating = question(survey, QuestionKind.RATING)
@@ -160,7 +164,33 @@ def test_partial_answers_are_kept_and_the_resume_link_brings_them_back(survey):
     assert elsewhere.post(_url("public_page", survey, n=2), _second_page(survey)).status_code == 302
     assert elsewhere.post(_url("public_check", survey)).status_code == 302
     assert Response.objects.get().status == ResponseStatus.SUBMITTED
-    assert Client().get(_url("public_resume", survey, token=draft.resume_token)).status_code == 404
+    refused = Client().post(_url("public_resume", survey), {"link": link})
+    assert refused.status_code == 400 and "This link does not work any more" in refused.text
+
+
+def test_the_resume_token_is_never_in_a_requested_url(survey):
+    client = Client()
+    _start(client, survey)
+    client.post(_url("public_page", survey, n=1), _first_page(survey))
+    token = Response.objects.get().resume_token
+    shown = re.search(r'class="share-link">([^<]+)<', client.get(_url("public_page", survey, n=2)).text)
+    path, _hash, fragment = shown.group(1).partition("#")
+    assert token not in path and fragment == token
+    # The path is what servers log; the token goes in the body of a POST.
+    elsewhere = Client()
+    assert token not in urlsplit(path).path
+    assert elsewhere.post(urlsplit(path).path, {"link": shown.group(1)}).status_code == 200
+    assert elsewhere.get(_url("public_page", survey, n=1)).status_code == 200
+
+
+def test_an_old_style_link_works_once_and_its_logged_token_then_opens_nothing(survey):
+    client = Client()
+    _start(client, survey)
+    old = Response.objects.get().resume_token
+    followed = Client().get(_url("public_resume_link", survey, token=old))
+    assert followed.status_code == 200 and "Welcome back" in followed.text
+    assert Response.objects.get().resume_token != old
+    assert Client().get(_url("public_resume_link", survey, token=old)).status_code == 404
 
 
 def test_sending_is_refused_while_a_required_answer_is_missing(survey):
@@ -175,36 +205,54 @@ def test_sending_is_refused_while_a_required_answer_is_missing(survey):
 
 def test_a_code_works_once_and_a_second_use_is_refused_politely(world):
     survey = make_survey(world.plan, access=AccessMode.CODES)
-    services.codes_generate(survey=survey, count=2, batch="", actor=world.people["chair"])
-    code = survey.codes.first()
+    printed = services.codes_generate(survey=survey, count=2, batch="", actor=world.people["chair"])[0]
+    code = services.find_code(survey, printed, lock=False)
     client = Client()
     assert "Enter the code printed on your leaflet" in _start(client, survey).text
     assert "We do not recognise that code" in _start(client, survey, code="ZZZZ-ZZZZ").text
-    assert _start(client, survey, code=code.display.lower()).status_code == 302
+    assert _start(client, survey, code=printed.lower()).status_code == 302
     assert _answer_all(client, survey).status_code == 302
     code.refresh_from_db()
     assert code.is_used and code.response.is_submitted
 
-    refused = _start(Client(), survey, code=code.code)
+    refused = _start(Client(), survey, code=printed)
     assert refused.status_code == 200
     assert "This code has already been used to answer the survey" in refused.text
     assert "Thank you for taking part" in refused.text
     assert Response.objects.count() == 1
 
 
-def test_entering_the_same_code_again_continues_the_unsent_answers(world):
+def test_entering_the_same_code_again_on_the_same_device_continues_the_unsent_answers(world):
     survey = make_survey(world.plan, access=AccessMode.BOTH)
-    services.codes_generate(survey=survey, count=1, batch="", actor=world.people["chair"])
-    code = survey.codes.get()
-    first = Client()
-    _start(first, survey, code=code.code)
-    first.post(_url("public_page", survey, n=1), _first_page(survey))
-    later = Client()
-    _start(later, survey, code=code.code)
+    [code] = services.codes_generate(survey=survey, count=1, batch="", actor=world.people["chair"])
+    device = Client()
+    _start(device, survey, code=code)
+    device.post(_url("public_page", survey, n=1), _first_page(survey))
+    _start(device, survey, code=code.lower())
     assert Response.objects.count() == 1
-    assert later.post(_url("public_page", survey, n=2), _second_page(survey)).status_code == 302
-    assert later.post(_url("public_check", survey)).status_code == 302
-    assert Response.objects.get().code == code
+    assert 'checked' in device.get(_url("public_page", survey, n=1)).text
+    assert device.post(_url("public_page", survey, n=2), _second_page(survey)).status_code == 302
+    assert device.post(_url("public_check", survey)).status_code == 302
+    assert Response.objects.get().code == services.find_code(survey, code, lock=False)
+
+
+def test_someone_else_typing_a_households_code_starts_afresh_and_never_sees_its_answers(world):
+    survey = make_survey(world.plan, access=AccessMode.BOTH)
+    [code] = services.codes_generate(survey=survey, count=1, batch="", actor=world.people["chair"])
+    household = Client()
+    _start(household, survey, code=code)
+    household.post(_url("public_page", survey, n=2), _second_page(survey))
+    typed = Answer.objects.filter(text__gt="").values_list("text", flat=True).first()
+    assert typed
+
+    stranger = Client()
+    assert _start(stranger, survey, code=code).status_code == 302
+    for n in (1, 2):
+        assert typed not in stranger.get(_url("public_page", survey, n=n)).text
+    assert typed not in stranger.get(_url("public_check", survey)).text
+    assert Response.objects.count() == 1 and not Answer.objects.exists()
+    # The household's browser no longer holds answers under that code.
+    assert "no_answers" in household.get(_url("public_page", survey, n=2)).templates[0].name
 
 
 def test_a_family_on_one_device_can_each_answer_but_identical_repeats_are_refused(survey):

@@ -66,11 +66,11 @@ def _resident_answers_on_a_phone(page, base, survey, code) -> None:
 def test_residents_volunteers_and_an_import_in_a_browser(page, live_server, world, tmp_path):
     base = live_server.url
     survey = make_survey(world.plan, access=AccessMode.BOTH, actor=world.people["chair"])
-    services.codes_generate(survey=survey, count=3, batch="Leaflets", actor=world.people["chair"])
-    first, second, third = (c.display for c in survey.codes.order_by("pk"))
+    first, second, third = services.codes_generate(survey=survey, count=3, batch="Leaflets",
+                                                   actor=world.people["chair"])
 
     _resident_answers_on_a_phone(page, base, survey, first)
-    assert Response.objects.submitted().get().code.display == first
+    assert Response.objects.submitted().get().code == services.find_code(survey, first, lock=False)
 
     # The same code a second time is refused politely.
     visit(page, base + survey.get_public_url())
@@ -129,3 +129,30 @@ def test_residents_volunteers_and_an_import_in_a_browser(page, live_server, worl
     visit(page, base + f"/plans/{world.plan.pk}/surveys/")
     visit(page, base + "/")  # the home page's "Surveys open now" panel
     expect(page.get_by_role("heading", name="Surveys open now")).to_be_visible()
+
+
+def test_a_carry_on_later_link_opens_the_answers_in_another_browser(page, live_server, world):
+    survey = make_survey(world.plan, access=AccessMode.LINK, actor=world.people["chair"])
+    visit(page, live_server.url + survey.get_public_url())
+    page.get_by_label("I understand how my answers will be used").check()
+    page.get_by_role("button", name="Start the survey").click()
+    page.get_by_label("2 to 10 years").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Page 2 of 2")).to_be_visible()
+    page.locator("summary").first.click()
+    link = page.locator(".share-link").inner_text().strip()
+    assert "#" in link
+
+    other = page.context.browser.new_context(bypass_csp=True)
+    elsewhere = other.new_page()
+    requested = []
+    elsewhere.on("request", lambda request: requested.append(request.url))
+    elsewhere.goto(link)
+    expect(elsewhere.get_by_role("heading", name="Welcome back")).to_be_visible()
+    assert "#" not in elsewhere.url
+    token = link.split("#", 1)[1]
+    assert not any(token in url for url in requested)  # browsers never send the part after "#"
+    assert_accessible(elsewhere)
+    elsewhere.goto(live_server.url + survey.get_public_url() + "resume/")
+    assert_accessible(elsewhere)
+    other.close()

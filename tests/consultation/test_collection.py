@@ -1,13 +1,19 @@
 import csv
+import importlib
 import io
+import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from consultation import imports, services
 from consultation.models import (
+    CODE_ALPHABET,
+    AccessCode,
     AccessMode,
     Channel,
     ImportBatch,
@@ -15,6 +21,7 @@ from consultation.models import (
     Response,
     ResponseDeletion,
     SurveyStatus,
+    normalise_code,
 )
 from plans.models import PlanEvent
 from tests.consultation.factories import make_survey, option, question, submitted_response
@@ -27,7 +34,8 @@ def _url(name, survey, **kwargs):
 @pytest.fixture
 def survey(world):
     survey = make_survey(world.plan, access=AccessMode.BOTH, actor=world.people["chair"])
-    services.codes_generate(survey=survey, count=5, batch="Church Lane", actor=world.people["chair"])
+    survey.printed = services.codes_generate(survey=survey, count=5, batch="Church Lane",
+                                             actor=world.people["chair"])
     return survey
 
 
@@ -40,29 +48,59 @@ def _paper_form(survey, **extra):
 
 # --- codes --------------------------------------------------------------------------------------
 
-def test_codes_are_made_in_batches_and_printed_as_slips(world, survey):
+def test_codes_are_made_in_batches_and_printed_as_slips_once(world, survey):
     client = world.client("member")
-    response = client.post(_url("codes", survey), {"count": 20, "batch": "Mill Road"})
-    assert response.status_code == 302
-    assert survey.codes.count() == 25
-    assert len({c.code for c in survey.codes.all()}) == 25
-    page = client.get(_url("codes", survey))
-    assert "Mill Road" in page.text and "Church Lane" in page.text
-    sheet = client.get(_url("codes_sheet", survey) + "?batch=Mill+Road")
+    sheet = client.post(_url("codes", survey), {"count": 20, "batch": "Mill Road", "output": "sheet"})
+    assert sheet.status_code == 200 and sheet["Cache-Control"] == "no-store"
     assert sheet.text.count('class="code-slip"') == 20
     assert survey.get_public_url() in sheet.text
-    rows = list(csv.reader(io.StringIO(b"".join(client.get(_url("codes_csv", survey)).streaming_content)
-                                       .decode())))
-    assert len(rows) == 26 and rows[0] == ["code", "batch"]
-    assert client.post(_url("codes", survey), {"count": 5000}).status_code == 200
+    assert "this is the only time they can be shown" in sheet.text
+    printed = re.findall(r'<div class="code">([A-Z0-9-]+)</div>', sheet.text)
+    assert len(set(printed)) == 20
+    assert all(services.find_code(survey, code, lock=False).batch == "Mill Road" for code in printed)
+    assert survey.codes.count() == 25
+    page = client.get(_url("codes", survey))
+    assert "Mill Road" in page.text and "Church Lane" in page.text
+    assert not any(code in page.text for code in printed + survey.printed)
+    download = client.post(_url("codes", survey), {"count": 3, "batch": "Printer", "output": "csv"})
+    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    assert rows[0] == ["code", "batch", "answer online at"] and len(rows) == 4
+    assert all(services.find_code(survey, row[0], lock=False).batch == "Printer" for row in rows[1:])
+    assert client.post(_url("codes", survey), {"count": 5000, "output": "sheet"}).status_code == 200
+
+
+def test_codes_are_stored_only_as_keyed_hashes_with_at_least_40_bits(world, survey, settings):
+    code = survey.printed[0]
+    assert len(CODE_ALPHABET) ** len(normalise_code(code)) >= 2 ** 40
+    stored = list(AccessCode.objects.values_list("digest", flat=True))
+    assert not any(normalise_code(c) in d or c in d for c in survey.printed for d in stored)
+    assert services.find_code(survey, code.lower(), lock=False).batch == "Church Lane"
+    settings.CONSULTATION_CODE_KEY = "another key"
+    with pytest.raises(services.CodeRefused):
+        services.find_code(survey, code, lock=False)
+
+
+def test_codes_stay_single_use_by_a_database_constraint(world, survey):
+    existing = AccessCode.objects.filter(survey=survey).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccessCode.objects.create(survey=survey, digest=existing.digest)
+
+
+def test_the_migration_hashes_codes_stored_in_plain_text(world, survey):
+    migration = importlib.import_module("consultation.migrations.0003_hashed_codes_checked_imports")
+    AccessCode.objects.filter(survey=survey).delete()
+    AccessCode.objects.create(survey=survey, digest="ABCD2345", batch="Old leaflets")
+    migration.hash_existing_codes(django_apps, None)
+    assert AccessCode.objects.get().digest != "ABCD2345"
+    assert services.find_code(survey, "abcd-2345", lock=False).batch == "Old leaflets"
 
 
 # --- assisted entry -----------------------------------------------------------------------------
 
 def test_a_volunteer_types_in_a_paper_form_with_its_code(world, survey):
-    code = survey.codes.first()
+    code = services.find_code(survey, survey.printed[0], lock=False)
     client = world.client("champion")
-    response = client.post(_url("response_new", survey), _paper_form(survey, code=code.display))
+    response = client.post(_url("response_new", survey), _paper_form(survey, code=survey.printed[0]))
     assert response["Location"] == _url("response_new", survey)
     entered = Response.objects.get()
     assert entered.channel == Channel.PAPER
@@ -75,10 +113,10 @@ def test_a_volunteer_types_in_a_paper_form_with_its_code(world, survey):
 
 
 def test_double_entry_of_a_code_is_shown_not_merged(world, survey):
-    code = survey.codes.first()
+    code = survey.printed[0]
     client = world.client("member")
-    client.post(_url("response_new", survey), _paper_form(survey, code=code.code))
-    again = client.post(_url("response_new", survey), _paper_form(survey, code=code.code.lower()))
+    client.post(_url("response_new", survey), _paper_form(survey, code=code))
+    again = client.post(_url("response_new", survey), _paper_form(survey, code=code.lower()))
     assert again.status_code == 200
     first = Response.objects.get()
     assert f"has already been used: response {first.number} (paper form" in again.text
@@ -88,10 +126,10 @@ def test_double_entry_of_a_code_is_shown_not_merged(world, survey):
 
 
 def test_a_code_someone_started_online_is_not_reused_on_paper(world, survey):
-    code = survey.codes.first()
-    services.response_start(survey=survey, code_text=code.code)
+    code = survey.printed[0]
+    services.response_start(survey=survey, code_text=code)
     response = world.client("member").post(_url("response_new", survey),
-                                           _paper_form(survey, code=code.code))
+                                           _paper_form(survey, code=code))
     assert "has started answering online with code" in response.text
     assert Response.objects.submitted().count() == 0
 
@@ -124,7 +162,7 @@ def test_the_template_has_a_column_per_answer(world, survey):
 def test_a_csv_with_a_bad_row_is_refused_naming_the_row_then_imported_when_fixed(world, survey):
     client = world.client("member")
     header = _template(client, survey)
-    codes = [c.display for c in survey.codes.all()[:2]]
+    codes = survey.printed[:2]
     good = [codes[0], "over 10 years", "5", "The pub", "", "Shop; Bus", "", "65 to 74"]
     bad = [codes[1], "Forever", "9", "", "Potholes", "Shop", "Farm shop", ""]
     response = client.post(_url("import_upload", survey), {"file": _csv([header, good, bad]),
@@ -165,13 +203,12 @@ def test_a_csv_with_a_bad_row_is_refused_naming_the_row_then_imported_when_fixed
 
 
 def test_import_checks_codes_columns_and_repeats(world, survey):
-    code = survey.codes.first()
+    code, used = survey.printed[0], survey.printed[-1]
     submitted_response(survey)
     services.response_enter(survey=survey, channel=Channel.PAPER, rows={}, actor=world.people["chair"],
-                            code_text=survey.codes.last().code)
+                            code_text=used)
     header = ["code", "Q1 – anything", "Q9 – not a question"]
-    rows = [header, [code.code, "Under 2 years"], [code.code, "Under 2 years"],
-            [survey.codes.last().code, ""], ["NOPE-NOPE", ""]]
+    rows = [header, [code, "Under 2 years"], [code, "Under 2 years"], [used, ""], ["NOPE-NOPE", ""]]
     parsed = imports.parse(survey, "\n".join(",".join(r) for r in rows))
     messages = [(e.row, e.message) for e in parsed.errors]
     assert (1, "This column is not in the template for this survey. Download the template again.") \
@@ -287,3 +324,16 @@ def test_exports_have_one_column_per_question_with_free_text_and_other(world, su
     assert values[0] == header and values[1][7] == "Love: The green\nWould change: Speeding lorries"
     assert values[1][0] == row_number and values[1][header.index("Q6. Anything else?")] == "'=HYPERLINK(\"http://evil\")"
     assert values[2][:2] == ["End of file", "1 responses"] and len(values) == 3
+
+
+def test_a_lost_sheet_is_withdrawn_leaving_used_codes_alone(world, survey):
+    used = survey.printed[0]
+    services.response_enter(survey=survey, channel=Channel.PAPER, rows={}, actor=world.people["chair"],
+                            code_text=used)
+    client = world.client("member")
+    assert "Withdraw the unused codes" in client.get(_url("codes", survey)).text
+    client.post(_url("codes_withdraw", survey), {"batch": "Church Lane"})
+    assert survey.codes.count() == 1
+    with pytest.raises(services.CodeRefused):
+        services.find_code(survey, survey.printed[1], lock=False)
+    assert services.find_code(survey, used, lock=False).is_used

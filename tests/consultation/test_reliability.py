@@ -147,9 +147,8 @@ def test_many_residents_sending_at_once_are_all_committed(world):
 @pytest.mark.django_db(transaction=True)
 def test_two_sending_at_once_with_the_same_code_exactly_one_wins(world):
     survey = make_survey(world.plan, access=AccessMode.CODES)
-    services.codes_generate(survey=survey, count=1, batch="", actor=world.people["chair"])
-    code = survey.codes.get()
-    draft = _ready_draft(survey, code.code)
+    [code] = services.codes_generate(survey=survey, count=1, batch="", actor=world.people["chair"])
+    draft = _ready_draft(survey, code)
     results = _in_threads([lambda: services.response_submit(response=draft)] * 2)
     winners = [r for r in results if isinstance(r, Response)]
     losers = [r for r in results if isinstance(r, services.CodeRefused)]
@@ -162,11 +161,11 @@ def test_two_sending_at_once_with_the_same_code_exactly_one_wins(world):
 @pytest.mark.django_db(transaction=True)
 def test_two_volunteers_typing_in_the_same_code_at_once_exactly_one_wins(world):
     survey = make_survey(world.plan, access=AccessMode.BOTH)
-    services.codes_generate(survey=survey, count=1, batch="", actor=world.people["chair"])
+    [printed] = services.codes_generate(survey=survey, count=1, batch="", actor=world.people["chair"])
     code = survey.codes.get()
     results = _in_threads([
         lambda who=who: services.response_enter(survey=survey, channel="paper", rows={},
-                                                actor=world.people[who], code_text=code.code)
+                                                actor=world.people[who], code_text=printed)
         for who in ("chair", "member")])
     assert sum(isinstance(r, Response) for r in results) == 1, results
     assert sum(isinstance(r, services.DuplicateCode) for r in results) == 1, results

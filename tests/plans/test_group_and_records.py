@@ -193,3 +193,40 @@ def test_portfolio_query_count_does_not_grow_with_communities(world, django_asse
     with django_assert_max_num_queries(len(small.captured_queries)):
         text = client.get(url).text
     assert text.count("Community Plan</a>") >= 21
+
+
+POLYGLOT = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n"
+
+
+def test_a_pdf_named_as_a_web_page_is_refused(world):
+    response = _upload(world.client("member"), world.plan, "polyglot.html", POLYGLOT)
+    assert response.status_code == 200
+    assert "holds a PDF file" in response.text
+    assert not EvidenceItem.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["photo.jpeg", "photo.JPG"])
+def test_a_name_ending_that_agrees_with_the_content_is_accepted(world, name):
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    assert _upload(world.client("member"), world.plan, name, jpeg).status_code == 302
+
+
+def test_downloads_take_their_type_and_extension_from_the_checked_content(world):
+    # A file stored before names were checked: its name says HTML, its content is a PDF.
+    _upload(world.client("member"), world.plan, "notes.pdf", POLYGLOT)
+    EvidenceItem.objects.update(original_name="polyglot.html")
+    item = EvidenceItem.objects.get()
+    download = world.client("councillor").get(
+        reverse("plans:file", args=[world.plan.pk, "evidence", item.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"] == 'attachment; filename="polyglot.pdf"'
+
+
+def test_meeting_minutes_are_checked_and_served_the_same_way(world):
+    client = world.client("member")
+    response = client.post(reverse("plans:meetings_new", args=[world.plan.pk]), {
+        "title": "Open meeting", "kind": "open_meeting", "date": "2026-03-01",
+        "minutes_file": SimpleUploadedFile("minutes.html", POLYGLOT)})
+    assert "holds a PDF file" in response.text
+    assert not Meeting.objects.exists()
