@@ -269,3 +269,16 @@ CELERY_BEAT_SCHEDULE["actions-sweep-delivery-emails"] = {
     "task": "actions.tasks.sweep_delivery_emails",
     "schedule": 900.0,
 }
+
+# Portfolio health flags (support officers): when a plan counts as stalled or stuck at a gate,
+# and when one person has done "most" of the last 90 days' recorded activity.
+PORTFOLIO_STALLED_DAYS = env_int("PORTFOLIO_STALLED_DAYS", 60)
+PORTFOLIO_GATE_DAYS = env_int("PORTFOLIO_GATE_DAYS", 90)
+PORTFOLIO_DEPENDENCY_SHARE = env_int("PORTFOLIO_DEPENDENCY_SHARE", 75)
+PORTFOLIO_DEPENDENCY_MIN_EVENTS = env_int("PORTFOLIO_DEPENDENCY_MIN_EVENTS", 5)
+PORTFOLIO_PAGE_SIZE = env_int("PORTFOLIO_PAGE_SIZE", 50)
+INSTALLED_APPS += ["portfolio"]
+CELERY_BEAT_SCHEDULE["portfolio-sweep-bulk-messages"] = {
+    "task": "portfolio.tasks.sweep_bulk_messages",
+    "schedule": 600,
+}

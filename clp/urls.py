@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("consultation.urls")),
     path("", include("actions.urls")),
+    path("", include("portfolio.urls")),
 ]

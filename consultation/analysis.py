@@ -315,19 +315,22 @@ def representation(plan, responses, survey=None) -> list[DimensionShares]:
                       .prefetch_related("baseline__figures"))
     counts = dict(Answer.objects.filter(response__in=responses, category__dimension__plan=plan)
                   .values_list("category").annotate(n=Count("response", distinct=True)))
-    result = []
-    for dimension in dimensions:
-        cats = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
-        baseline = getattr(dimension, "baseline", None)
-        figures = {f.category_id: f.count for f in baseline.figures.all()} if baseline else {}
-        pop_total = sum(figures.get(c.pk, 0) for c in cats)
-        answered = sum(counts.get(c.pk, 0) for c in cats)
-        groups = [GroupShare(c, counts.get(c.pk, 0), percent(counts.get(c.pk, 0), answered),
-                             figures.get(c.pk) if baseline else None,
-                             percent(figures.get(c.pk, 0), pop_total) if baseline and pop_total else None)
-                  for c in cats]
-        result.append(DimensionShares(dimension, groups, answered, baseline))
-    return result
+    return [dimension_shares(dimension, counts) for dimension in dimensions]
+
+
+def dimension_shares(dimension, counts: dict[int, int]) -> DimensionShares:
+    """One dimension's groups against the population, from respondents counted per category
+    (the dimension's categories and baseline figures prefetched; runs no query)."""
+    cats = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
+    baseline = getattr(dimension, "baseline", None)
+    figures = {f.category_id: f.count for f in baseline.figures.all()} if baseline else {}
+    pop_total = sum(figures.get(c.pk, 0) for c in cats)
+    answered = sum(counts.get(c.pk, 0) for c in cats)
+    groups = [GroupShare(c, counts.get(c.pk, 0), percent(counts.get(c.pk, 0), answered),
+                         figures.get(c.pk) if baseline else None,
+                         percent(figures.get(c.pk, 0), pop_total) if baseline and pop_total else None)
+              for c in cats]
+    return DimensionShares(dimension, groups, answered, baseline)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from plans.views.plan import (
     plan_review,
     plan_revisit,
 )
-from plans.views.public import community_list, community_public, portfolio
+from plans.views.public import community_list, community_public, councillor_plans
 
 __all__ = [
     "checklist_tick",
@@ -56,5 +56,5 @@ __all__ = [
     "plan_resume",
     "plan_review",
     "plan_revisit",
-    "portfolio",
+    "councillor_plans",
 ]
