@@ -168,7 +168,12 @@ def bulk_message(request, pk):
                              % {"n": n})
             return redirect(organisation)
     else:
-        form = BulkMessageForm(initial={"plans": request.GET.getlist("plans")}, plans=plans)
+        ticked = [v for v in request.GET.getlist("plans") if v.isdigit()]
+        if not ticked:
+            messages.error(request, _("Tick at least one plan in the table, then choose "
+                                      "“Write to the chairs of the ticked plans”."))
+            return redirect(organisation)
+        form = BulkMessageForm(initial={"plans": ticked}, plans=plans)
     chosen = plans.filter(pk__in=[v for v in form["plans"].value() or [] if str(v).isdigit()])
     chairs = services.chairs_of(chosen).select_related("user", "plan__community")
     return render(request, "portfolio/bulk_message.html", {
