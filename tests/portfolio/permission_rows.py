@@ -25,5 +25,5 @@ ROWS = {
                                  data=lambda w: {"name": "Mine", "query": "flag=stalled"}),
     "portfolio:filter_delete": Row(lambda w: {**org(w), "fid": w.saved_filter.pk},
                                    ONLY_ITS_OFFICER, method="post"),
-    "portfolio:message": Row(org, expect(OFFICERS)),
+    "portfolio:message": Row(org, expect(OFFICERS), data=lambda w: {"plans": [w.plan.pk]}),
 }
