@@ -238,3 +238,18 @@ def test_portfolio_rows_gives_a_digest_the_flags_without_a_request(world):
     flagged = [r.community.name for r in portfolio.portfolio_rows(world.organisation)
                if portfolio.PortfolioFlag.NO_COUNCILLOR in r.flag_keys]
     assert flagged == ["Lonely"]
+
+
+def test_the_demo_portfolio_shows_every_flag_at_least_once(db):
+    import io
+
+    from django.core.management import call_command
+
+    from clp.models import Organisation
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # safe to run twice
+    rows = portfolio.portfolio_rows(Organisation.objects.get(name="Downshire Community Action"))
+    shown = set().union(*(r.flag_keys for r in rows))
+    assert shown == {key for key, _label in portfolio.PortfolioFlag.choices}
+    assert sum(1 for r in rows if r.community.name == "Hollowell") == 1
