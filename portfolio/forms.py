@@ -61,6 +61,12 @@ class BulkMessageForm(HelperMixin, forms.Form):
             invalid_choice=_("One of the plans is not in your portfolio"),
             invalid_pk_value=_("One of the plans is not in your portfolio"))
 
+    def clean_subject(self):
+        subject = self.cleaned_data["subject"]
+        if "\n" in subject or "\r" in subject:
+            raise forms.ValidationError(_("Write the subject on one line"))
+        return subject
+
     def clean_plans(self):
         plans = self.cleaned_data["plans"]
         if not chairs_of(plans).exists():

@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -76,9 +76,11 @@ def bulk_recipient_email(*, recipient_id: int) -> bool:
     context = {"recipient": recipient, "message": recipient.message, "plan": recipient.plan,
                "url": settings.SITE_URL + recipient.plan.get_absolute_url()}
     try:
-        send_mail(subject=recipient.message.subject,
-                  message=render_to_string("portfolio/email/bulk_message_body.txt", context),
-                  from_email=None, recipient_list=[recipient.user.email])
+        sender = recipient.message.sender
+        EmailMessage(subject=recipient.message.subject,
+                     body=render_to_string("portfolio/email/bulk_message_body.txt", context),
+                     to=[recipient.user.email],
+                     reply_to=[sender.email] if sender else None).send()
     except Exception:
         BulkRecipient.objects.filter(pk=recipient_id).update(claimed_at=None)
         raise

@@ -40,6 +40,7 @@ def test_the_officer_writes_to_the_chairs_of_the_ticked_plans(world,
     assert response.status_code == 302
     assert sorted(m.to[0] for m in mail.outbox) == ["alpha@test.org", "beta@test.org"]
     assert mail.outbox[0].subject == "Funding round" and "Apply by May." in mail.outbox[0].body
+    assert mail.outbox[0].reply_to == ["officer@test.org"]  # chairs answer the officer directly
     assert BulkRecipient.objects.filter(emailed_at__isnull=False).count() == 2
     assert "on its way to 2 chairs" in client.get(response.url).text
 
@@ -155,3 +156,10 @@ def test_asking_to_write_with_nothing_ticked_goes_back_with_a_message(world):
     response = world.client("officer").get(_url(world, "portfolio:message"), follow=True)
     assert "Tick at least one plan in the table" in response.text
     assert response.redirect_chain[-1][0] == _url(world, "portfolio:overview")
+
+
+def test_a_subject_on_two_lines_is_refused_beside_the_field(world):
+    plan = _plan_with_chair(world, "Alpha", "alpha@test.org")
+    page = world.client("officer").post(_url(world, "portfolio:message"), {
+        "plans": [plan.pk], "subject": "Hi\nBcc: everyone@test.org", "body": "Hello"}).text
+    assert "Write the subject on one line" in page and not BulkRecipient.objects.exists()
