@@ -67,6 +67,10 @@ PAGES = [
     ("coding queue", "/plans/{plan}/coding/", "chair", None, "bare GET"),
     ("issues register", "/plans/{plan}/issues/", "chair", None, "bare GET"),
     ("portfolio (300)", "/portfolio/{organisation}/", "officer", 0.2, "bare GET"),
+    ("portfolio filtered (300)", "/portfolio/{organisation}/?flag=stalled&sort=days&order=desc",
+     "officer", None, "bare GET"),
+    ("portfolio CSV export (300)", "/portfolio/{organisation}/export.csv", "officer", None,
+     "bare GET"),
 ]
 
 

@@ -36,7 +36,7 @@ def register_core_kinds() -> None:
     def accept_officer(invitation, user) -> str:
         organisation = Organisation.objects.get(pk=invitation.target_id)
         organisation.officers.add(user)
-        return reverse("plans:portfolio", kwargs={"pk": organisation.pk})
+        return reverse("portfolio:overview", kwargs={"pk": organisation.pk})
 
     def describe_officer(invitation) -> str:
         organisation = Organisation.objects.filter(pk=invitation.target_id).first()

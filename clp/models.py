@@ -144,7 +144,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("plans:portfolio", kwargs={"pk": self.pk})
+        return reverse("portfolio:overview", kwargs={"pk": self.pk})
 
 
 class CouncilTier(models.TextChoices):

@@ -348,3 +348,15 @@ CONSULTATION_CODE_KEY = env_str("CONSULTATION_CODE_KEY")
 # generous 30 per address, so that one person's mistakes at a village hall's or library's shared
 # connection never lock out everyone else there.
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login_failed": "30/5m/ip,5/5m/key"}
+# Portfolio health flags (support officers): when a plan counts as stalled or stuck at a gate,
+# and when one person has done "most" of the last 90 days' recorded activity.
+PORTFOLIO_STALLED_DAYS = env_int("PORTFOLIO_STALLED_DAYS", 60)
+PORTFOLIO_GATE_DAYS = env_int("PORTFOLIO_GATE_DAYS", 90)
+PORTFOLIO_DEPENDENCY_SHARE = env_int("PORTFOLIO_DEPENDENCY_SHARE", 75)
+PORTFOLIO_DEPENDENCY_MIN_EVENTS = env_int("PORTFOLIO_DEPENDENCY_MIN_EVENTS", 5)
+PORTFOLIO_PAGE_SIZE = env_int("PORTFOLIO_PAGE_SIZE", 50)
+INSTALLED_APPS += ["actions.portfolio"]
+CELERY_BEAT_SCHEDULE["portfolio-sweep-bulk-messages"] = {
+    "task": "actions.portfolio.tasks.sweep_bulk_messages",
+    "schedule": 600,
+}

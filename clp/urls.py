@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("consultation.urls")),
     path("", include("actions.urls")),
+    path("", include("actions.portfolio.urls")),
 ]

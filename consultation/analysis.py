@@ -455,6 +455,17 @@ def _shares(dimension, counts, answered, disclosure) -> DimensionShares:
     return DimensionShares(dimension, groups, 0 if answered_label else answered, baseline, answered_label)
 
 
+def dimension_shares(dimension, counts: dict[int, int], answered: int | None = None,
+                     disclosure: Disclosure | None = None) -> DimensionShares:
+    """One dimension's groups against the population, from respondents counted per category
+    (categories and baseline figures prefetched; runs no query). Without `disclosure` nothing is
+    hidden: for flags worked out from the figures, not for showing them."""
+    if answered is None:
+        answered = sum(counts.get(c.pk, 0) for c in dimension.categories.all()
+                       if not c.is_prefer_not_to_say)
+    return _shares(dimension, counts, answered, disclosure or Disclosure())
+
+
 @dataclass
 class Weighted:
     raw: list[Cell]

@@ -2,6 +2,8 @@
 
 from clp.home import HomePanel, register
 
+HOME_LIMIT = 10  # the rest are a page away
+
 
 def _your_plans(user):
     from plans.models import Membership
@@ -25,10 +27,13 @@ def _portfolio(user):
 def _councillor(user):
     from plans.models import CouncillorLink
 
-    links = list(
-        CouncillorLink.objects.filter(councillor__user=user).select_related("plan__community")
-    )
-    return {"links": links} if links else None
+    links = (CouncillorLink.objects.filter(councillor__user=user).select_related("plan__community")
+             .order_by("plan__community__name", "plan__title"))
+    shown = list(links[:HOME_LIMIT + 1])
+    if not shown:
+        return None
+    return {"links": shown[:HOME_LIMIT],
+            "total": links.count() if len(shown) > HOME_LIMIT else len(shown)}
 
 
 def register_panels() -> None:

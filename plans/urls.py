@@ -18,9 +18,9 @@ def _content(section: str) -> list:
 
 urlpatterns = [
     path("c/", views.community_list, name="communities"),
+    path("councillor/plans/", views.councillor_plans, name="councillor_plans"),
     path("c/<slug:slug>/", views.community_public, name="community"),
     path("c/<slug:slug>/plans/new/", views.plan_create, name="create"),
-    path("portfolio/<int:pk>/", views.portfolio, name="portfolio"),
     path("plans/<int:pk>/", views.plan_detail, name="detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="edit"),
     path("plans/<int:pk>/history/", views.plan_history, name="history"),

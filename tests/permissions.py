@@ -79,7 +79,7 @@ TABLE: dict[str, Row] = {
     "plans:communities": Row(lambda w: {}, PUBLIC),
     "plans:create": Row(lambda w: {"slug": w.community.slug},
                         expect(OFFICERS, visible=PLAN_VIEWERS)),
-    "plans:portfolio": Row(lambda w: {"pk": w.organisation.pk}, expect(OFFICERS)),
+    "plans:councillor_plans": Row(lambda w: {}, expect(EVERYONE)),
     "plans:detail": Row(plan, VIEW_PLAN),
     "plans:edit": Row(plan, EDIT_PLAN),
     "plans:history": Row(plan, VIEW_PLAN),
@@ -122,7 +122,7 @@ def _extend_from_apps() -> list:
     from importlib import import_module
 
     extenders = []
-    for app in ("clp", "plans", "consultation", "actions"):
+    for app in ("clp", "plans", "consultation", "actions", "portfolio"):
         try:
             module = import_module(f"tests.{app}.permission_rows")
         except ModuleNotFoundError as error:

@@ -26,7 +26,7 @@ from plans.views.plan import (
     plan_review,
     plan_revisit,
 )
-from plans.views.public import community_list, community_public, portfolio
+from plans.views.public import community_list, community_public, councillor_plans
 from plans.views.publications import (
     public_document,
     public_document_pdf,
@@ -69,7 +69,7 @@ __all__ = [
     "plan_resume",
     "plan_review",
     "plan_revisit",
-    "portfolio",
+    "councillor_plans",
     "public_document",
     "public_document_pdf",
     "publication",

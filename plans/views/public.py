@@ -2,14 +2,12 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from clp.access import get_object_for_user
-from clp.models import Community, Organisation
+from clp.models import Community
 from plans import community as community_panels
-from plans.models import Meeting, Plan, PlanStatus
+from plans.models import CouncillorLink, Meeting, Plan, PlanStatus
 
 
 def community_list(request):
@@ -41,15 +39,9 @@ def community_public(request, slug):
 
 
 @login_required
-def portfolio(request, pk):
-    organisation = get_object_for_user(request, Organisation.objects, "clp.view_organisation", pk=pk)
-    communities = list(organisation.communities.prefetch_related(
-        Prefetch("plans", queryset=Plan.objects.order_by("-start_date"))
-    ))
-    for community in communities:
-        community.can_start = not any(p.status in (PlanStatus.ACTIVE, PlanStatus.PAUSED)
-                                      for p in community.plans.all())
-    return render(request, "plans/portfolio.html", {
-        "organisation": organisation, "communities": communities,
-        "officers": organisation.officers.all(),
-    })
+def councillor_plans(request):
+    """Every plan a councillor follows, a page at a time (the home page shows the first few)."""
+    links = (CouncillorLink.objects.filter(councillor__user=request.user)
+             .select_related("plan__community").order_by("plan__community__name", "plan__title"))
+    page = Paginator(links, 50).get_page(request.GET.get("page"))
+    return render(request, "plans/councillor_plans.html", {"page": page})

@@ -67,5 +67,5 @@ def test_an_officer_adds_a_community_to_their_portfolio(world):
     assert response.status_code == 302
     community = world.organisation.communities.get(name="Upper Wicket")
     assert (community.slug, community.households) == ("upper-wicket", 210)
-    portfolio = client.get(reverse("plans:portfolio", args=[world.organisation.pk])).text
+    portfolio = client.get(reverse("portfolio:overview", args=[world.organisation.pk])).text
     assert "Upper Wicket" in portfolio and reverse("plans:create", args=["upper-wicket"]) in portfolio

@@ -87,7 +87,7 @@ def test_codes_stay_single_use_by_a_database_constraint(world, survey):
 
 
 def test_the_migration_hashes_codes_stored_in_plain_text(world, survey):
-    migration = importlib.import_module("consultation.migrations.0003_hashed_codes_checked_imports")
+    migration = importlib.import_module("consultation.migrations.0005_hashed_codes_checked_imports")
     AccessCode.objects.filter(survey=survey).delete()
     AccessCode.objects.create(survey=survey, digest="ABCD2345", batch="Old leaflets")
     migration.hash_existing_codes(django_apps, None)

@@ -181,20 +181,6 @@ def test_list_pages_make_the_same_number_of_queries_at_any_size(world, name,
         assert client.get(url).status_code == 200
 
 
-def test_portfolio_query_count_does_not_grow_with_communities(world, django_assert_max_num_queries):
-    client = world.client("officer")
-    url = reverse("plans:portfolio", args=[world.organisation.pk])
-    client.get(url)
-    with django_assert_max_num_queries(20) as small:
-        client.get(url)
-    for _ in range(20):
-        p = factories.PlanFactory()
-        world.organisation.communities.add(p.community)
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        text = client.get(url).text
-    assert text.count("Community Plan</a>") >= 21
-
-
 POLYGLOT = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n"
 
 

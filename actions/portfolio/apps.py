@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PortfolioConfig(AppConfig):
+    """The support officer's view across the organisation's communities (depends on every app)."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "actions.portfolio"
+    label = "portfolio"
+    verbose_name = "Portfolio"

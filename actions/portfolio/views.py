@@ -1,0 +1,182 @@
+"""The support officer's portfolio: the table, its export, saved filters and bulk messages."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from actions.portfolio import rows as portfolio
+from actions.portfolio import services
+from actions.portfolio.forms import BulkMessageForm, FilterForm, SavedFilterForm
+from actions.portfolio.models import SavedFilter
+from clp import charts
+from clp.access import get_object_for_user
+from clp.models import Organisation
+from consultation.tables import download
+from plans.models import Plan
+
+FILTER_PARAMS = ("q", "district", "flag", "step", "sort", "order")
+
+
+def _organisation(request, pk, perm="clp.view_organisation"):
+    return get_object_for_user(request, Organisation.objects, perm, pk=pk)
+
+
+def _load(request, organisation):
+    """The filter form, every row in scope (district and name), and the rows the table shows."""
+    districts = sorted(set(organisation.communities.exclude(district="")
+                           .values_list("district", flat=True)))
+    form = FilterForm(request.GET, districts=districts)
+    filters = form.filters()
+    scope = portfolio.portfolio_rows(
+        organisation, portfolio.Filters(district=filters.district, q=filters.q))
+    return form, filters, scope, portfolio.narrow(scope, filters)
+
+
+def _query(request) -> str:
+    return urlencode([(k, v) for k in FILTER_PARAMS for v in request.GET.getlist(k) if v])
+
+
+@login_required
+def overview(request, pk):
+    organisation = _organisation(request, pk)
+    form, filters, scope, shown = _load(request, organisation)
+    page = Paginator(shown, settings.PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    at_step = portfolio.step_counts(scope)
+    chart = charts.bar(_("Plans at each of the nine steps"), [label for _s, label, _n in at_step],
+                       [n for _s, _label, n in at_step], unit="",
+                       max_value=max([n for _s, _l, n in at_step] + [1]))
+    query = _query(request)
+    return render(request, "portfolio/overview.html", {
+        "organisation": organisation, "form": form, "filters": filters, "page": page,
+        "shown": len(shown), "scope": scope, "at_step": at_step, "chart": chart,
+        "flag_counts": portfolio.flag_counts(scope),
+        "running": sum(1 for r in scope if r.plan is not None and r.plan.status in portfolio.RUNNING),
+        "flagged": sum(1 for r in scope if r.flags),
+        "query": query, "sorts": _sort_links(request, filters),
+        "saved_filters": SavedFilter.objects.filter(organisation=organisation, officer=request.user),
+        "save_form": SavedFilterForm(initial={"query": query}),
+        "officers": organisation.officers.all(),
+    })
+
+
+def _sort_links(request, filters) -> dict[str, dict]:
+    """For each sortable column: the link that sorts by it (again: the other way) and its state."""
+    links = {}
+    base = {k: request.GET.get(k, "") for k in FILTER_PARAMS if request.GET.get(k)}
+    for key in portfolio.SORTS:
+        active = filters.sort == key
+        order = "asc" if active and filters.descending else ("desc" if active else "asc")
+        links[key] = {"url": "?" + urlencode({**base, "sort": key, "order": order}),
+                      "aria": ("descending" if filters.descending else "ascending") if active else ""}
+    return links
+
+
+EXPORT_HEADER = [
+    "Community", "District", "Households", "Plan", "Status", "Step", "Stage", "Days in step",
+    "Last activity", "Survey responses", "Response rate (%)", "Actions", "Actions done (%)",
+    "Overdue actions", "Stalled actions", "Endorsements awaited", "Next review due", "Flags",
+    "Why",
+]
+
+
+def _export_rows(rows):
+    yield EXPORT_HEADER
+    for row in rows:
+        plan, community = row.plan, row.community
+        base = [community.name, community.district, community.households]
+        if plan is None:
+            yield base + ["No plan yet"] + [""] * (len(EXPORT_HEADER) - 4)
+            continue
+        yield base + [
+            plan.title, str(plan.get_status_display()),
+            f"{plan.step_number}. {plan.get_step_display()}", str(plan.stage_label), plan.days_in_step,
+            timezone.localdate(plan.last_activity).isoformat() if plan.last_activity else "",
+            plan.responses, _rounded(row.response_rate), plan.actions_total,
+            _rounded(row.done_share), plan.actions_overdue, plan.actions_stalled,
+            plan.endorsements_pending, row.review_due.isoformat() if row.review_due else "",
+            "; ".join(str(f.label) for f in row.flags), " ".join(f.why for f in row.flags),
+        ]
+
+
+def _rounded(value):
+    return round(value) if value is not None else ""
+
+
+@login_required
+def export(request, pk, fmt):
+    """The filtered table (every page of it) as CSV or XLSX."""
+    organisation = _organisation(request, pk)
+    _form, _filters, _scope, shown = _load(request, organisation)
+    stamp = timezone.localdate().isoformat()
+    return download(_export_rows(shown), fmt=fmt, filename=f"portfolio-{organisation.pk}-{stamp}",
+                    sheet="Portfolio")
+
+
+@require_POST
+@login_required
+def saved_filter_create(request, pk):
+    organisation = _organisation(request, pk, "clp.manage_portfolio")
+    form = SavedFilterForm(request.POST)
+    if form.is_valid():
+        saved = services.saved_filter_save(organisation=organisation, actor=request.user,
+                                           name=form.cleaned_data["name"],
+                                           query=form.cleaned_data["query"])
+        messages.success(request, _("Filters saved as “%(name)s”.") % {"name": saved.name})
+        return redirect(_with_query(organisation, saved.query))
+    messages.error(request, _("Give the filters a name to save them (up to 80 characters)."))
+    return redirect(_with_query(organisation, form.data.get("query", "")))
+
+
+def _with_query(organisation, query: str) -> str:
+    return organisation.get_absolute_url() + (f"?{query}" if query else "")
+
+
+@require_POST
+@login_required
+def saved_filter_delete(request, pk, fid):
+    organisation = _organisation(request, pk, "clp.manage_portfolio")
+    saved = get_object_or_404(SavedFilter, pk=fid, organisation=organisation, officer=request.user)
+    services.saved_filter_delete(saved=saved, actor=request.user)
+    messages.success(request, _("Saved filters “%(name)s” removed.") % {"name": saved.name})
+    return redirect(organisation)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def bulk_message(request, pk):
+    """Write to the chairs of the plans ticked on the portfolio; emailed after commit."""
+    organisation = _organisation(request, pk, "clp.manage_portfolio")
+    plans = Plan.objects.filter(community__organisations=organisation).select_related("community")
+    if request.method == "POST":
+        form = BulkMessageForm(request.POST, plans=plans)
+        if form.is_valid():
+            message = services.bulk_message_send(
+                organisation=organisation, plans=list(form.cleaned_data["plans"]),
+                subject=form.cleaned_data["subject"], body=form.cleaned_data["body"],
+                actor=request.user)
+            n = message.recipients.count()
+            messages.success(request, ngettext("Your message is on its way to %(n)s chair.",
+                                               "Your message is on its way to %(n)s chairs.", n)
+                             % {"n": n})
+            return redirect(organisation)
+    else:
+        ticked = [v for v in request.GET.getlist("plans") if v.isdigit()]
+        if not ticked:
+            messages.error(request, _("Tick at least one plan in the table, then choose "
+                                      "“Write to the chairs of the ticked plans”."))
+            return redirect(organisation)
+        form = BulkMessageForm(initial={"plans": ticked}, plans=plans)
+    chosen = plans.filter(pk__in=[v for v in form["plans"].value() or [] if str(v).isdigit()])
+    chairs = services.chairs_of(chosen).select_related("user", "plan__community")
+    return render(request, "portfolio/bulk_message.html", {
+        "organisation": organisation, "form": form, "chosen": chosen, "chairs": chairs,
+        "no_chair": [p for p in chosen if not any(c.plan_id == p.pk for c in chairs)],
+    })
