@@ -19,3 +19,6 @@ class ActionsConfig(AppConfig):
         from actions import community
 
         community.register_panels()
+        from actions import inbox
+
+        inbox.register_invitation_kind()
