@@ -151,7 +151,8 @@ def answer(request, bid, aid):
 def councillor_inbox(request):
     councillor = (CouncillorProfile.objects.filter(user=request.user)
                   .prefetch_related("communities").first())
-    if not request.user.has_perm("actions.view_councillor_inbox", councillor):
+    if councillor is None or not request.user.has_perm("actions.view_councillor_inbox",
+                                                       councillor):
         raise Http404
     actions = inbox.councillor_actions(councillor)
     by = _grouping(request)
