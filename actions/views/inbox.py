@@ -107,10 +107,12 @@ def respond(request, bid):
     form = InboxResponseForm(request.POST, actions=actions)
     if not form.is_valid():
         return _render_inbox(request, partner, actions, True, form)
-    chosen = [a for a in actions if a.pk in set(form.cleaned_data.pop("actions"))]
+    fields = dict(form.cleaned_data)
+    ids = set(fields.pop("actions"))
+    chosen = [a for a in actions if a.pk in ids]
     try:
         count = inbox.inbox_respond(partner=partner, actions=chosen, actor=request.user,
-                                    **form.cleaned_data)
+                                    **fields)
     except TransitionRefused as refused:
         messages.error(request, refused.message)
     else:

@@ -25,8 +25,8 @@ from tests.actions.factories import ActionFactory, PriorityFactory
 from tests.permissions import (
     EDIT_PLAN,
     INVITE_TO_PLAN,
-    OFFICERS,
     MANAGE_PLAN,
+    OFFICERS,
     PLAN_VIEWERS,
     POST_EDIT,
     POST_MANAGE,
