@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -93,6 +94,7 @@ def _render_inbox(request, partner, actions, can_answer, form):
     by = _grouping(request)
     return render(request, "actions/partner_inbox.html", {
         "partner": partner, "groups": inbox.grouped(actions, by), "by": by,
+        "inbox_url": reverse("actions:partner_inbox", kwargs={"bid": partner.pk}),
         "groupings": GROUPINGS, "total": len(actions), "can_answer": can_answer,
         "form": form, "communities": len({a.priority.plan.community_id for a in actions}),
         "waiting": sum(1 for a in actions if a.pending_requests),
@@ -160,6 +162,7 @@ def councillor_inbox(request):
     by = _grouping(request)
     return render(request, "actions/councillor_inbox.html", {
         "councillor": councillor, "groups": inbox.grouped(actions, by), "by": by,
+        "inbox_url": reverse("actions:councillor_inbox"),
         "groupings": GROUPINGS, "total": len(actions),
         "communities": len({a.priority.plan.community_id for a in actions}),
         "awaited": inbox.endorsements_awaited(councillor),
