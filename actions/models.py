@@ -238,8 +238,11 @@ class ActionQuerySet(models.QuerySet):
 
     def addressed_to(self, partner):
         """Section 2 actions whose plan asked this registered body to help."""
+        from plans.models import PlanStatus
+
         return self.filter(priority__section=Section.HELP, partner_body__registered=partner
-                           ).exclude(partner_status=OwnerStatus.NOT_ASKED)
+                           ).exclude(partner_status=OwnerStatus.NOT_ASKED
+                                     ).exclude(priority__plan__status=PlanStatus.ABANDONED)
 
     def in_communities_of(self, councillor):
         """Section 2 actions of the running plans of the communities a councillor covers."""

@@ -98,6 +98,7 @@ def _render_inbox(request, partner, actions, can_answer, form):
         "groupings": GROUPINGS, "total": len(actions), "can_answer": can_answer,
         "form": form, "communities": len({a.priority.plan.community_id for a in actions}),
         "waiting": sum(1 for a in actions if a.pending_requests),
+        "times": inbox.response_times([partner])[partner.pk],
     })
 
 

@@ -139,6 +139,9 @@ def test_contact_sees_every_ask_grouped_by_theme_and_by_district(partner, contac
 
 def test_unasked_and_other_bodies_actions_stay_out_of_the_inbox(world, partner, contact, client):
     mine = ask(partner)
+    abandoned = ask(partner, what="From an abandoned plan")
+    type(abandoned.priority.plan).objects.filter(pk=abandoned.priority.plan.pk).update(
+        status="abandoned")
     other = registered_partner(world.organisation, name="Downshire Buses")
     theirs = ask(other, what="Restore the number 7 bus")
     unasked = Action.objects.filter(pk=mine.pk).get()
@@ -150,6 +153,7 @@ def test_unasked_and_other_bodies_actions_stay_out_of_the_inbox(world, partner, 
     page = client.get(reverse("actions:partner_inbox", kwargs={"bid": partner.pk})).content.decode()
     assert mine.what in page
     assert theirs.what not in page and "Not sent yet" not in page
+    assert abandoned.what not in page
 
 
 def test_contact_accepts_a_request_from_the_inbox(partner, contact, client):
@@ -257,6 +261,9 @@ def test_officer_sees_the_median_days_to_answer(world, partner, contact, client)
     assert '<td data-label="Answered">3</td>' in row
     assert '<td data-label="Waiting">1</td>' in row
     assert '<td data-label="Median days to answer">4.0</td>' in row
+    inbox_page = client.get(reverse("actions:partner_inbox", kwargs={"bid": partner.pk}))
+    assert "3 requests answered, in a median of 4.0 days from being sent." in \
+        inbox_page.content.decode()
 
 
 # --- councillors ---------------------------------------------------------------------------------
@@ -297,9 +304,9 @@ def _asks(partner, councillor, n):
 
 
 PAGES = {  # page: (who, URL name, URL arguments, query bound)
-    "contact's inbox": (lambda w, c: c, "actions:partner_inbox", "partner", 8),
+    "contact's inbox": (lambda w, c: c, "actions:partner_inbox", "partner", 9),
     "officer's view of the inbox": (lambda w, c: w.people["officer"], "actions:partner_inbox",
-                                    "partner", 7),
+                                    "partner", 8),
     "directory": (lambda w, c: w.people["officer"], "actions:partner_directory", "organisation", 6),
     "councillor's inbox": (lambda w, c: w.people["councillor"], "actions:councillor_inbox", None,
                            9),
