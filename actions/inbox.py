@@ -136,6 +136,10 @@ def partner_actions(partner: RegisteredPartner) -> list[Action]:
     return _loaded(Action.objects.addressed_to(partner))
 
 
+def partner_action(partner: RegisteredPartner, action_id: int) -> Action | None:
+    return next(iter(_loaded(Action.objects.addressed_to(partner).filter(pk=action_id))), None)
+
+
 def councillor_actions(councillor: CouncillorProfile) -> list[Action]:
     return _loaded(Action.objects.in_communities_of(councillor).exclude(
         partner_status=OwnerStatus.NOT_ASKED))

@@ -130,7 +130,7 @@ def respond(request, bid):
 @require_http_methods(["GET", "POST"])
 def answer(request, bid, aid):
     partner = _partner_for(request, bid, "actions.answer_for_partner")
-    action = next((a for a in inbox.partner_actions(partner) if a.pk == aid), None)
+    action = inbox.partner_action(partner, aid)
     if action is None:
         raise Http404
     if not action.pending_requests:
