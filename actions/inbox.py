@@ -68,7 +68,12 @@ def register_invitation_kind() -> None:
     from clp.invitations import InvitationKind, register
 
     def accept(invitation, user) -> str:
-        contact = PartnerContact.objects.select_related("partner").get(pk=invitation.target_id)
+        from clp.services import InvitationError
+
+        contact = PartnerContact.objects.filter(pk=invitation.target_id).first()
+        if contact is None:
+            raise InvitationError(_("This contact has been removed from the partner directory. "
+                                    "Ask the support officer who invited you."))
         PartnerContact.objects.filter(pk=contact.pk).update(user=user)
         return reverse("actions:partner_inbox", kwargs={"bid": contact.partner_id})
 

@@ -41,7 +41,7 @@ def test_contact_answers_three_communities_at_once(asked, live_server, page):
     # The officer reaches the directory from the home page.
     sign_in(page, url, asked["officer"].email)
     assert_accessible(page)
-    page.get_by_role("link", name="Partner directory of Wessex Community Action").click()
+    page.get_by_role("link", name="partner directory, with each body's contacts").click()
     expect(page.locator("main")).to_contain_text("Downshire County Highways")
     assert_accessible(page)
     sign_out(page)

@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from actions import inbox
 from actions.models import (
     Action,
     EndorsementRequest,
@@ -74,6 +75,16 @@ def test_officer_invites_a_contact_who_lands_on_the_inbox(world, client, django_
     landing = clp_services.invitation_accept(invitation=invitation, user=user)
     assert landing == reverse("actions:partner_inbox", kwargs={"bid": partner.pk})
     assert PartnerContact.objects.get(pk=contact.pk).user == user
+
+
+def test_an_invitation_for_a_removed_contact_is_refused(world):
+    partner = registered_partner(world.organisation)
+    contact = PartnerContact.objects.create(partner=partner, name="Hana", email="hana@downshire.test")
+    invitation = inbox.partner_contact_invite(contact=contact, actor=world.people["officer"])
+    contact.delete()
+    with pytest.raises(clp_services.InvitationError, match="removed from the partner directory"):
+        clp_services.invitation_accept(invitation=invitation,
+                                       user=factories.UserFactory(email="hana@downshire.test"))
 
 
 def test_the_same_contact_cannot_be_added_twice(world, client):
