@@ -22,3 +22,6 @@ class ActionsConfig(AppConfig):
         from actions import community
 
         community.register_panels()
+        from actions import inbox
+
+        inbox.register_invitation_kind()

@@ -65,6 +65,11 @@ def _absolute(name: str, **kwargs) -> str:
 
 @transaction.atomic
 def partner_create(*, plan: Plan, fields: dict, actor: User) -> PartnerBody:
+    """Name a partner body for the plan, linked to the directory's body when one is chosen."""
+    registered = fields.get("registered")
+    if registered is not None:
+        fields = {**fields, "name": fields.get("name") or registered.name,
+                  "contact_email": fields.get("contact_email") or registered.email}
     partner = PartnerBody.objects.create(plan=plan, **fields)
     _log(plan, actor, _("Added partner body: %(p)s") % {"p": partner})
     return partner
@@ -135,9 +140,10 @@ def owner_request_for_link(*, action_id: int, token: str) -> OwnerRequest:
 
 @transaction.atomic
 def owner_request_answer(*, request: OwnerRequest, answer: str, reason: str = "",
-                         suggested_instead: str = "", proposed_date: date | None = None
-                         ) -> OwnerRequest:
-    """Record the lead's or partner's answer on the request and on the action, once."""
+                         suggested_instead: str = "", proposed_date: date | None = None,
+                         actor: User | None = None) -> OwnerRequest:
+    """Record the lead's or partner's answer on the request and on the action, once (`actor` is
+    the signed-in partner contact answering from the inbox; a link has none)."""
     locked = OwnerRequest.objects.select_for_update().get(pk=request.pk)
     if locked.answered_at is not None or locked.superseded:
         raise tokens.BadLink(tokens.USED)
@@ -156,7 +162,7 @@ def owner_request_answer(*, request: OwnerRequest, answer: str, reason: str = ""
     detail = "; ".join(filter(None, [
         reason, suggested_instead and _("suggests %(s)s instead") % {"s": suggested_instead},
         proposed_date and _("proposes %(d)s") % {"d": proposed_date.strftime("%-d %B %Y")}]))
-    _log(action.priority.plan, None, _("%(who)s answered about “%(a)s”: %(answer)s")
+    _log(action.priority.plan, actor, _("%(who)s answered about “%(a)s”: %(answer)s")
          % {"who": locked.recipient_name, "a": action, "answer": locked.get_answer_display()},
          reason=detail)
     return locked
@@ -167,7 +173,7 @@ def owner_request_answer(*, request: OwnerRequest, answer: str, reason: str = ""
 @transaction.atomic
 def update_post(*, action: Action, status: str, percent: int, note: str = "", reason: str = "",
                 revised_target_date: date | None = None, file=None, actor: User | None = None,
-                by_name: str = "") -> ProgressUpdate:
+                by_name: str = "", partner=None) -> ProgressUpdate:
     """Report progress. A change of status needs a public reason; a revised date keeps the
     original one visible."""
     locked = Action.objects.select_for_update().select_related("priority__plan").get(pk=action.pk)
@@ -177,7 +183,8 @@ def update_post(*, action: Action, status: str, percent: int, note: str = "", re
         percent = 100
     update = ProgressUpdate(action=locked, status=status, previous_status=locked.progress,
                             percent=percent, note=note, reason=reason.strip(),
-                            revised_target_date=revised_target_date, by=actor, by_name=by_name)
+                            revised_target_date=revised_target_date, by=actor, by_name=by_name,
+                            partner=partner)
     if file:
         update.file = file
         update.original_name = file.name[:255]

@@ -30,6 +30,7 @@ from actions.models import (
     Priority,
     ProgressUpdate,
     RaisedIssue,
+    RegisteredPartner,
     ReviewDecision,
     ReviewOutcome,
     Section,
@@ -268,6 +269,7 @@ def seed_delivery(context: dict) -> None:
                      "lighting@downshire.example.org"),
                     ("Meonbridge Health Partnership", PartnerKind.AGENCY,
                      "engagement@meonbridge-health.example.org")]}
+    _register_partners(plan, partners.values())
     for action in actions.values():
         if action.partners in partners:
             action.partner_body = partners[action.partners]
@@ -277,6 +279,19 @@ def seed_delivery(context: dict) -> None:
     _owners(actions, people)
     _updates(actions, people)
     _residents(plan, actions)
+
+
+def _register_partners(plan, bodies) -> None:
+    """The demo's bodies are in the support organisation's partner directory, so its officer sees
+    their inboxes and response times."""
+    organisation = plan.community.organisations.order_by("name", "pk").first()
+    if organisation is None:
+        return
+    for body in bodies:
+        body.registered, _created = RegisteredPartner.objects.get_or_create(
+            organisation=organisation, name=body.name,
+            defaults={"kind": body.kind, "email": body.contact_email})
+        body.save(update_fields=["registered"])
 
 
 def _ask_owner(action, role, name, email, by, days_ago, answer="", reason="", suggested=""):

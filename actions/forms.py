@@ -11,6 +11,7 @@ from actions.models import (
     PlanReview,
     Priority,
     RaisedIssue,
+    RegisteredPartner,
     ReviewKind,
     ReviewOutcome,
     Section,
@@ -190,17 +191,108 @@ class CommentForm(HelperMixin, forms.ModelForm):
 class PartnerForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = PartnerBody
-        fields = ["name", "kind", "contact_email"]
+        fields = ["registered", "name", "kind", "contact_email"]
+        help_texts = {"registered": _("Bodies your support organisation has registered. Choosing "
+                                      "one lets its team see and answer your asks with those of "
+                                      "other communities. Leave the name blank to use theirs.")}
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        directory = RegisteredPartner.objects.filter(
+            organisation__communities=plan.community_id).distinct()
+        if directory.exists():
+            self.fields["registered"].queryset = directory
+            self.fields["registered"].empty_label = _("Not in the directory")
+            self.fields["name"].required = False
+        else:
+            del self.fields["registered"]
+
+    def clean(self):
+        cleaned = super().clean()
+        registered = cleaned.get("registered")
+        name = (cleaned.get("name") or "").strip() or (registered.name if registered else "")
+        if not name:
+            if "name" not in self.errors:
+                self.add_error("name", _("Enter the partner body's name, or choose one from the "
+                                         "directory."))
+            return cleaned
+        if PartnerBody.objects.filter(plan=self.plan, name__iexact=name).exists():
+            self.add_error("name", _("This plan already has a partner body with this name."))
+        cleaned["name"] = name
+        return cleaned
+
+
+class RegisteredPartnerForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = RegisteredPartner
+        fields = ["name", "kind", "email"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        if PartnerBody.objects.filter(plan=self.plan, name__iexact=name).exists():
-            raise forms.ValidationError(_("This plan already has a partner body with this name."))
+        if RegisteredPartner.objects.filter(organisation=self.organisation,
+                                            name__iexact=name).exists():
+            raise forms.ValidationError(_("The directory already has a body with this name."))
         return name
+
+
+class PartnerContactForm(HelperMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("Email address"))
+    invite = forms.BooleanField(
+        label=_("Invite them now to sign in and answer the body's asks"), required=False,
+        initial=True)
+
+    def __init__(self, *args, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner = partner
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if self.partner.contacts.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("This person is already a contact of the body."))
+        return email
+
+
+class InboxResponseForm(HelperMixin, forms.Form):
+    """One response to several asks; optionally answers each waiting request the same way."""
+
+    actions = forms.TypedMultipleChoiceField(
+        label=_("Asks to respond to"), coerce=int, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one ask to respond to.")})
+    answer = forms.ChoiceField(
+        label=_("Also answer the request to help"), required=False, widget=forms.RadioSelect,
+        initial="",
+        choices=[("", _("No, only post the response")),
+                 (OwnerStatus.ACCEPTED, _("Yes, we accept")),
+                 (OwnerStatus.DECLINED, _("No, we decline")),
+                 (OwnerStatus.PROPOSED, _("Yes, but by another date"))])
+    note = forms.CharField(
+        label=_("Your response"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Shown on each community's public “you said, we did” page, from your body."))
+    suggested_instead = forms.CharField(
+        label=_("Someone better placed (if you decline)"), required=False, max_length=300)
+    proposed_date = forms.DateField(label=_("The date you propose"), required=False,
+                                    widget=DateInput())
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].choices = [(a.pk, f"{a.priority.plan.community}: {a.what}")
+                                          for a in actions]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("answer") == OwnerStatus.PROPOSED:
+            proposed = cleaned.get("proposed_date")
+            if proposed is None and "proposed_date" not in self.errors:
+                self.add_error("proposed_date", _("Enter the date you propose"))
+            elif proposed is not None and proposed <= timezone.localdate():
+                self.add_error("proposed_date", _("The date you propose must be in the future."))
+        return cleaned
 
 
 class OwnerAnswerForm(HelperMixin, forms.Form):

@@ -27,8 +27,22 @@ def _awaiting(user):
     return {"requests": requests}
 
 
+def _inboxes(user):
+    """Links to the inboxes and partner directories this user may open."""
+    from actions.models import RegisteredPartner
+    from clp.models import CouncillorProfile, Organisation
+
+    partners = list(RegisteredPartner.objects.filter(contacts__user=user).distinct())
+    directories = list(Organisation.objects.filter(officers=user))
+    councillor = CouncillorProfile.objects.filter(user=user).exists()
+    if not (partners or directories or councillor):
+        return None
+    return {"partners": partners, "directories": directories, "councillor": councillor}
+
+
 def register_panels() -> None:
     register(HomePanel("awaiting_endorsement", "actions/includes/home_awaiting.html", 25, _awaiting))
+    register(HomePanel("agency_inbox", "actions/includes/home_inbox.html", 26, _inboxes))
 
 
 def _community_plan(community):

@@ -234,6 +234,24 @@ class ActionQuerySet(models.QuerySet):
         """Every action of a plan must have an accepted lead before delivery is under way."""
         return self.filter(lead_status=OwnerStatus.ACCEPTED)
 
+    # --- the agency inbox
+
+    def addressed_to(self, partner):
+        """Section 2 actions whose plan asked this registered body to help."""
+        from plans.models import PlanStatus
+
+        return self.filter(priority__section=Section.HELP, partner_body__registered=partner
+                           ).exclude(partner_status=OwnerStatus.NOT_ASKED
+                                     ).exclude(priority__plan__status=PlanStatus.ABANDONED)
+
+    def in_communities_of(self, councillor):
+        """Section 2 actions of the running plans of the communities a councillor covers."""
+        from plans.models import PlanStatus
+
+        return self.filter(priority__section=Section.HELP,
+                           priority__plan__community__councillors=councillor
+                           ).exclude(priority__plan__status=PlanStatus.ABANDONED)
+
 
 class Action(models.Model):
     """One thing someone will do towards a priority, by a date, with a way to tell it worked."""
@@ -556,8 +574,69 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class RegisteredPartnerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Bodies whose inbox the user may open (agrees with actions.rules): the support officers
+        of the organisation keeping the directory, and the body's own contacts."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(Q(organisation__officers=user) | Q(contacts__user=user)).distinct()
+
+
+class RegisteredPartner(models.Model):
+    """A council team, agency or company registered once in a support organisation's directory,
+    so every plan of its portfolio names the same body and the body sees every ask in one inbox."""
+
+    organisation = models.ForeignKey("clp.Organisation", on_delete=models.CASCADE,
+                                     related_name="partner_directory")
+    name = models.CharField(_("name"), max_length=200,
+                            help_text=_("For example “Downshire County Council, highways team”."))
+    kind = models.CharField(_("type"), max_length=20, choices=PartnerKind.choices,
+                            default=PartnerKind.COUNTY)
+    email = models.EmailField(
+        _("team email"), blank=True,
+        help_text=_("Where requests to help are sent when a plan names this body."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RegisteredPartnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"],
+                                               name="one_partner_name_per_directory")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("actions:partner_inbox", kwargs={"bid": self.pk})
+
+
+class PartnerContact(models.Model):
+    """A person at a registered body who answers its asks; signed in once invited."""
+
+    partner = models.ForeignKey(RegisteredPartner, on_delete=models.CASCADE,
+                                related_name="contacts")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email address"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="partner_contacts", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["partner", "email"],
+                                               name="one_contact_email_per_partner")]
+
+    def __str__(self):
+        return f"{self.name} ({self.partner})"
+
+
 class PartnerBody(models.Model):
-    """A council or agency asked to help with section 2 actions (per plan for now)."""
+    """A council or agency asked to help with the section 2 actions of one plan; `registered`
+    links it to the body in the support organisation's directory, whose contacts answer."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="partner_bodies")
     name = models.CharField(_("name"), max_length=200,
@@ -567,6 +646,9 @@ class PartnerBody(models.Model):
     contact_email = models.EmailField(
         _("contact email"), blank=True,
         help_text=_("Where the request to help is sent. Kept private to the steering group."))
+    registered = models.ForeignKey(
+        RegisteredPartner, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="plan_bodies", verbose_name=_("body in the partner directory"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -646,6 +728,8 @@ class ProgressUpdate(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                            related_name="+")
     by_name = models.CharField(max_length=200, blank=True)  # a lead without an account
+    partner = models.ForeignKey(RegisteredPartner, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="responses", editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -660,7 +744,7 @@ class ProgressUpdate(models.Model):
 
     @property
     def author(self) -> str:
-        return str(self.by) if self.by_id else self.by_name
+        return self.by_name or (str(self.by) if self.by_id else "")
 
 
 class UpdateLink(models.Model):

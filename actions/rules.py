@@ -6,7 +6,7 @@ the draft and moderating residents' comments follow plan management (chair and s
 
 import rules
 
-from clp.rules import is_site_admin
+from clp.rules import is_officer_of_organisation, is_site_admin
 from plans.rules import can_edit_content, can_manage, is_councillor, is_support_officer
 
 # A councillor attached to the plan (plans.CouncillorLink) responds to its priorities.
@@ -16,3 +16,33 @@ rules.add_perm("actions.view_lead_contact", can_edit_content | is_support_office
 # The steering group agrees the plan at a meeting; its chair or secretary (the officers who
 # manage the plan) records that by finalising, as the Finalising checklist says.
 rules.add_perm("actions.finalise_plan", can_manage)
+
+
+# --- the agency inbox: the directory is kept by the organisation's support officers; a body's
+# inbox is open to its contacts (who answer) and to those officers (who follow response times).
+
+@rules.predicate
+def is_contact_of_partner(user, partner) -> bool:
+    if partner is None or not user.is_authenticated:
+        return False
+    return partner.contacts.filter(user=user).exists()
+
+
+@rules.predicate
+def is_officer_of_partner(user, partner) -> bool:
+    if partner is None or not user.is_authenticated:
+        return False
+    return partner.organisation.officers.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def is_councillor_profile_of(user, councillor) -> bool:
+    return councillor is not None and user.is_authenticated and councillor.user_id == user.pk
+
+
+rules.add_perm("actions.manage_partner_directory", is_site_admin | is_officer_of_organisation)
+rules.add_perm("actions.manage_registered_partner", is_site_admin | is_officer_of_partner)
+rules.add_perm("actions.view_partner_inbox",
+               is_site_admin | is_officer_of_partner | is_contact_of_partner)
+rules.add_perm("actions.answer_for_partner", is_contact_of_partner)
+rules.add_perm("actions.view_councillor_inbox", is_councillor_profile_of)

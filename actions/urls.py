@@ -1,7 +1,7 @@
 from django.urls import path
 
 from actions import views
-from actions.views import delivery, public
+from actions.views import delivery, inbox, public
 
 app_name = "actions"
 
@@ -66,4 +66,14 @@ urlpatterns = [
          name="update_by_link"),
     path("delivery-links/offers/<str:token>/", public.offer_confirm, name="offer_confirm"),
     path("adopted-plans/<int:pk>/", views.public_adopted, name="public_adopted"),
+    # the partner directory and the agency inbox
+    path("organisations/<int:oid>/partner-directory/", inbox.directory, name="partner_directory"),
+    path("partner-bodies/<int:bid>/contacts/", inbox.contacts, name="partner_contacts"),
+    path("partner-bodies/<int:bid>/contacts/<int:cid>/invite/", inbox.contact_invite,
+         name="partner_contact_invite"),
+    path("partner-bodies/<int:bid>/inbox/", inbox.partner_inbox, name="partner_inbox"),
+    path("partner-bodies/<int:bid>/inbox/respond/", inbox.respond, name="partner_respond"),
+    path("partner-bodies/<int:bid>/inbox/actions/<int:aid>/answer/", inbox.answer,
+         name="partner_answer"),
+    path("councillor-inbox/", inbox.councillor_inbox, name="councillor_inbox"),
 ]

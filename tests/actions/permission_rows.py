@@ -13,9 +13,11 @@ from actions.models import (
     OfferStatus,
     OwnerRequest,
     PartnerBody,
+    PartnerContact,
     PlanVersion,
     ProgressUpdate,
     RaisedIssue,
+    RegisteredPartner,
     Section,
     UpdateLink,
 )
@@ -24,6 +26,7 @@ from tests.permissions import (
     EDIT_PLAN,
     INVITE_TO_PLAN,
     MANAGE_PLAN,
+    OFFICERS,
     PLAN_VIEWERS,
     POST_EDIT,
     POST_MANAGE,
@@ -32,6 +35,12 @@ from tests.permissions import (
     Row,
     expect,
 )
+
+# The partner directory and a body's inbox: the organisation's officers (and site admins); the
+# body's contacts answer, and are not a persona here (tests/actions/test_inbox_access.py covers
+# them); site admins hold every permission, so they may answer too.
+DIRECTORY = expect(OFFICERS)
+ANSWER_FOR_PARTNER = expect({"admin"}, visible={"officer"})
 
 # Only a councillor attached to the plan responds; others who see the plan get 403.
 RESPOND = expect({"councillor"}, visible=PLAN_VIEWERS - {"councillor"})
@@ -90,6 +99,20 @@ def _extend_delivery(world, chair) -> None:
     unconfirmed = HelpOffer.objects.create(action=action, name="Lee", email="lee@test.org",
                                            what="Driving", nonce=tokens.new_nonce())
     world.offer_token = tokens.make(tokens.HELP_OFFER, unconfirmed.pk, unconfirmed.nonce)
+    _extend_inbox(world)
+
+
+def _extend_inbox(world) -> None:
+    world.registered = RegisteredPartner.objects.create(
+        organisation=world.organisation, name="Downshire Highways", email="hw@downshire.test")
+    world.partner.registered = world.registered
+    world.partner.save()
+    world.contact = PartnerContact.objects.create(partner=world.registered, name="Hana",
+                                                  email="hana@downshire.test")
+    OwnerRequest.objects.create(action=world.action, role="partner", nonce=tokens.new_nonce(),
+                                recipient_name="Downshire Highways",
+                                recipient_email="hw@downshire.test")
+    type(world.action).objects.filter(pk=world.action.pk).update(partner_status="asked")
 
 
 ROWS = {
@@ -149,4 +172,17 @@ ROWS = {
     "actions:update_by_link": Row(lambda w: {"aid": w.action.pk, "token": w.update_token}, PUBLIC),
     "actions:offer_confirm": Row(lambda w: {"token": w.offer_token}, PUBLIC),
     "actions:public_adopted": Row(plan, PUBLIC),
+    # the partner directory and the agency inbox
+    "actions:partner_directory": Row(lambda w: {"oid": w.organisation.pk}, DIRECTORY),
+    "actions:partner_contacts": Row(lambda w: {"bid": w.registered.pk}, DIRECTORY),
+    "actions:partner_contact_invite": Row(lambda w: {"bid": w.registered.pk, "cid": w.contact.pk},
+                                          expect(OFFICERS, ok=302), method="post"),
+    "actions:partner_inbox": Row(lambda w: {"bid": w.registered.pk}, DIRECTORY),
+    "actions:partner_respond": Row(lambda w: {"bid": w.registered.pk},
+                                   expect({"admin"}, visible={"officer"}, ok=302),
+                                   method="post",
+                                   data=lambda w: {"actions": [w.action.pk], "note": "On it"}),
+    "actions:partner_answer": Row(lambda w: {"bid": w.registered.pk, "aid": w.action.pk},
+                                  ANSWER_FOR_PARTNER),
+    "actions:councillor_inbox": Row(lambda w: {}, expect({"councillor"})),
 }
