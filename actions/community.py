@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 
 
 def _you_said_we_did(community):
-    from actions.models import UpdateStatus
+    from actions.models import CommunityUpdate, UpdateStatus
     from plans.models import Plan, PlanStatus
 
     plans = list(Plan.objects.filter(community=community, versions__isnull=False)
@@ -14,9 +14,12 @@ def _you_said_we_did(community):
                            total=Count("priorities__actions", distinct=True)))
     if not plans:
         return None
+    latest = {}
+    for update in (CommunityUpdate.objects.filter(plan__in=plans, published_at__isnull=False)
+                   .order_by("plan_id", "-published_at", "-pk")):
+        latest.setdefault(update.plan_id, update)  # one query for every plan's latest update
     for plan in plans:
-        plan.latest_update = (plan.community_updates.filter(published_at__isnull=False)
-                              .order_by("-published_at").first())
+        plan.latest_update = latest.get(plan.pk)
     return {"plans": plans}
 
 
