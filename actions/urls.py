@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from actions import views
 from actions.views import delivery, public
@@ -65,4 +65,5 @@ urlpatterns = [
     path("delivery-links/actions/<int:aid>/update/<str:token>/", public.update_by_link,
          name="update_by_link"),
     path("delivery-links/offers/<str:token>/", public.offer_confirm, name="offer_confirm"),
+    path("api/", include("actions.api.urls")),
 ]

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_fsm",
+    "rest_framework",
+    "drf_spectacular",
     "clp",
     "plans",
     "consultation",
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "actions.api.http.ApiCorsMiddleware",
 ]
 
 ROOT_URLCONF = "clp.urls"
@@ -284,4 +287,24 @@ REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 8)
 CELERY_BEAT_SCHEDULE["reminders-sweep"] = {
     "task": "clp.tasks.sweep_reminders",
     "schedule": 900.0,
+}
+
+# Open data (actions/api): read-only, public, rate limited per address (fails open).
+OPEN_DATA_RATE = env_str("OPEN_DATA_RATE", "600/h")
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Community Led Plan open data",
+    "DESCRIPTION": "Published community led plans, their priorities, actions, progress, "
+                   "councillors' endorsements and survey headlines (small numbers hidden).",
+    "VERSION": "1",
+    "LICENSE": {"name": "Open Government Licence v3.0",
+                "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"ProgressStatusEnum": "actions.models.UpdateStatus",
+                            "SurveyStatusEnum": "consultation.models.SurveyStatus"},
 }
