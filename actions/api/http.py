@@ -53,7 +53,9 @@ class Throttle(SimpleRateThrottle):
         return settings.OPEN_DATA_RATE
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # The address the rest of the site limits by; X-Forwarded-For is trusted only through it.
+        ident = request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "")
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
     def allow_request(self, request, view):
         try:
