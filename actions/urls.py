@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from actions import views
 from actions.views import delivery, inbox, public
@@ -76,4 +76,5 @@ urlpatterns = [
     path("partner-bodies/<int:bid>/inbox/actions/<int:aid>/answer/", inbox.answer,
          name="partner_answer"),
     path("councillor-inbox/", inbox.councillor_inbox, name="councillor_inbox"),
+    path("api/", include("actions.api.urls")),
 ]

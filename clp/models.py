@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core import signing
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -100,6 +101,13 @@ class Community(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    gss_code = models.CharField(
+        _("ONS area code (GSS)"), max_length=9, blank=True,
+        validators=[RegexValidator(r"^[EWSN]\d{8}$", _("Enter a nine-character ONS code: a letter "
+                                                         "E, W, S or N, then eight digits, e.g. "
+                                                         "E04012345."))],
+        help_text=_("The Office for National Statistics code for the area, e.g. E04012345 for a "
+                    "civil parish. Used by councils and agencies that read the open data."))
 
     objects = CommunityQuerySet.as_manager()
 

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_fsm",
+    "rest_framework",
+    "drf_spectacular",
     "clp",
     "plans",
     "consultation",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "actions.api.http.ApiCorsMiddleware",
 ]
 
 ROOT_URLCONF = "clp.urls"
@@ -348,6 +351,8 @@ CONSULTATION_CODE_KEY = env_str("CONSULTATION_CODE_KEY")
 # generous 30 per address, so that one person's mistakes at a village hall's or library's shared
 # connection never lock out everyone else there.
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login_failed": "30/5m/ip,5/5m/key"}
+
+# --- Portfolio (actions.portfolio) ----------------------------------------------------------------
 # Portfolio health flags (support officers): when a plan counts as stalled or stuck at a gate,
 # and when one person has done "most" of the last 90 days' recorded activity.
 PORTFOLIO_STALLED_DAYS = env_int("PORTFOLIO_STALLED_DAYS", 60)
@@ -359,4 +364,24 @@ INSTALLED_APPS += ["actions.portfolio"]
 CELERY_BEAT_SCHEDULE["portfolio-sweep-bulk-messages"] = {
     "task": "actions.portfolio.tasks.sweep_bulk_messages",
     "schedule": 600,
+}
+
+# Open data (actions/api): read-only, public, rate limited per address (fails open).
+OPEN_DATA_RATE = env_str("OPEN_DATA_RATE", "600/h")
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Community Led Plan open data",
+    "DESCRIPTION": "Published community led plans, their priorities, actions, progress, "
+                   "councillors' endorsements and survey headlines (small numbers hidden).",
+    "VERSION": "1",
+    "LICENSE": {"name": "Open Government Licence v3.0",
+                "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"ProgressStatusEnum": "actions.models.UpdateStatus",
+                            "SurveyStatusEnum": "consultation.models.SurveyStatus"},
 }

@@ -72,6 +72,7 @@ def extend_world(world) -> None:
     PlanVersion.objects.create(plan=world.plan, number=1, data={"title": "v1", "priorities": []},
                                frozen_by=chair)
     _extend_delivery(world, chair)
+    _extend_open_data(world, chair)
 
 
 def _extend_delivery(world, chair) -> None:
@@ -114,6 +115,42 @@ def _extend_inbox(world) -> None:
                                 recipient_email="hw@downshire.test")
     type(world.action).objects.filter(pk=world.action.pk).update(partner_status="asked")
 
+
+def _extend_open_data(world, chair) -> None:
+    """A published community update, an endorsement and a survey with published results."""
+    from actions.models import Endorsement
+    from consultation.evidence_services import results_set_published
+    from tests.consultation.factories import make_survey
+
+    world.published_update = CommunityUpdate.objects.create(
+        plan=world.plan, title="Autumn", body="News", covers_from=timezone.now(),
+        published_at=timezone.now(), published_by=chair)
+    world.endorsement = Endorsement.objects.create(priority=world.priority, decision="endorse",
+                                                   councillor=world.councillor_profile)
+    world.results_survey = make_survey(world.plan, status="closed", title="Results out", actor=chair)
+    results_set_published(survey=world.results_survey, published=True, actor=chair)
+
+
+def _api(basename: str, obj=None, field: str = "pk") -> dict:
+    """List and detail rows for one open-data endpoint: public, the same for everyone."""
+    return {f"actions:api:{basename}-list": Row(lambda w: {}, PUBLIC),
+            f"actions:api:{basename}-detail": Row(lambda w: {field: obj(w)}, PUBLIC)}
+
+
+OPEN_DATA_ROWS = {
+    "actions:api:about": Row(lambda w: {}, PUBLIC),
+    "actions:api:schema": Row(lambda w: {}, PUBLIC),
+    **_api("community", lambda w: w.community.pk),
+    **_api("plan-version", lambda w: w.plan.versions.get().pk),
+    **_api("priority", lambda w: w.priority.pk),
+    **_api("action", lambda w: w.action.pk),
+    **_api("progress-update", lambda w: w.update.pk),
+    **_api("community-update", lambda w: w.published_update.pk),
+    **_api("endorsement", lambda w: w.endorsement.pk),
+    **_api("partner-body", lambda w: w.partner.pk),
+    **_api("survey", lambda w: w.results_survey.public_id, field="public_id"),
+    "actions:api:survey-results": Row(lambda w: {"public_id": w.results_survey.public_id}, PUBLIC),
+}
 
 ROWS = {
     "actions:plan": Row(plan, VIEW_PLAN),
@@ -186,3 +223,4 @@ ROWS = {
                                   ANSWER_FOR_PARTNER),
     "actions:councillor_inbox": Row(lambda w: {}, expect({"councillor"})),
 }
+ROWS.update(OPEN_DATA_ROWS)
