@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from clp.models import User
 from clp.outbox import Claim
+from consultation import counts
 from consultation.models import (
     CODE_ALPHABET,
     AccessCode,
@@ -156,6 +157,7 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
         locked.answers_digest, locked.client_key = digest, client_key
         locked.save(update_fields=["status", "submitted_at", "answers_digest", "client_key",
                                    "updated_at"])
+        counts.changed(locked.survey_id)
         _after_submit(locked.survey)
     return locked
 
@@ -216,6 +218,7 @@ def response_enter(*, survey: Survey, channel: str, rows: dict[Question, list[An
     if code is not None:
         code.used_at = now
         code.save(update_fields=["used_at"])
+    counts.changed(survey.pk)
     _after_submit(survey)
     return response
 
@@ -248,6 +251,7 @@ def response_delete(*, response: Response, reason: str, actor: User) -> None:
         submitted_at=response.submitted_at, reason=reason, deleted_by=actor)
     number = response.pk
     response.delete()
+    counts.changed(survey.pk)
     record_event(survey, actor, _("Deleted response %(n)s to “%(title)s”")
             % {"n": number, "title": survey.title}, reason=reason)
 
@@ -295,6 +299,7 @@ def import_run(*, batch: ImportBatch, actor: User) -> ImportResult:
     locked.save(update_fields=["imported_at", "imported_count", "content"])
     record_event(survey, actor, _("Imported %(n)s paper returns into “%(title)s” from %(file)s")
             % {"n": len(responses), "title": survey.title, "file": locked.filename})
+    counts.changed(survey.pk)
     _after_submit(survey)
     return ImportResult(count=len(responses))
 
