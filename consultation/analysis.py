@@ -79,6 +79,11 @@ class Filters:
         return cls(tuple(sorted(set(ids))), channel if channel in Channel.values else "")
 
     @property
+    def key(self) -> str:
+        """The filter in a cache key (consultation.counts)."""
+        return f"{','.join(map(str, self.category_ids))}|{self.channel}"
+
+    @property
     def active(self) -> bool:
         return bool(self.category_ids or self.channel)
 
@@ -324,16 +329,22 @@ def crosstab(question: Question, dimension: Dimension, filters: Filters = Filter
     value_field = "number" if question.kind in NUMBER_KINDS else "option"
     joined = Answer.objects.filter(question=question, response__in=base,
                                    response__answers__category__dimension=dimension)
-    grid = defaultdict(int)
-    for value, cat, n in (joined.values_list(value_field, "response__answers__category")
-                          .annotate(n=Count("response", distinct=True))):
-        grid[(value, cat)] = n
-    totals = dict(joined.values_list("response__answers__category")
-                  .annotate(n=Count("response", distinct=True)))
-    counts = [[grid[(value, col.pk)] for col in columns] for value, _label in keys]
+
+    def count():
+        cells = {(value, cat): n for value, cat, n in (
+            joined.values_list(value_field, "response__answers__category")
+            .annotate(n=Count("response", distinct=True)).order_by())}
+        return cells, dict(joined.values_list("response__answers__category")
+                           .annotate(n=Count("response", distinct=True)).order_by())
+
+    # Kept for this version of the answers (consultation.counts), like the survey's tables.
+    part = f"crosstab:{question.pk}:{dimension.pk}:{filters.key}"
+    cells, totals = counts.remember(question.survey, part, count)
+    grid = defaultdict(int, cells)
+    rows = [[grid[(value, col.pk)] for col in columns] for value, _label in keys]
     labels = [[disclosure.label(disclosure.crosstab_cell(question.pk, dimension.pk, value, col.pk))
                for col in columns] for value, _label in keys]
-    tab = CrossTab(question, dimension, columns, [label for _v, label in keys], counts,
+    tab = CrossTab(question, dimension, columns, [label for _v, label in keys], rows,
                    [totals.get(col.pk, 0) for col in columns],
                    [[bool(x) for x in row] for row in labels], labels,
                    [disclosure.label(disclosure.column_total(question.pk, dimension.pk, col.pk))
@@ -666,12 +677,23 @@ def results_for(survey, *, viewer=None, filters: Filters = Filters(), questions:
     total = counts.tables(survey).total
     if disclosure.refused:
         return Results(survey, filters, disclosure, total, 0, [])
-    matching = respondents(survey, filters).count() if filters.active else total
-    # Unfiltered, every figure is in the survey's cached tables; a filter is counted afresh.
+    if not filters.active:  # every figure is in the survey's cached tables
+        matching, tables = total, counts.tables(survey)
+    else:  # a filter's counts are kept too, for this version of the answers
+        matching, tables = counts.remember(survey, f"filtered:{filters.key}",
+                                           lambda: _filtered_tables(survey, filters))
     items = _results(survey.ordered_questions(), respondents(survey, filters),
                      Answer.objects.filter(question__survey=survey), disclosure,
-                     tables=None if filters.active else counts.tables(survey)) if questions else []
+                     tables=tables) if questions else []
     return Results(survey, filters, disclosure, total, matching, items)
+
+
+def _filtered_tables(survey, filters: Filters):
+    base = respondents(survey, filters)
+    answered, by_value, rank_sums = _counts(base, Answer.objects.filter(question__survey=survey))
+    return base.count(), counts.Tables(total=0, answered=answered, by_value=dict(by_value),
+                                       rank_sums=rank_sums, groups={}, represented={}, cross={},
+                                       column_totals={})
 
 
 def love_hate_counts(question: Question, filters: Filters = Filters()) -> dict[str, int]:

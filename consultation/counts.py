@@ -23,8 +23,9 @@ So they are computed once per *version of the survey's answers* and kept in the 
 - Only plain counts are cached; the questions, options and groups the figures are arranged by
   are read fresh on every request, so an edited questionnaire never meets old structure.
 
-Filtered results are not cached (a filter selects a few categories out of many): they are
-counted in the database for the matching respondents, as before.
+A filter's counts and one question's breakdown are kept the same way (`remember`), under the
+same version and a key naming the filter: the first look at a filter counts the matching
+respondents' answers in the database, later looks until the next response read the cache.
 """
 
 import logging
@@ -67,23 +68,30 @@ def _key(survey, number: int) -> str:
 def tables(survey) -> Tables:
     """The survey's unfiltered count tables: from the cache for the current version, or counted
     (and kept) when missing. A cache that fails only makes this slower."""
-    key = _key(survey, version(survey))
-    memo = getattr(survey, "_counts_memo", None)
-    if memo is not None and memo[0] == key:
-        return memo[1]
+    return remember(survey, "tables", lambda: count(survey))
+
+
+def remember(survey, part: str, compute):
+    """`compute()` (plain numbers) for the current version of the survey's answers, kept in the
+    cache under `part`: the unfiltered tables, or one filter's or one breakdown's counts, which
+    people look at again and again between two responses."""
+    key = f"{_key(survey, version(survey))}:{part}"
+    memo = survey.__dict__.setdefault("_counts_memo", {})
+    if key in memo:
+        return memo[key]
     try:
         found = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache fault is a slower page, never a failing one
         logger.warning("Survey counts cache unreadable; counting in the database", exc_info=True)
         found = None
-    if not isinstance(found, Tables):
-        found = count(survey)
+    if found is None:
+        found = compute()
         try:
             cache.set(key, found, TIMEOUT)
         except Exception:  # noqa: BLE001
             logger.warning("Survey counts cache unwritable; figures counted again next time",
                            exc_info=True)
-    survey._counts_memo = (key, found)
+    memo[key] = found
     return found
 
 
