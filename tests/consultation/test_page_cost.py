@@ -68,3 +68,17 @@ def test_who_we_have_heard_reads_no_answers_at_either_size(world, data):
     assert len(large) == len(small)
     assert [s for s in large if 'FROM "consultation_answer"' in s] == []
     assert "312" in page  # the 65 to 74s, counted afresh for the new version
+
+
+def test_the_written_answers_cost_the_same_at_two_sizes(world, data):
+    survey, q, options, cats, age_options = data
+    chair = world.client("chair")
+    url = reverse("consultation:text_answers", args=[world.plan.pk, survey.pk])
+    add_responses(survey, q, options, cats, age_options, [(30, {"text": "Slower traffic"})])
+    small, page = _queries(chair, url)
+    assert "30 answers" in page and "page=2" not in page
+    add_responses(survey, q, options, cats, age_options, [(1100, {"text": "A new playground"})])
+    large, page = _queries(chair, url)
+    assert len(large) == len(small)
+    assert _unbounded_answer_counts(large) == []
+    assert "More than 1000 answers" in page and "page=2" in page
