@@ -8,7 +8,7 @@ that read every answer: about a second at 20,000 responses. Those tables are the
 results, and they change only when a response is sent, keyed in, imported or deleted.
 
 So they are computed once per *version of the survey's answers* and kept in the Django cache
-(Redis in production) under the key ``survey-counts:<survey id>:<version>``:
+(Redis in production) under the key ``survey-counts:<database>:<survey id>:<version>:<part>``:
 
 - The version is a row of its own (`ResponsesVersion`), bumped by every service that changes
   submitted answers (consultation.services.collecting), **in the same transaction** as the
@@ -32,6 +32,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,9 @@ def version(survey) -> int:
 
 
 def _key(survey, number: int) -> str:
-    return f"survey-counts:{FORMAT}:{survey.pk}:{number}"
+    # The database's name too: two databases sharing one Redis (a test run beside a
+    # development copy) have surveys with the same ids.
+    return f"survey-counts:{FORMAT}:{connection.settings_dict['NAME']}:{survey.pk}:{number}"
 
 
 def tables(survey) -> Tables:
