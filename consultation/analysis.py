@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils.translation import gettext as _
 
+from consultation import counts
 from consultation.groups import rolled_up, shown
 from consultation.models import (
     Answer,
@@ -77,6 +78,11 @@ class Filters:
                 ids.append(int(raw))
         channel = data.get("channel", "")
         return cls(tuple(sorted(set(ids))), channel if channel in Channel.values else "")
+
+    @property
+    def key(self) -> str:
+        """The filter in a cache key (consultation.counts)."""
+        return f"{','.join(map(str, self.category_ids))}|{self.channel}"
 
     @property
     def active(self) -> bool:
@@ -208,8 +214,12 @@ def _counts(base, answers) -> tuple[dict, dict, dict]:
     return answered, by_value, rank_sums
 
 
-def _results(questions, base, answers, disclosure: Disclosure) -> list[QuestionResult]:
-    answered, by_value, rank_sums = _counts(base, answers)
+def _results(questions, base, answers, disclosure: Disclosure, *, tables=None) -> list[QuestionResult]:
+    """Each question's result, counted for `base`, or taken from the survey's cached `tables`."""
+    if tables is not None:
+        answered, by_value, rank_sums = tables.answered, defaultdict(dict, tables.by_value), tables.rank_sums
+    else:
+        answered, by_value, rank_sums = _counts(base, answers)
     results = []
     for q in questions:
         result = QuestionResult(question=q, answered=answered.get(q.pk, 0))
@@ -320,17 +330,23 @@ def crosstab(question: Question, dimension: Dimension, filters: Filters = Filter
     value_field = "number" if question.kind in NUMBER_KINDS else "option"
     joined = Answer.objects.filter(question=question, response__in=base,
                                    response__answers__category__dimension=dimension)
-    grid = defaultdict(int)
-    for value, cat, n in (joined.values_list(value_field, "response__answers__category")
-                          .annotate(n=Count("response", distinct=True))):
-        grid[(value, cat)] = n
-    totals = dict(joined.values_list("response__answers__category")
-                  .annotate(n=Count("response", distinct=True)))
+
+    def count():
+        cells = {(value, cat): n for value, cat, n in (
+            joined.values_list(value_field, "response__answers__category")
+            .annotate(n=Count("response", distinct=True)).order_by())}
+        return cells, dict(joined.values_list("response__answers__category")
+                           .annotate(n=Count("response", distinct=True)).order_by())
+
+    # Kept for this version of the answers (consultation.counts), like the survey's tables.
+    part = f"crosstab:{question.pk}:{dimension.pk}:{filters.key}"
+    cells, totals = counts.remember(question.survey, part, count)
     columns = shown(columns, used={pk for pk, n in totals.items() if n})
-    counts = [[grid[(value, col.pk)] for col in columns] for value, _label in keys]
+    grid = defaultdict(int, cells)
+    rows = [[grid[(value, col.pk)] for col in columns] for value, _label in keys]
     labels = [[disclosure.label(disclosure.crosstab_cell(question.pk, dimension.pk, value, col.pk))
                for col in columns] for value, _label in keys]
-    tab = CrossTab(question, dimension, columns, [label for _v, label in keys], counts,
+    tab = CrossTab(question, dimension, columns, [label for _v, label in keys], rows,
                    [totals.get(col.pk, 0) for col in columns],
                    [[bool(x) for x in row] for row in labels], labels,
                    [disclosure.label(disclosure.column_total(question.pk, dimension.pk, col.pk))
@@ -408,8 +424,8 @@ class DimensionShares:
         return [g for g in self.groups if g.flag in ("under", "not_heard")]
 
 
-def representation(plan, responses, survey=None, *, disclosure: Disclosure | None = None
-                   ) -> list[DimensionShares]:
+def representation(plan, responses, survey=None, *, disclosure: Disclosure | None = None,
+                   tables=None) -> list[DimensionShares]:
     """For each dimension (asked in `survey`, if given): respondents' share of each group against
     the population's. Shares are of people, so on a question where people tick several groups
     they add up to more than 100%."""
@@ -419,16 +435,23 @@ def representation(plan, responses, survey=None, *, disclosure: Disclosure | Non
         dimensions = dimensions.filter(pk__in=Question.objects.filter(survey=survey).values("dimension"))
     dimensions = list(dimensions.prefetch_related("categories").select_related("baseline")
                       .prefetch_related("baseline__figures"))
-    counts = dict(Answer.objects.filter(response__in=responses, category__dimension__plan=plan)
-                  .values_list("category").annotate(n=Count("response", distinct=True)))
-    people = _people_with_a_group(responses, dimensions)
-    return [_shares(dimension, counts, people.get(dimension.pk, 0), disclosure) for dimension in dimensions]
+    if tables is not None and survey is not None:  # the survey's cached tables (all its answers)
+        by_category = {c: n for (d, c), n in tables.groups.items() if d != CHANNEL}
+        people = tables.represented
+    else:
+        by_category = dict(Answer.objects.filter(response__in=responses, category__dimension__plan=plan)
+                           .values_list("category").annotate(n=Count("response", distinct=True))
+                           .order_by())
+        people = _people_with_a_group(responses, dimensions)
+    return [_shares(dimension, by_category, people.get(dimension.pk, 0), disclosure)
+            for dimension in dimensions]
 
 
 def _people_with_a_group(responses, dimensions) -> dict[int, int]:
     return dict(Answer.objects.filter(response__in=responses, category__dimension__in=dimensions,
                                       category__is_prefer_not_to_say=False)
-                .values_list("category__dimension").annotate(n=Count("response", distinct=True)))
+                .values_list("category__dimension").annotate(n=Count("response", distinct=True))
+                .order_by())
 
 
 def _shares(dimension, counts, answered, disclosure) -> DimensionShares:
@@ -516,9 +539,20 @@ def weighted_result(question: Question, dimension: Dimension, filters: Filters =
 # --- the figures a Disclosure decides on, and results as a viewer may see them ------------------
 
 def survey_figures(survey) -> Figures:
-    """Every count of the survey that a page could show, unfiltered (a fixed number of queries)."""
-    base = respondents(survey)
+    """Every count of the survey that a page could show, unfiltered: the counts from the
+    survey's cached tables (consultation.counts), arranged by its questions and groups as they
+    are now (a fixed number of queries, none of them reading answers when the cache is warm)."""
     questions = survey.ordered_questions()
+    dims = _survey_dims(questions)
+    t = counts.tables(survey)
+    return Figures(
+        total=t.total, dims=dims, groups=dict(t.groups), answered=t.answered,
+        questions={q.pk: _q(q) for q in questions},
+        cells={(q, v): n for q, values in t.by_value.items() for v, n in values.items()},
+        cross=dict(t.cross), column_totals=dict(t.column_totals), represented=dict(t.represented))
+
+
+def _survey_dims(questions) -> dict:
     dimensions = {q.dimension for q in questions if q.dimension_id}
     categories, prefer_not = defaultdict(list), defaultdict(list)
     for cat_id, dim_id, is_pnts in (DimensionCategory.objects.filter(dimension__in=dimensions)
@@ -530,15 +564,24 @@ def survey_figures(survey) -> Figures:
     dims = {d.pk: Dim(categories[d.pk], several=d.allows_several, prefer_not=prefer_not[d.pk])
             for d in dimensions}
     dims[CHANNEL] = Dim(list(Channel.values))
-    answered, by_value, _sums = _counts(base, Answer.objects.filter(question__survey=survey))
-    figures = Figures(
-        total=base.count(), dims=dims, groups={}, answered=answered,
-        questions={q.pk: _q(q) for q in questions},
-        cells={(q, v): n for q, values in by_value.items() for v, n in values.items()},
-        cross={}, column_totals={})
-    _fill_groups(figures, base, dimensions)
-    _fill_breakdowns(figures, survey, base)
-    return figures
+    return dims
+
+
+def count_tables(survey) -> "counts.Tables":
+    """Count the survey's unfiltered tables in the database (what consultation.counts caches)."""
+    base = respondents(survey)
+    dimensions = list(Dimension.objects.filter(
+        pk__in=Question.objects.filter(survey=survey).values("dimension")))
+    answered, by_value, rank_sums = _counts(base, Answer.objects.filter(question__survey=survey))
+    one_answer = {q.pk: _one_answer(q) for q in Question.objects.filter(survey=survey)
+                  .select_related("dimension")}
+    t = counts.Tables(total=base.count(), answered=answered, by_value=dict(by_value),
+                      rank_sums=rank_sums, groups={}, represented={}, cross={}, column_totals={})
+    _fill_groups(t, base, dimensions)
+    _fill_breakdowns(t, survey, base, one_answer,
+                     dict(DimensionCategory.objects.filter(dimension__in=dimensions)
+                          .values_list("pk", "dimension_id")))
+    return t
 
 
 def _q(question: Question) -> Q:
@@ -550,41 +593,40 @@ def _q(question: Question) -> Q:
              one_answer=_one_answer(question), ranking=question.kind == QuestionKind.RANKING, groups=groups)
 
 
-def _fill_groups(figures: Figures, base, dimensions) -> None:
+def _fill_groups(t, base, dimensions) -> None:
     for dim_id, cat_id, n in (Answer.objects.filter(response__in=base, category__dimension__in=dimensions)
                               .values_list("category__dimension", "category")
-                              .annotate(n=Count("response", distinct=True))):
-        figures.groups[(dim_id, cat_id)] = n
+                              .annotate(n=Count("response", distinct=True)).order_by()):
+        t.groups[(dim_id, cat_id)] = n
     for channel, n in base.values_list("channel").annotate(n=Count("pk")).order_by():
-        figures.groups[(CHANNEL, channel)] = n
-    figures.represented = _people_with_a_group(base, dimensions)
+        t.groups[(CHANNEL, channel)] = n
+    t.represented = _people_with_a_group(base, dimensions)
 
 
-def _fill_breakdowns(figures: Figures, survey, base) -> None:
+def _fill_breakdowns(t, survey, base, one_answer: dict, dim_of: dict) -> None:
     """Each answer by each group and by channel, and the people in each who answered."""
-    answers = Answer.objects.filter(question__survey=survey, response__in=base)
+    answers = Answer.objects.filter(question__survey=survey, response__in=base).order_by()
     grouped = answers.filter(response__answers__category__isnull=False)
     by_group, by_channel = "response__answers__category", "response__channel"
-    dim_of = {c: d for d, dim in figures.dims.items() if d != CHANNEL for c in dim.categories}
     # One answer per person and value, and one answer per person and group: rows are people.
     rows = Count("pk")
     for value, kinds in (("option", {"option__isnull": False}),
                          ("number", {"question__kind__in": NUMBER_KINDS})):
         for q, v, c, n in grouped.filter(**kinds).values_list("question", value, by_group).annotate(n=rows):
             if c in dim_of:
-                figures.cross[(q, dim_of[c], v, c)] = n
+                t.cross[(q, dim_of[c], v, c)] = n
         for q, v, c, n in answers.filter(**kinds).values_list("question", value, by_channel).annotate(n=rows):
-            figures.cross[(q, CHANNEL, v, c)] = n
-    for (q, d, _v, c), n in figures.cross.items():
-        if figures.questions[q].one_answer:  # the people who answered are the answers added up
-            figures.column_totals[(q, d, c)] = figures.column_totals.get((q, d, c), 0) + n
-    several = {"question__in": [q for q, question in figures.questions.items() if not question.one_answer]}
+            t.cross[(q, CHANNEL, v, c)] = n
+    for (q, d, _v, c), n in t.cross.items():
+        if one_answer.get(q):  # the people who answered are the answers added up
+            t.column_totals[(q, d, c)] = t.column_totals.get((q, d, c), 0) + n
+    several = {"question__in": [q for q, one in one_answer.items() if not one]}
     people = Count("response", distinct=True)
     for q, c, n in grouped.filter(**several).values_list("question", by_group).annotate(n=people):
         if c in dim_of:
-            figures.column_totals[(q, dim_of[c], c)] = n
+            t.column_totals[(q, dim_of[c], c)] = n
     for q, c, n in answers.filter(**several).values_list("question", by_channel).annotate(n=people):
-        figures.column_totals[(q, CHANNEL, c)] = n
+        t.column_totals[(q, CHANNEL, c)] = n
 
 
 def disclosure_for(survey, *, viewer=None, filters: Filters = Filters()) -> Disclosure:
@@ -592,6 +634,11 @@ def disclosure_for(survey, *, viewer=None, filters: Filters = Filters()) -> Disc
     if viewer is not None and viewer.has_perm("consultation.view_responses", survey.plan):
         return Disclosure()
     return Disclosure(threshold(), survey_figures(survey), filters.selection())
+
+
+def unfiltered_count(survey) -> int:
+    """The survey's submitted responses, from its cached tables."""
+    return counts.tables(survey).total
 
 
 @dataclass
@@ -628,10 +675,14 @@ class Results:
     def weighted(self, question: Question, dimension: Dimension) -> Weighted:
         return weighted_result(question, dimension, self.filters, disclosure=self.disclosure)
 
+    def reached_categories(self) -> list[int]:
+        """The groups at least one respondent gave (unfiltered, from the cached counts)."""
+        return sorted(c for (d, c), n in counts.tables(self.survey).groups.items() if d != CHANNEL and n)
+
     def groups(self) -> list[DimensionShares]:
         """Who we have heard, for this survey (unfiltered)."""
         return representation(self.survey.plan, respondents(self.survey), self.survey,
-                              disclosure=self.disclosure)
+                              disclosure=self.disclosure, tables=counts.tables(self.survey))
 
 
 def results_for(survey, *, viewer=None, filters: Filters = Filters(), questions: bool = True) -> Results:
@@ -639,13 +690,26 @@ def results_for(survey, *, viewer=None, filters: Filters = Filters(), questions:
     numbers and whatever would reveal them hidden, a risky filter refused. The one entry point
     for pages, downloads, PDFs and the open-data API."""
     disclosure = disclosure_for(survey, viewer=viewer, filters=filters)
-    total = disclosure.figures.total if disclosure.figures else respondents(survey).count()
+    total = counts.tables(survey).total
     if disclosure.refused:
         return Results(survey, filters, disclosure, total, 0, [])
-    matching = respondents(survey, filters).count() if filters.active else total
+    if not filters.active:  # every figure is in the survey's cached tables
+        matching, tables = total, counts.tables(survey)
+    else:  # a filter's counts are kept too, for this version of the answers
+        matching, tables = counts.remember(survey, f"filtered:{filters.key}",
+                                           lambda: _filtered_tables(survey, filters))
     items = _results(survey.ordered_questions(), respondents(survey, filters),
-                     Answer.objects.filter(question__survey=survey), disclosure) if questions else []
+                     Answer.objects.filter(question__survey=survey), disclosure,
+                     tables=tables) if questions else []
     return Results(survey, filters, disclosure, total, matching, items)
+
+
+def _filtered_tables(survey, filters: Filters):
+    base = respondents(survey, filters)
+    answered, by_value, rank_sums = _counts(base, Answer.objects.filter(question__survey=survey))
+    return base.count(), counts.Tables(total=0, answered=answered, by_value=dict(by_value),
+                                       rank_sums=rank_sums, groups={}, represented={}, cross={},
+                                       column_totals={})
 
 
 def love_hate_counts(question: Question, filters: Filters = Filters()) -> dict[str, int]:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from consultation import services
+from consultation import counts, services
 from consultation.models import (
     AccessCode,
     AccessMode,
@@ -136,6 +136,7 @@ def _respond(survey, count, opened, ages, volunteers, rng) -> None:
     answers = [a for r in responses for q in questions for a in _answers(q, r, ages, rng)]
     Answer.objects.bulk_create(answers, batch_size=2000)
     AccessCode.objects.filter(pk__in=used).update(used_at=opened + timedelta(days=3))
+    counts.changed(survey.pk)
 
 
 def _answers(q: Question, response: Response, ages: list[int], rng) -> list[Answer]:

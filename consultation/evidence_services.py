@@ -134,17 +134,26 @@ def community_group_of(kind: str, label: str) -> str | None:
     return None
 
 
-def engagement_coverage(plan: Plan, responses, survey: Survey | None = None) -> list[dict]:
+def engagement_coverage(plan: Plan, responses, survey: Survey | None = None, *,
+                        categories=None) -> list[dict]:
     """For each group a plan should reach: reached by survey answers, not reached yet, or never
-    asked about (the survey has no question that could show it), and the events that reached it."""
+    asked about (the survey has no question that could show it), and the events that reached it.
+    `categories`, when given, are the groups the answers reached (from the survey's cached
+    counts, consultation.counts), so no answer is read."""
     reached_by_answers, asked = set(), set()
-    if responses is not None:
-        for kind, label in (Answer.objects.filter(response__in=responses, category__isnull=False)
-                            .values_list("category__dimension__kind", "category__label")
-                            .order_by().distinct()):  # Meta.ordering would defeat DISTINCT
-            group = community_group_of(kind, label)
-            if group:
-                reached_by_answers.add(group)
+    if categories is not None:
+        reached = (DimensionCategory.objects.filter(pk__in=categories)
+                   .values_list("dimension__kind", "label").order_by())
+    elif responses is not None:
+        reached = (Answer.objects.filter(response__in=responses, category__isnull=False)
+                   .values_list("category__dimension__kind", "category__label")
+                   .order_by().distinct())  # Meta.ordering would defeat DISTINCT
+    else:
+        reached = []
+    for kind, label in reached:
+        group = community_group_of(kind, label)
+        if group:
+            reached_by_answers.add(group)
     if survey is not None:
         asked = set(survey.questions.filter(dimension__isnull=False)
                     .values_list("dimension__kind", flat=True))
@@ -360,11 +369,7 @@ def issues_register(plan: Plan) -> dict:
     issues = list(Issue.objects.filter(plan=plan).with_support().select_related("theme")
                   .annotate(evidence_count=Count("questions", distinct=True)
                             + Count("evidence_items", distinct=True) + Count("meetings", distinct=True)))
-    everyone = Response.objects.submitted().filter(survey__plan=plan, survey__kind=SurveyKind.OPEN_ROUND)
-    total = everyone.count()
-    all_cat = dict(Answer.objects.filter(response__in=everyone, category__isnull=False,
-                                         category__is_prefer_not_to_say=False)
-                   .values_list("category").annotate(n=Count("response", distinct=True)))
+    total, all_cat = _open_round_groups(plan)
     dim_of = dict(DimensionCategory.objects.filter(dimension__plan=plan).values_list("pk", "dimension_id"))
     all_by_dim = defaultdict(int)
     for cat, n in all_cat.items():
@@ -398,6 +403,25 @@ def _ratings_by_issue(plan: Plan) -> dict[int, tuple[int, int]]:
             .values_list("question__issue")
             .annotate(n=Count("pk"), important=Count("pk", filter=_important())))
     return {issue_id: (n, important) for issue_id, n, important in rows}
+
+
+def _open_round_groups(plan: Plan) -> tuple[int, dict]:
+    """Respondents to the plan's open-round surveys, and how many gave each group ("prefer not
+    to say" aside), added up from each survey's cached counts (consultation.counts): a response
+    belongs to one survey, so the sums count people once, and no answer is read."""
+    from consultation import counts
+    from consultation.suppression import CHANNEL
+
+    prefer_not = set(DimensionCategory.objects.filter(dimension__plan=plan, is_prefer_not_to_say=True)
+                     .values_list("pk", flat=True))
+    total, all_cat = 0, defaultdict(int)
+    for survey in Survey.objects.filter(plan=plan, kind=SurveyKind.OPEN_ROUND).order_by("pk"):
+        tables = counts.tables(survey)
+        total += tables.total
+        for (dim, cat), n in tables.groups.items():
+            if dim != CHANNEL and cat not in prefer_not and n:
+                all_cat[cat] += n
+    return total, dict(all_cat)
 
 
 def _minority(counts, all_cat, dim_of, all_by_dim, labels, population) -> list[str]:

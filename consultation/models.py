@@ -513,5 +513,7 @@ class ImportBatch(models.Model):
         return self.filename
 
 
-# The Evidence analysis models live in their own module; importing them here registers them.
+# The Evidence analysis models (and the counts' version) live in their own modules; importing
+# them here registers them.
+from consultation.models_counts import *  # noqa: E402,F403
 from consultation.models_evidence import *  # noqa: E402,F403

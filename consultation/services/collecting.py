@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from clp.models import User
 from clp.outbox import Claim
+from consultation import counts
 from consultation.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -186,6 +187,7 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
         locked.number = Response.take_numbers(locked.survey_id)[0]
         locked.save(update_fields=["status", "submitted_at", "answers_digest", "client_key",
                                    "number", "updated_at"])
+        counts.changed(locked.survey_id)
         _after_submit(locked.survey)
     return locked
 
@@ -247,6 +249,7 @@ def response_enter(*, survey: Survey, channel: str, rows: dict[Question, list[An
     if code is not None:
         code.used_at = now
         code.save(update_fields=["used_at"])
+    counts.changed(survey.pk)
     _after_submit(survey)
     return response
 
@@ -279,6 +282,7 @@ def response_delete(*, response: Response, reason: str, actor: User) -> None:
         submitted_at=response.submitted_at, reason=reason, deleted_by=actor)
     number = response.number
     response.delete()
+    counts.changed(survey.pk)
     record_event(survey, actor, _("Deleted response %(n)s to “%(title)s”")
             % {"n": number, "title": survey.title}, reason=reason)
 
@@ -341,6 +345,7 @@ def import_run(*, batch: ImportBatch, actor: User) -> ImportResult:
     locked.save(update_fields=["imported_at", "imported_count", "content"])
     record_event(survey, actor, _("Imported %(n)s paper returns into “%(title)s” from %(file)s")
             % {"n": len(responses), "title": survey.title, "file": locked.filename})
+    counts.changed(survey.pk)
     _after_submit(survey)
     return ImportResult(count=len(responses))
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clp.paging import Window, capped_count
 from consultation import evidence_services, flags
 from consultation.forms_evidence import IssueForm, PrioritiesRoundForm, ThemeForm
 from consultation.models import Answer, Survey
@@ -17,6 +18,7 @@ from consultation.models_evidence import AnswerCoding, Issue, Theme
 from consultation.views.common import plan_for
 
 CODING_PAGE = 20
+UNCODED_CAP = 500  # "more than 500 still need a theme": counting further would read every answer
 
 
 # --- themes ------------------------------------------------------------------------------------
@@ -59,7 +61,9 @@ def _coding_answers(plan, params):
                .exclude(text="").select_related("question__survey", "option")
                .prefetch_related(Prefetch("codings",
                                           queryset=AnswerCoding.objects.only("answer_id", "theme_id")))
-               .order_by("question__survey_id", "question__position", "pk"))
+               # In the order they reached us: the primary key's index gives a page without
+               # sorting every answer of the plan (clp.paging).
+               .order_by("pk"))
     if params.get("survey", "").isdigit():
         answers = answers.filter(question__survey_id=int(params["survey"]))
     if params.get("show", "uncoded") == "uncoded":
@@ -87,7 +91,7 @@ def coding(request, pk):
             messages.warning(request, _("No themes were ticked, so nothing was saved."))
         return redirect(f"{request.path}?{request.POST.get('return_query', '')}")
     answers = _coding_answers(plan, params)
-    page = Paginator(answers, CODING_PAGE).get_page(params.get("page"))
+    page = Window(answers, CODING_PAGE, params.get("page"))
     rows = []
     for answer in page:
         coded = {c.theme_id for c in answer.codings.all()}
@@ -99,7 +103,8 @@ def coding(request, pk):
         "plan": plan, "themes": theme_list, "rows": rows, "page": page,
         "surveys": Survey.objects.filter(plan=plan).exclude(status="draft"),
         "params": params, "show": params.get("show", "uncoded"), "query": urlencode(keep),
-        "uncoded": _coding_answers(plan, {"show": "uncoded"}).count(),
+        **dict(zip(("uncoded", "uncoded_more"),
+                   capped_count(_coding_answers(plan, {"show": "uncoded"}), UNCODED_CAP), strict=True)),
     })
 
 

@@ -29,13 +29,13 @@ def _chosen_survey(request, plan):
 def representation(request, pk):
     plan = plan_for(request, pk)
     surveys, survey = _chosen_survey(request, plan)
-    responses = analysis.respondents(survey) if survey else None
     seen = analysis.results_for(survey, viewer=request.user, questions=False) if survey else None
     shares = seen.groups() if seen else []
     return render(request, "consultation/results/representation.html", {
         "suppressed": seen.limit if seen else None,
         "plan": plan, "surveys": surveys, "survey": survey, "shares": shares,
-        "coverage": evidence_services.engagement_coverage(plan, responses, survey),
+        "coverage": evidence_services.engagement_coverage(
+            plan, None, survey, categories=seen.reached_categories() if seen else None),
         "reviews": plan.representation_reviews.select_related("reviewed_by")[:5],
         "review_form": ReviewForm(),
     })

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clp.paging import Window, capped_count
 from consultation import analysis, evidence_services
 from consultation.forms_evidence import PublishForm
 from consultation.models import Answer, Survey
@@ -16,6 +16,8 @@ from consultation.redaction import identifying_bits, redact
 from consultation.suppression import threshold
 from consultation.views.common import survey_for
 from consultation.views.results import _chart
+
+ANSWERS_CAP = 1000  # "more than 1,000 answers": counting further would read every answer
 
 
 @login_required
@@ -26,11 +28,15 @@ def text_answers(request, pk, sid):
     search = request.GET.get("q", "").strip()
     answers = analysis.text_answers(survey, search=search,
                                     question_id=int(question_id) if question_id.isdigit() else None)
-    answers = answers.select_related("publication").prefetch_related("codings__theme")
-    page = Paginator(answers, 50).get_page(request.GET.get("page"))
+    # Newest first by primary key, a page at a time, counted no further than ANSWERS_CAP: the
+    # page costs the same at 200 responses and at 20,000 (clp.paging).
+    answers = answers.select_related("publication").prefetch_related("codings__theme").order_by("-pk")
+    page = Window(answers, 50, request.GET.get("page"))
+    found, more = capped_count(answers, ANSWERS_CAP)
     query = "&".join(f"{k}={v}" for k, v in (("question", question_id), ("q", search)) if v)
     return render(request, "consultation/results/text_answers.html", {
         "plan": survey.plan, "survey": survey, "questions": questions, "page": page,
+        "found": found, "more": more,
         "question_id": question_id, "search": search, "query": query,
     })
 

@@ -11,6 +11,7 @@ from consultation.models import (
     QuestionKind,
     Response,
     ResponseStatus,
+    ResponsesVersion,
     Section,
     Survey,
     SurveyStatus,
@@ -71,4 +72,5 @@ def add_responses(survey, q, options, cats, age_options, spec, channel="online")
             answers.append(Answer(response=response, question=q["age"], option=age_options[cat.pk],
                                   category=cat))
     Answer.objects.bulk_create(answers, batch_size=5000)
+    ResponsesVersion.bump(survey_id=survey.pk)  # bulk inserts send no signal; the services bump too
     return responses

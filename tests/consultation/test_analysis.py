@@ -165,7 +165,9 @@ def test_results_page_query_count_is_the_same_at_100_and_10000_responses(world, 
 
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
+    small_count = len(small.captured_queries)  # before the next request resets the log
     add_responses(survey, q, options, cats, age_options, [(9900, person)])
-    with django_assert_num_queries(len(small.captured_queries)):
+    client.get(url)  # the first view of a new version counts its tables (consultation.counts)
+    with django_assert_num_queries(small_count):
         response = client.get(url)
     assert "Based on 10000 responses." in response.text or "Based on 10,000 responses." in response.text

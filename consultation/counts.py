@@ -1,0 +1,137 @@
+"""A survey's count tables, kept between requests so results cost O(questions), not O(answers).
+
+Every unfiltered figure of a survey (how many responded, how many answered each question, each
+answer's count and rank sum, each group's size, each answer broken down by every group and by
+channel, and the people in each group who answered) comes from a handful of GROUP BY queries
+that read every answer: about a second at 20,000 responses. Those tables are the inputs of the
+`Disclosure` (what the public and councillors may see) and of the steering group's unfiltered
+results, and they change only when a response is sent, keyed in, imported or deleted.
+
+So they are computed once per *version of the survey's answers* and kept in the Django cache
+(Redis in production) under the key ``survey-counts:<database>:<survey id>:<version>:<part>``:
+
+- The version is a row of its own (`ResponsesVersion`), bumped by every service that changes
+  submitted answers (consultation.services.collecting), **in the same transaction** as the
+  change, and as a safety net by a signal whenever a submitted response or an answer of one is
+  saved or a response deleted. Readers read the version first, in its own statement, then the
+  counts: under READ COMMITTED a reader that sees version n sees every answer committed with
+  it, so an entry can be newer than its key, never older. Old versions are never asked for again
+  and simply expire (`TIMEOUT`).
+- Nothing is ever invalidated by deleting a key, so a cache that drops writes (clp.cache fails
+  open while Redis is down) cannot leave stale figures behind: it only means the tables are
+  computed again for each request, which is slower and still right.
+- Only plain counts are cached; the questions, options and groups the figures are arranged by
+  are read fresh on every request, so an edited questionnaire never meets old structure.
+
+A filter's counts and one question's breakdown are kept the same way (`remember`), under the
+same version and a key naming the filter: the first look at a filter counts the matching
+respondents' answers in the database, later looks until the next response read the cache.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT = 60 * 60 * 24  # a day: a version is replaced by the next submit long before that
+FORMAT = 1              # bump when Tables changes shape, so old entries are not read
+
+
+@dataclass
+class Tables:
+    """Plain numbers only (picklable, no model instances)."""
+
+    total: int
+    answered: dict                  # question id → people who answered
+    by_value: dict                  # question id → {option id or number → people}
+    rank_sums: dict                 # (question id, option id) → sum of ranks
+    groups: dict                    # (dimension id or CHANNEL, category id or channel) → people
+    represented: dict               # dimension id → people who gave a group
+    cross: dict                     # (question, dimension, value, category) → people
+    column_totals: dict             # (question, dimension, category) → people
+    categories: dict = field(default_factory=dict)   # category id → people (any dimension)
+
+
+def version(survey) -> int:
+    from consultation.models import ResponsesVersion
+
+    return (ResponsesVersion.objects.filter(survey_id=survey.pk)
+            .values_list("number", flat=True).first()) or 0
+
+
+def _key(survey, number: int) -> str:
+    # The database's name too: two databases sharing one Redis (a test run beside a
+    # development copy) have surveys with the same ids.
+    return f"survey-counts:{FORMAT}:{connection.settings_dict['NAME']}:{survey.pk}:{number}"
+
+
+def tables(survey) -> Tables:
+    """The survey's unfiltered count tables: from the cache for the current version, or counted
+    (and kept) when missing. A cache that fails only makes this slower."""
+    return remember(survey, "tables", lambda: count(survey))
+
+
+def remember(survey, part: str, compute):
+    """`compute()` (plain numbers) for the current version of the survey's answers, kept in the
+    cache under `part`: the unfiltered tables, or one filter's or one breakdown's counts, which
+    people look at again and again between two responses."""
+    key = f"{_key(survey, version(survey))}:{part}"
+    memo = survey.__dict__.setdefault("_counts_memo", {})
+    if key in memo:
+        return memo[key]
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache fault is a slower page, never a failing one
+        logger.warning("Survey counts cache unreadable; counting in the database", exc_info=True)
+        found = None
+    if found is None:
+        found = compute()
+        try:
+            cache.set(key, found, TIMEOUT)
+        except Exception:  # noqa: BLE001
+            logger.warning("Survey counts cache unwritable; figures counted again next time",
+                           exc_info=True)
+    memo[key] = found
+    return found
+
+
+def count(survey) -> Tables:
+    """Count every table in the database (a fixed number of queries, each reading every answer)."""
+    from consultation import analysis
+
+    return analysis.count_tables(survey)
+
+
+def changed(survey_id: int) -> None:
+    """The survey's submitted answers changed: figures belong to a new version from now on."""
+    from consultation.models import ResponsesVersion
+
+    ResponsesVersion.bump(survey_id=survey_id)
+
+
+def _response_saved(sender, instance, **kwargs) -> None:
+    from consultation.models import ResponseStatus
+
+    if instance.status == ResponseStatus.SUBMITTED:
+        changed(instance.survey_id)
+
+
+def _answer_saved(sender, instance, **kwargs) -> None:
+    from consultation.models import ResponsesVersion
+
+    ResponsesVersion.bump(response_id=instance.response_id)
+
+
+def connect() -> None:
+    """A safety net under the services: a submitted response or an answer saved one at a time
+    (the admin, a shell, a test's factory) starts a new version too. Bulk writes and deletes go
+    through the services, which bump the version themselves."""
+    from django.db.models.signals import post_save
+
+    from consultation.models import Answer, Response
+
+    post_save.connect(_response_saved, sender=Response, dispatch_uid="counts-response")
+    post_save.connect(_answer_saved, sender=Answer, dispatch_uid="counts-answer")

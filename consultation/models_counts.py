@@ -1,0 +1,36 @@
+"""The version of a survey's answers that its cached count tables belong to (consultation.counts)."""
+
+from django.db import connection, models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["ResponsesVersion"]
+
+
+class ResponsesVersion(models.Model):
+    """Bumped in the same transaction as every change to a survey's submitted answers.
+
+    It is its own row, not a field of Survey, so that no `survey.save()` of an older copy can
+    ever write a previous number back (which would make old cached figures look current)."""
+
+    survey = models.OneToOneField("consultation.Survey", on_delete=models.CASCADE, primary_key=True,
+                                  related_name="+")
+    number = models.PositiveBigIntegerField(_("version of the answers"), default=0)
+
+    def __str__(self):
+        return f"{self.survey_id}: {self.number}"
+
+    @classmethod
+    def bump(cls, *, survey_id: int | None = None, response_id: int | None = None) -> None:
+        """Start a new version for a survey (or the survey of a submitted response), atomically:
+        concurrent bumps each add one, and the first one creates the row."""
+        table = cls._meta.db_table
+        if survey_id is not None:
+            source, params = "VALUES (%s, 1)", [survey_id]
+        else:
+            source = ("SELECT survey_id, 1 FROM consultation_response "
+                      "WHERE id = %s AND status = 'submitted'")
+            params = [response_id]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (survey_id, number) {source} "  # noqa: S608 (names are ours)
+                f"ON CONFLICT (survey_id) DO UPDATE SET number = {table}.number + 1", params)
