@@ -1,9 +1,10 @@
 """Delivery services (steps 8 and 9): owners who accept, progress with a reason, offers to help,
 issues raised after publication, community updates and the review.
 
-Emails follow the invitation pattern: the row is the record of work, the task takes its id and is
-enqueued after commit, the send locks the row and marks it emailed (safe to run twice), and a
-sweep re-enqueues rows whose message was lost. Every change is written to the plan's history.
+Emails follow the outbox pattern (clp.outbox): the row is the record of work, the task takes its
+id and is enqueued after commit, the send claims the row, talks to the mail server with no lock
+held and then marks it emailed (safe to run twice), and a sweep re-enqueues rows whose message was
+lost. Every change is written to the plan's history.
 """
 
 from datetime import date, datetime, timedelta
@@ -38,6 +39,7 @@ from actions.models import (
     UpdateStatus,
 )
 from clp.models import User
+from clp.outbox import Claim
 from plans import gates
 from plans import services as plan_services
 from plans.models import EventKind, Plan
@@ -102,11 +104,11 @@ def owner_request_send(*, action: Action, role: str, actor: User) -> OwnerReques
 
 
 def owner_request_email(*, request_id: int) -> bool:
-    """Email the request once (the row is locked and marked emailed)."""
-    with transaction.atomic():
-        request = (OwnerRequest.objects.select_for_update(skip_locked=True, of=("self",))
-                   .select_related("action__priority__plan__community", "sent_by")
-                   .filter(pk=request_id, emailed_at__isnull=True, superseded=False).first())
+    """Email the request once: claimed, sent, then marked emailed, with no lock held while the
+    mail server talks (clp.outbox)."""
+    with Claim(OwnerRequest.objects.select_related("action__priority__plan__community", "sent_by")
+               .filter(pk=request_id, emailed_at__isnull=True, superseded=False)) as claim:
+        request = claim.row
         if request is None:
             return False
         token = tokens.make(tokens.OWNER_REQUEST, request.pk, request.nonce)
@@ -115,8 +117,7 @@ def owner_request_email(*, request_id: int) -> bool:
             "days": settings.ACTIONS_LINK_VALID_DAYS,
             "url": _absolute("actions:owner_answer", aid=request.action_id, token=token),
         }, request.recipient_email)
-        request.emailed_at = timezone.now()
-        request.save(update_fields=["emailed_at"])
+        claim.finish(emailed_at=timezone.now())
     return True
 
 
@@ -215,21 +216,24 @@ def update_link_send(*, action: Action, actor: User) -> UpdateLink:
     return link
 
 
+def update_link_url(link: UpdateLink) -> str:
+    """The signed address where the lead posts one update for the link's action."""
+    token = tokens.make(tokens.UPDATE_LINK, link.pk, link.nonce)
+    return _absolute("actions:update_by_link", aid=link.action_id, token=token)
+
+
 def update_link_email(*, link_id: int) -> bool:
-    with transaction.atomic():
-        link = (UpdateLink.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("action__priority__plan")
-                .filter(pk=link_id, emailed_at__isnull=True).first())
+    """Email the link once (claimed, sent, marked emailed; no lock held while sending)."""
+    with Claim(UpdateLink.objects.select_related("action__priority__plan")
+               .filter(pk=link_id, emailed_at__isnull=True)) as claim:
+        link = claim.row
         if link is None:
             return False
-        token = tokens.make(tokens.UPDATE_LINK, link.pk, link.nonce)
         _email("update_link", {
             "link": link, "action": link.action, "plan": link.action.priority.plan,
-            "days": settings.ACTIONS_LINK_VALID_DAYS,
-            "url": _absolute("actions:update_by_link", aid=link.action_id, token=token),
+            "days": settings.ACTIONS_LINK_VALID_DAYS, "url": update_link_url(link),
         }, link.email)
-        link.emailed_at = timezone.now()
-        link.save(update_fields=["emailed_at"])
+        claim.finish(emailed_at=timezone.now())
     return True
 
 
@@ -265,10 +269,11 @@ def offer_submit(*, action: Action, name: str, email: str, what: str) -> HelpOff
 
 
 def offer_confirmation_email(*, offer_id: int) -> bool:
-    with transaction.atomic():
-        offer = (HelpOffer.objects.select_for_update(skip_locked=True, of=("self",))
-                 .select_related("action__priority__plan")
-                 .filter(pk=offer_id, confirm_emailed_at__isnull=True).first())
+    """Ask the resident to confirm their address, once (claimed, sent, marked emailed)."""
+    with Claim(HelpOffer.objects.select_related("action__priority__plan")
+               .filter(pk=offer_id, confirm_emailed_at__isnull=True),
+               field="confirm_sending_since") as claim:
+        offer = claim.row
         if offer is None:
             return False
         token = tokens.make(tokens.HELP_OFFER, offer.pk, offer.nonce)
@@ -277,8 +282,7 @@ def offer_confirmation_email(*, offer_id: int) -> bool:
             "days": settings.ACTIONS_LINK_VALID_DAYS,
             "url": _absolute("actions:offer_confirm", token=token),
         }, offer.email)
-        offer.confirm_emailed_at = timezone.now()
-        offer.save(update_fields=["confirm_emailed_at"])
+        claim.finish(confirm_emailed_at=timezone.now())
     return True
 
 
@@ -306,12 +310,12 @@ def offer_confirm(*, offer: HelpOffer) -> HelpOffer:
 
 
 def offer_lead_email(*, offer_id: int) -> bool:
-    """Tell the lead (or, with no lead address, the chair and secretary) about a confirmed offer."""
-    with transaction.atomic():
-        offer = (HelpOffer.objects.select_for_update(skip_locked=True, of=("self",))
-                 .select_related("action__priority__plan", "action__lead_user")
-                 .filter(pk=offer_id, confirmed_at__isnull=False, lead_told_at__isnull=True)
-                 .first())
+    """Tell the lead (or, with no lead address, the chair and secretary) about a confirmed offer,
+    once (claimed, sent, marked told; no lock held while sending)."""
+    with Claim(HelpOffer.objects.select_related("action__priority__plan", "action__lead_user")
+               .filter(pk=offer_id, confirmed_at__isnull=False, lead_told_at__isnull=True),
+               field="lead_sending_since") as claim:
+        offer = claim.row
         if offer is None:
             return False
         plan = offer.action.priority.plan
@@ -322,8 +326,7 @@ def offer_lead_email(*, offer_id: int) -> bool:
                    "url": _absolute("actions:offers", pk=plan.pk)}
         for email in recipients:
             _email("offer_to_lead", context, email)
-        offer.lead_told_at = timezone.now()
-        offer.save(update_fields=["lead_told_at"])
+        claim.finish(lead_told_at=timezone.now())
     return True
 
 

@@ -606,6 +606,7 @@ class OwnerRequest(models.Model):
                                 related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
     superseded = models.BooleanField(default=False)
     answer = models.CharField(max_length=20, choices=OwnerStatus.choices, blank=True)
     reason = models.TextField(blank=True)
@@ -671,6 +672,7 @@ class UpdateLink(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -699,8 +701,10 @@ class HelpOffer(models.Model):
                               default=OfferStatus.UNCONFIRMED)
     created_at = models.DateTimeField(default=timezone.now)
     confirm_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirm_sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claims
     confirmed_at = models.DateTimeField(null=True, blank=True)
     lead_told_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lead_sending_since = models.DateTimeField(null=True, editable=False)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+")
     handled_at = models.DateTimeField(null=True, blank=True)
