@@ -23,6 +23,7 @@ from actions.models import (
     Action,
     CommentStatus,
     CommunityUpdate,
+    Follower,
     Helper,
     HelpOffer,
     OfferStatus,
@@ -31,6 +32,7 @@ from actions.models import (
     OwnerStatus,
     PartnerBody,
     PlanReview,
+    PlanVersion,
     ProgressUpdate,
     RaisedIssue,
     ReviewDecision,
@@ -42,7 +44,7 @@ from clp.models import User
 from clp.outbox import Claim
 from plans import gates
 from plans import services as plan_services
-from plans.models import EventKind, Plan
+from plans.models import EventKind, Plan, PlanStatus
 from plans.services import TransitionRefused, record
 from plans.steps import Step
 
@@ -351,6 +353,75 @@ def offer_decide(*, offer: HelpOffer, add: bool, actor: User) -> Helper | None:
     return helper
 
 
+# --- residents following progress ----------------------------------------------------------
+
+FOLLOW_KIND = "followed_progress"
+
+
+def published_plans():
+    """Plans residents may follow: finalised (a frozen version exists) and not abandoned."""
+    return Plan.objects.exclude(status=PlanStatus.ABANDONED).filter(
+        pk__in=PlanVersion.objects.values("plan_id"))
+
+
+@transaction.atomic
+def follow_submit(*, plan: Plan, email: str, priority=None) -> Follower:
+    """A resident asks to follow the plan (or one priority); nothing is sent to them but the
+    confirmation email until they confirm."""
+    from actions import tasks
+
+    follower = Follower.objects.create(plan=plan, priority=priority, email=email,
+                                       nonce=tokens.new_nonce())
+    tasks.send_follow_confirmation.delay_on_commit(follower.pk)
+    return follower
+
+
+def follow_confirmation_email(*, follower_id: int) -> bool:
+    """Ask the resident to confirm, once (claimed, sent, marked emailed; no lock held)."""
+    with Claim(Follower.objects.select_related("plan", "priority")
+               .filter(pk=follower_id, confirm_emailed_at__isnull=True),
+               field="confirm_sending_since") as claim:
+        follower = claim.row
+        if follower is None:
+            return False
+        token = tokens.make(tokens.FOLLOW, follower.pk, follower.nonce)
+        _email("follow_confirm", {
+            "follower": follower, "plan": follower.plan, "priority": follower.priority,
+            "days": settings.ACTIONS_LINK_VALID_DAYS,
+            "url": _absolute("actions:follow_confirm", token=token),
+        }, follower.email)
+        claim.finish(confirm_emailed_at=timezone.now())
+    return True
+
+
+def follow_for_link(*, token: str) -> Follower:
+    payload = tokens.read(tokens.FOLLOW, token)
+    follower = Follower.objects.select_related("plan", "priority").filter(pk=payload.pk).first()
+    tokens.check_row(follower, payload,
+                     used=follower is not None and follower.confirmed_at is not None)
+    return follower
+
+
+@transaction.atomic
+def follow_confirm(*, follower: Follower) -> Follower:
+    """The resident confirmed: from now on status changes reach them in a digest. Following again
+    after unsubscribing turns the digest back on."""
+    from clp import reminders
+    from clp import services as clp_services
+    from clp.models import Preference, Recipient, normalise_email
+
+    claimed = Follower.objects.filter(pk=follower.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now())
+    if not claimed:
+        raise tokens.BadLink(tokens.USED)
+    recipient, _created = Recipient.objects.get_or_create(email=normalise_email(follower.email))
+    kind = reminders.get_kind(FOLLOW_KIND)
+    if recipient.preference(kind) == Preference.OFF:
+        clp_services.reminder_preferences_save(recipient=recipient,
+                                               choices={FOLLOW_KIND: kind.default})
+    return follower
+
+
 @transaction.atomic
 def raised_issue_submit(*, plan: Plan, title: str, description: str, name: str = "",
                         email: str = "") -> RaisedIssue:
@@ -550,6 +621,8 @@ def resend_lost_emails() -> int:
                                                                  created_at__lt=cutoff)),
         (tasks.send_offer_to_lead, HelpOffer.objects.filter(
             confirmed_at__lt=cutoff, lead_told_at__isnull=True)),
+        (tasks.send_follow_confirmation, Follower.objects.filter(confirm_emailed_at__isnull=True,
+                                                                 created_at__lt=cutoff)),
     ]
     count = 0
     for task, rows in jobs:

@@ -290,6 +290,47 @@ def milestones_due(today: date) -> list[reminders.DueItem]:
     return items
 
 
+FOLLOW_LOOKBACK_DAYS = 14  # a missed sweep still catches status changes this recent
+
+
+def followed_changes(today: date) -> list[reminders.DueItem]:
+    """Status changes posted in public progress updates, for the residents who confirmed they
+    follow that plan or priority before the change. Each change is one ledger row; the kind is
+    weekly by default, so a person's changes come batched in one digest. Residents' rows carry no
+    plan, so their addresses never show on the steering group's ledger page."""
+    from actions.delivery import published_plans
+    from actions.models import Follower, ProgressUpdate
+
+    end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+    updates = [u for u in ProgressUpdate.objects.filter(
+        at__gte=end - timedelta(days=FOLLOW_LOOKBACK_DAYS + 1), at__lt=end,
+        action__priority__plan__in=published_plans()).exclude(previous_status="")
+        .select_related("action__priority__plan").order_by("at", "pk") if u.status_changed]
+    plan_ids = {u.action.priority.plan_id for u in updates}
+    followers = defaultdict(list)
+    for follower in Follower.objects.filter(plan_id__in=plan_ids, confirmed_at__isnull=False):
+        followers[follower.plan_id].append(follower)
+    items = []
+    for update in updates:
+        action = update.action
+        priority, plan = action.priority, action.priority.plan
+        for follower in followers[plan.pk]:
+            if follower.confirmed_at > update.at or follower.priority_id not in (None, priority.pk):
+                continue
+            items.append(reminders.DueItem(
+                email=follower.email, subject_key=f"progress_update:{update.pk}",
+                period=timezone.localdate(update.at).isoformat(),
+                title=_("%(plan)s: “%(a)s” is now %(s)s") % {
+                    "plan": plan.title, "a": action.what, "s": update.get_status_display().lower()},
+                detail=update.reason,
+                url=reverse("actions:public_progress", kwargs={"pk": plan.pk}),
+                why=(_("You asked to hear about progress on “%(p)s” in %(plan)s.") % {
+                    "p": priority.title, "plan": plan.title} if follower.priority_id
+                    else _("You asked to hear about progress on %(plan)s.") % {"plan": plan.title}),
+            ))
+    return items
+
+
 def register_kinds() -> None:
     reminders.register(reminders.ReminderKind(
         key="endorsement_awaited", label=gettext_lazy("Priorities wait for your endorsement"),
@@ -326,4 +367,10 @@ def register_kinds() -> None:
         due=milestones_due, default=Preference.IMMEDIATE,
         description=gettext_lazy("To the chair, a week before a process-plan milestone's target "
                                  "date, unless it is done."),
+    ))
+    reminders.register(reminders.ReminderKind(
+        key="followed_progress", label=gettext_lazy("Progress on a plan you follow"),
+        due=followed_changes, default=Preference.WEEKLY,
+        description=gettext_lazy("To residents who follow a plan or a priority: a weekly digest "
+                                 "of actions whose status changed."),
     ))

@@ -50,6 +50,14 @@ def send_offer_to_lead(self, offer_id: int) -> bool:
         return delivery.offer_lead_email(offer_id=offer_id)
 
 
+@shared_task(**outbox.EMAIL_TASK)
+def send_follow_confirmation(self, follower_id: int) -> bool:
+    from actions import delivery
+
+    with outbox.retry_when_busy(self):
+        return delivery.follow_confirmation_email(follower_id=follower_id)
+
+
 @shared_task
 def sweep_delivery_emails() -> int:
     from actions import delivery

@@ -60,9 +60,11 @@ urlpatterns = [
     path("plans/<int:pk>/progress/", public.public_progress, name="public_progress"),
     path("plans/<int:pk>/progress/actions/<int:aid>/help/", public.offer_new, name="offer_new"),
     path("plans/<int:pk>/progress/raise-an-issue/", public.raise_issue, name="raise_issue"),
+    path("plans/<int:pk>/progress/follow/", public.follow, name="follow"),
     path("delivery-links/actions/<int:aid>/answer/<str:token>/", public.owner_answer,
          name="owner_answer"),
     path("delivery-links/actions/<int:aid>/update/<str:token>/", public.update_by_link,
          name="update_by_link"),
     path("delivery-links/offers/<str:token>/", public.offer_confirm, name="offer_confirm"),
+    path("delivery-links/follow/<str:token>/", public.follow_confirm, name="follow_confirm"),
 ]

@@ -8,6 +8,7 @@ from actions.models import (
     CommunityUpdate,
     DraftComment,
     DraftPlan,
+    Follower,
     HelpOffer,
     Message,
     OfferStatus,
@@ -90,6 +91,9 @@ def _extend_delivery(world, chair) -> None:
     unconfirmed = HelpOffer.objects.create(action=action, name="Lee", email="lee@test.org",
                                            what="Driving", nonce=tokens.new_nonce())
     world.offer_token = tokens.make(tokens.HELP_OFFER, unconfirmed.pk, unconfirmed.nonce)
+    follower = Follower.objects.create(plan=world.plan, email="fan@test.org",
+                                       nonce=tokens.new_nonce())
+    world.follow_token = tokens.make(tokens.FOLLOW, follower.pk, follower.nonce)
 
 
 ROWS = {
@@ -148,4 +152,6 @@ ROWS = {
     "actions:owner_answer": Row(lambda w: {"aid": w.action.pk, "token": w.owner_token}, PUBLIC),
     "actions:update_by_link": Row(lambda w: {"aid": w.action.pk, "token": w.update_token}, PUBLIC),
     "actions:offer_confirm": Row(lambda w: {"token": w.offer_token}, PUBLIC),
+    "actions:follow": Row(plan, PUBLIC),
+    "actions:follow_confirm": Row(lambda w: {"token": w.follow_token}, PUBLIC),
 }
