@@ -160,21 +160,31 @@ def _lead(action) -> Person | None:
         "You lead “%(a)s” in %(plan)s.") % {"a": action.what, "plan": plan.title})
 
 
-def _update_link_path(action, person: Person, since: datetime) -> str:
-    """The signed update-by-email link for this one action (delivery's, reused): the unused one
-    made for this round of reminders, or a new one. It travels in the reminder email, so it is
-    marked emailed and the delivery sweep does not send it on its own."""
+def _update_links(due: list[tuple]) -> dict[int, str]:
+    """The signed update-by-email link for each (action, lead, since) – delivery's, reused: the
+    unused one made for this round of reminders, or a new one (two queries for any number). It
+    travels in the reminder email, so it is marked emailed and the delivery sweep leaves it."""
     from actions import delivery
     from actions.models import UpdateLink
 
-    link = (UpdateLink.objects.filter(action=action, email=person.email, used_at__isnull=True,
-                                      created_by__isnull=True, created_at__gte=since)
-            .order_by("-created_at").first())
-    if link is None:
-        now = timezone.now()
-        link = UpdateLink.objects.create(action=action, email=person.email, name=action.lead_label,
-                                         nonce=tokens.new_nonce(), created_at=now, emailed_at=now)
-    return delivery.update_link_url(link).removeprefix(settings.SITE_URL)
+    found = {}
+    for link in UpdateLink.objects.filter(action_id__in=[a.pk for a, _p, _s in due],
+                                          used_at__isnull=True, created_by__isnull=True
+                                          ).order_by("created_at", "pk"):
+        found[(link.action_id, link.email)] = found.get((link.action_id, link.email), []) + [link]
+    links, new = {}, []
+    now = timezone.now()
+    for action, person, since in due:
+        fresh = [k for k in found.get((action.pk, person.email), []) if k.created_at >= since]
+        if fresh:
+            links[action.pk] = fresh[-1]
+        else:
+            links[action.pk] = UpdateLink(action=action, email=person.email, name=action.lead_label,
+                                          nonce=tokens.new_nonce(), created_at=now, emailed_at=now)
+            new.append(links[action.pk])
+    UpdateLink.objects.bulk_create(new)
+    return {pk: delivery.update_link_url(link).removeprefix(settings.SITE_URL)
+            for pk, link in links.items()}
 
 
 def updates_due(today: date) -> list[reminders.DueItem]:
@@ -183,13 +193,16 @@ def updates_due(today: date) -> list[reminders.DueItem]:
     from actions import health
 
     tz = health.community_timezone()
-    items = []
+    due = []
     for action in _delivering_actions().update_due(_noon(today)):
         person = _lead(action)
-        if person is None:
-            continue
-        anchor = health.update_anchor(action, tz)
-        plan = action.priority.plan
+        if person is not None:
+            anchor = health.update_anchor(action, tz)
+            due.append((action, person, health.start_of_local_day(anchor, tz)))
+    urls = _update_links(due)
+    items = []
+    for action, person, since in due:
+        plan, anchor = action.priority.plan, since.date()
         items.append(due_item(
             person, plan, subject_key=f"action:{action.pk}", period=f"since-{anchor.isoformat()}",
             title=_("%(plan)s: time for a progress update on “%(a)s”") % {
@@ -197,7 +210,7 @@ def updates_due(today: date) -> list[reminders.DueItem]:
             detail=_("The last report was on %(d)s. Say how it is going in a minute: the link "
                      "works once, without signing in, for %(days)s days.") % {
                 "d": anchor.strftime("%-d %B %Y"), "days": settings.ACTIONS_LINK_VALID_DAYS},
-            url=_update_link_path(action, person, health.start_of_local_day(anchor, tz)),
+            url=urls[action.pk],
         ))
     return items
 
@@ -302,10 +315,11 @@ def followed_changes(today: date) -> list[reminders.DueItem]:
     from actions.models import Follower, ProgressUpdate
 
     end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
-    updates = [u for u in ProgressUpdate.objects.filter(
+    updates = list(ProgressUpdate.objects.filter(
         at__gte=end - timedelta(days=FOLLOW_LOOKBACK_DAYS + 1), at__lt=end,
-        action__priority__plan__in=published_plans()).exclude(previous_status="")
-        .select_related("action__priority__plan").order_by("at", "pk") if u.status_changed]
+        action__priority__plan__in=published_plans())
+        .exclude(previous_status="").exclude(status=F("previous_status"))
+        .select_related("action__priority__plan").order_by("at", "pk"))
     plan_ids = {u.action.priority.plan_id for u in updates}
     followers = defaultdict(list)
     for follower in Follower.objects.filter(plan_id__in=plan_ids, confirmed_at__isnull=False):

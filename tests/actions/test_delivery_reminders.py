@@ -137,3 +137,18 @@ def test_a_persons_deliver_items_come_in_one_digest(
     assert "“Print” is due on" in body
     assert set(Reminder.objects.filter(recipient__email="chair@test.org")
                .values_list("kind", flat=True)) >= {"action_overdue", "milestone_due"}
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_update_due_costs_the_same_queries_for_one_or_many_actions(
+        world, priority, count, django_assert_max_num_queries):
+    from actions.reminders import updates_due
+
+    for n in range(count):
+        ActionFactory(priority=priority, what=f"Action {n}", lead_email=f"lead{n}@vol.test",
+                      update_cadence="monthly")
+    Action.objects.update(created_at=timezone.now() - timedelta(days=45))
+    with django_assert_max_num_queries(4):
+        assert len(updates_due(timezone.localdate())) == count
+    assert UpdateLink.objects.count() == count
+    assert len(updates_due(timezone.localdate())) == count and UpdateLink.objects.count() == count
