@@ -1,9 +1,10 @@
 """Delivery services (steps 8 and 9): owners who accept, progress with a reason, offers to help,
 issues raised after publication, community updates and the review.
 
-Emails follow the invitation pattern: the row is the record of work, the task takes its id and is
-enqueued after commit, the send locks the row and marks it emailed (safe to run twice), and a
-sweep re-enqueues rows whose message was lost. Every change is written to the plan's history.
+Emails follow the outbox pattern (clp.outbox): the row is the record of work, the task takes its
+id and is enqueued after commit, the send claims the row, talks to the mail server with no lock
+held and then marks it emailed (safe to run twice), and a sweep re-enqueues rows whose message was
+lost. Every change is written to the plan's history.
 """
 
 from datetime import date, datetime, timedelta
@@ -22,6 +23,7 @@ from actions.models import (
     Action,
     CommentStatus,
     CommunityUpdate,
+    Follower,
     Helper,
     HelpOffer,
     OfferStatus,
@@ -30,6 +32,7 @@ from actions.models import (
     OwnerStatus,
     PartnerBody,
     PlanReview,
+    PlanVersion,
     ProgressUpdate,
     RaisedIssue,
     ReviewDecision,
@@ -38,9 +41,10 @@ from actions.models import (
     UpdateStatus,
 )
 from clp.models import User
+from clp.outbox import Claim
 from plans import gates
 from plans import services as plan_services
-from plans.models import EventKind, Plan
+from plans.models import EventKind, Plan, PlanStatus
 from plans.services import TransitionRefused, record
 from plans.steps import Step
 
@@ -107,11 +111,11 @@ def owner_request_send(*, action: Action, role: str, actor: User) -> OwnerReques
 
 
 def owner_request_email(*, request_id: int) -> bool:
-    """Email the request once (the row is locked and marked emailed)."""
-    with transaction.atomic():
-        request = (OwnerRequest.objects.select_for_update(skip_locked=True, of=("self",))
-                   .select_related("action__priority__plan__community", "sent_by")
-                   .filter(pk=request_id, emailed_at__isnull=True, superseded=False).first())
+    """Email the request once: claimed, sent, then marked emailed, with no lock held while the
+    mail server talks (clp.outbox)."""
+    with Claim(OwnerRequest.objects.select_related("action__priority__plan__community", "sent_by")
+               .filter(pk=request_id, emailed_at__isnull=True, superseded=False)) as claim:
+        request = claim.row
         if request is None:
             return False
         token = tokens.make(tokens.OWNER_REQUEST, request.pk, request.nonce)
@@ -120,8 +124,7 @@ def owner_request_email(*, request_id: int) -> bool:
             "days": settings.ACTIONS_LINK_VALID_DAYS,
             "url": _absolute("actions:owner_answer", aid=request.action_id, token=token),
         }, request.recipient_email)
-        request.emailed_at = timezone.now()
-        request.save(update_fields=["emailed_at"])
+        claim.finish(emailed_at=timezone.now())
     return True
 
 
@@ -222,21 +225,24 @@ def update_link_send(*, action: Action, actor: User) -> UpdateLink:
     return link
 
 
+def update_link_url(link: UpdateLink) -> str:
+    """The signed address where the lead posts one update for the link's action."""
+    token = tokens.make(tokens.UPDATE_LINK, link.pk, link.nonce)
+    return _absolute("actions:update_by_link", aid=link.action_id, token=token)
+
+
 def update_link_email(*, link_id: int) -> bool:
-    with transaction.atomic():
-        link = (UpdateLink.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("action__priority__plan")
-                .filter(pk=link_id, emailed_at__isnull=True).first())
+    """Email the link once (claimed, sent, marked emailed; no lock held while sending)."""
+    with Claim(UpdateLink.objects.select_related("action__priority__plan")
+               .filter(pk=link_id, emailed_at__isnull=True)) as claim:
+        link = claim.row
         if link is None:
             return False
-        token = tokens.make(tokens.UPDATE_LINK, link.pk, link.nonce)
         _email("update_link", {
             "link": link, "action": link.action, "plan": link.action.priority.plan,
-            "days": settings.ACTIONS_LINK_VALID_DAYS,
-            "url": _absolute("actions:update_by_link", aid=link.action_id, token=token),
+            "days": settings.ACTIONS_LINK_VALID_DAYS, "url": update_link_url(link),
         }, link.email)
-        link.emailed_at = timezone.now()
-        link.save(update_fields=["emailed_at"])
+        claim.finish(emailed_at=timezone.now())
     return True
 
 
@@ -272,10 +278,11 @@ def offer_submit(*, action: Action, name: str, email: str, what: str) -> HelpOff
 
 
 def offer_confirmation_email(*, offer_id: int) -> bool:
-    with transaction.atomic():
-        offer = (HelpOffer.objects.select_for_update(skip_locked=True, of=("self",))
-                 .select_related("action__priority__plan")
-                 .filter(pk=offer_id, confirm_emailed_at__isnull=True).first())
+    """Ask the resident to confirm their address, once (claimed, sent, marked emailed)."""
+    with Claim(HelpOffer.objects.select_related("action__priority__plan")
+               .filter(pk=offer_id, confirm_emailed_at__isnull=True),
+               field="confirm_sending_since") as claim:
+        offer = claim.row
         if offer is None:
             return False
         token = tokens.make(tokens.HELP_OFFER, offer.pk, offer.nonce)
@@ -284,8 +291,7 @@ def offer_confirmation_email(*, offer_id: int) -> bool:
             "days": settings.ACTIONS_LINK_VALID_DAYS,
             "url": _absolute("actions:offer_confirm", token=token),
         }, offer.email)
-        offer.confirm_emailed_at = timezone.now()
-        offer.save(update_fields=["confirm_emailed_at"])
+        claim.finish(confirm_emailed_at=timezone.now())
     return True
 
 
@@ -313,12 +319,12 @@ def offer_confirm(*, offer: HelpOffer) -> HelpOffer:
 
 
 def offer_lead_email(*, offer_id: int) -> bool:
-    """Tell the lead (or, with no lead address, the chair and secretary) about a confirmed offer."""
-    with transaction.atomic():
-        offer = (HelpOffer.objects.select_for_update(skip_locked=True, of=("self",))
-                 .select_related("action__priority__plan", "action__lead_user")
-                 .filter(pk=offer_id, confirmed_at__isnull=False, lead_told_at__isnull=True)
-                 .first())
+    """Tell the lead (or, with no lead address, the chair and secretary) about a confirmed offer,
+    once (claimed, sent, marked told; no lock held while sending)."""
+    with Claim(HelpOffer.objects.select_related("action__priority__plan", "action__lead_user")
+               .filter(pk=offer_id, confirmed_at__isnull=False, lead_told_at__isnull=True),
+               field="lead_sending_since") as claim:
+        offer = claim.row
         if offer is None:
             return False
         plan = offer.action.priority.plan
@@ -329,8 +335,7 @@ def offer_lead_email(*, offer_id: int) -> bool:
                    "url": _absolute("actions:offers", pk=plan.pk)}
         for email in recipients:
             _email("offer_to_lead", context, email)
-        offer.lead_told_at = timezone.now()
-        offer.save(update_fields=["lead_told_at"])
+        claim.finish(lead_told_at=timezone.now())
     return True
 
 
@@ -353,6 +358,75 @@ def offer_decide(*, offer: HelpOffer, add: bool, actor: User) -> Helper | None:
           else _("Thanked %(who)s for offering to help with “%(a)s”"))
          % {"who": locked.name, "a": locked.action})
     return helper
+
+
+# --- residents following progress ----------------------------------------------------------
+
+FOLLOW_KIND = "followed_progress"
+
+
+def published_plans():
+    """Plans residents may follow: finalised (a frozen version exists) and not abandoned."""
+    return Plan.objects.exclude(status=PlanStatus.ABANDONED).filter(
+        pk__in=PlanVersion.objects.values("plan_id"))
+
+
+@transaction.atomic
+def follow_submit(*, plan: Plan, email: str, priority=None) -> Follower:
+    """A resident asks to follow the plan (or one priority); nothing is sent to them but the
+    confirmation email until they confirm."""
+    from actions import tasks
+
+    follower = Follower.objects.create(plan=plan, priority=priority, email=email,
+                                       nonce=tokens.new_nonce())
+    tasks.send_follow_confirmation.delay_on_commit(follower.pk)
+    return follower
+
+
+def follow_confirmation_email(*, follower_id: int) -> bool:
+    """Ask the resident to confirm, once (claimed, sent, marked emailed; no lock held)."""
+    with Claim(Follower.objects.select_related("plan", "priority")
+               .filter(pk=follower_id, confirm_emailed_at__isnull=True),
+               field="confirm_sending_since") as claim:
+        follower = claim.row
+        if follower is None:
+            return False
+        token = tokens.make(tokens.FOLLOW, follower.pk, follower.nonce)
+        _email("follow_confirm", {
+            "follower": follower, "plan": follower.plan, "priority": follower.priority,
+            "days": settings.ACTIONS_LINK_VALID_DAYS,
+            "url": _absolute("actions:follow_confirm", token=token),
+        }, follower.email)
+        claim.finish(confirm_emailed_at=timezone.now())
+    return True
+
+
+def follow_for_link(*, token: str) -> Follower:
+    payload = tokens.read(tokens.FOLLOW, token)
+    follower = Follower.objects.select_related("plan", "priority").filter(pk=payload.pk).first()
+    tokens.check_row(follower, payload,
+                     used=follower is not None and follower.confirmed_at is not None)
+    return follower
+
+
+@transaction.atomic
+def follow_confirm(*, follower: Follower) -> Follower:
+    """The resident confirmed: from now on status changes reach them in a digest. Following again
+    after unsubscribing turns the digest back on."""
+    from clp import reminders
+    from clp import services as clp_services
+    from clp.models import Preference, Recipient, normalise_email
+
+    claimed = Follower.objects.filter(pk=follower.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now())
+    if not claimed:
+        raise tokens.BadLink(tokens.USED)
+    recipient, _created = Recipient.objects.get_or_create(email=normalise_email(follower.email))
+    kind = reminders.get_kind(FOLLOW_KIND)
+    if recipient.preference(kind) == Preference.OFF:
+        clp_services.reminder_preferences_save(recipient=recipient,
+                                               choices={FOLLOW_KIND: kind.default})
+    return follower
 
 
 @transaction.atomic
@@ -554,6 +628,8 @@ def resend_lost_emails() -> int:
                                                                  created_at__lt=cutoff)),
         (tasks.send_offer_to_lead, HelpOffer.objects.filter(
             confirmed_at__lt=cutoff, lead_told_at__isnull=True)),
+        (tasks.send_follow_confirmation, Follower.objects.filter(confirm_emailed_at__isnull=True,
+                                                                 created_at__lt=cutoff)),
     ]
     count = 0
     for task, rows in jobs:

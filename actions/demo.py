@@ -17,6 +17,7 @@ from actions.models import (
     DraftPlan,
     Endorsement,
     EndorsementRequest,
+    Follower,
     HelpOffer,
     Message,
     OfferStatus,
@@ -279,6 +280,8 @@ def seed_delivery(context: dict) -> None:
     _owners(actions, people)
     _updates(actions, people)
     _residents(plan, actions)
+    _followers(plan, actions)
+    _reminders_sent(plan)
 
 
 def _register_partners(plan, bodies) -> None:
@@ -373,6 +376,53 @@ def _residents(plan, actions) -> None:
         covers_from=now - timedelta(days=120), covers_to=now - timedelta(days=20),
         created_at=now - timedelta(days=20), published_at=now - timedelta(days=20),
         published_by=plan.memberships.filter(role="chair").first().user)
+
+
+def _followers(plan, actions) -> None:
+    """Residents following the plan, and one following the garden's priority; one has not
+    confirmed yet (so hears nothing)."""
+    long_ago = timezone.now() - timedelta(days=90)
+    for email, priority, confirmed in [
+            ("sue.barker@example.org", None, long_ago),
+            ("tom.okafor@example.org", actions["opengarden"].priority, long_ago),
+            ("not.confirmed@example.org", None, None)]:
+        Follower.objects.create(plan=plan, priority=priority, email=email, nonce=tokens.new_nonce(),
+                                created_at=long_ago, confirm_emailed_at=long_ago,
+                                confirmed_at=confirmed)
+
+
+def _record_sent(kind: str, items, sent_at) -> None:
+    from clp.models import Recipient, Reminder, ReminderStatus, normalise_email
+
+    for item in items:
+        recipient, _created = Recipient.objects.get_or_create(
+            email=normalise_email(item.email), defaults={"user_id": item.user_id})
+        Reminder.objects.get_or_create(
+            recipient=recipient, kind=kind, subject_key=item.subject_key, period=item.period,
+            defaults={"plan_id": item.plan_id, "community_id": item.community_id,
+                      "context": {"title": item.title, "detail": item.detail, "url": item.url,
+                                  "why": item.why},
+                      "status": ReminderStatus.SENT, "attempts": 1, "created_at": sent_at,
+                      "claimed_at": sent_at, "sent_at": sent_at})
+
+
+def _reminders_sent(plan) -> None:
+    """The ledger shows what the Deliver reminders sent yesterday (an update due, the overdue
+    meeting, the partner body that has not answered) and the followers' digest of three weeks
+    ago, made by the reminder kinds themselves."""
+    from actions import reminders as deliver
+
+    today = timezone.localdate()
+    yesterday = timezone.now() - timedelta(days=1)
+    for kind, due in [("action_update_due", deliver.updates_due),
+                      ("action_overdue", deliver.overdue_actions),
+                      ("owner_request_unanswered", deliver.owner_requests_unanswered),
+                      ("milestone_due", deliver.milestones_due)]:
+        _record_sent(kind, [i for i in due(today) if i.plan_id == plan.pk], yesterday)
+    digest_day = today - timedelta(days=20)
+    _record_sent("followed_progress", [
+        i for i in deliver.followed_changes(digest_day) if f"/plans/{plan.pk}/" in i.url],
+        timezone.now() - timedelta(days=19))
 
 
 # --- Kingsley Vale at step 9: a review in progress --------------------------------------------

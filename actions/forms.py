@@ -438,3 +438,17 @@ class ReviewDecisionsForm(HelperMixin, forms.Form):
         return {a.pk: (self.cleaned_data[f"outcome_{a.pk}"],
                        self.cleaned_data.get(f"reason_{a.pk}", "").strip())
                 for a in self.actions if self.cleaned_data.get(f"outcome_{a.pk}")}
+
+
+class FollowForm(HelperMixin, forms.Form):
+    email = forms.EmailField(label=_("Your email address"), max_length=254, help_text=_(
+        "We email you a link to confirm it is yours. Only used for these updates; every email "
+        "has a link to stop them."))
+    priority = forms.ModelChoiceField(
+        label=_("What to follow"), queryset=Priority.objects.none(), required=False,
+        empty_label=_("The whole plan"),
+        help_text=_("You hear when an action's status changes, at most once a week."))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = Priority.objects.filter(plan=plan).in_plan_order()

@@ -691,6 +691,7 @@ class OwnerRequest(models.Model):
                                 related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
     superseded = models.BooleanField(default=False)
     answer = models.CharField(max_length=20, choices=OwnerStatus.choices, blank=True)
     reason = models.TextField(blank=True)
@@ -758,6 +759,7 @@ class UpdateLink(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -786,8 +788,10 @@ class HelpOffer(models.Model):
                               default=OfferStatus.UNCONFIRMED)
     created_at = models.DateTimeField(default=timezone.now)
     confirm_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirm_sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claims
     confirmed_at = models.DateTimeField(null=True, blank=True)
     lead_told_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lead_sending_since = models.DateTimeField(null=True, editable=False)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+")
     handled_at = models.DateTimeField(null=True, blank=True)
@@ -923,3 +927,26 @@ class ReviewDecision(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.get_outcome_display()}"
+
+
+class Follower(models.Model):
+    """A resident following a plan, or one priority in it, by email from the public page. Nothing
+    is sent until they confirm the address (double opt-in); then real status changes reach them in
+    a digest through the reminder ledger, whose links unsubscribe them."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="followers")
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="followers")
+    email = models.EmailField(_("your email address"))
+    nonce = models.CharField(max_length=32, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirm_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirm_sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["plan", "confirmed_at"])]
+
+    def __str__(self):
+        return f"{self.email} follows {self.priority or self.plan}"

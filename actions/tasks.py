@@ -1,5 +1,3 @@
-from smtplib import SMTPException
-
 from celery import shared_task
 
 from clp import outbox
@@ -20,36 +18,44 @@ def sweep_unemailed_requests() -> int:
     return services.endorsement_requests_resend_unemailed()
 
 
-_RETRY = {"acks_late": True, "autoretry_for": (SMTPException, ConnectionError),
-          "retry_backoff": True, "max_retries": 5}
-
-
-@shared_task(**_RETRY)
-def send_owner_request(request_id: int) -> bool:
+@shared_task(**outbox.EMAIL_TASK)
+def send_owner_request(self, request_id: int) -> bool:
     from actions import delivery
 
-    return delivery.owner_request_email(request_id=request_id)
+    with outbox.retry_when_busy(self):
+        return delivery.owner_request_email(request_id=request_id)
 
 
-@shared_task(**_RETRY)
-def send_update_link(link_id: int) -> bool:
+@shared_task(**outbox.EMAIL_TASK)
+def send_update_link(self, link_id: int) -> bool:
     from actions import delivery
 
-    return delivery.update_link_email(link_id=link_id)
+    with outbox.retry_when_busy(self):
+        return delivery.update_link_email(link_id=link_id)
 
 
-@shared_task(**_RETRY)
-def send_offer_confirmation(offer_id: int) -> bool:
+@shared_task(**outbox.EMAIL_TASK)
+def send_offer_confirmation(self, offer_id: int) -> bool:
     from actions import delivery
 
-    return delivery.offer_confirmation_email(offer_id=offer_id)
+    with outbox.retry_when_busy(self):
+        return delivery.offer_confirmation_email(offer_id=offer_id)
 
 
-@shared_task(**_RETRY)
-def send_offer_to_lead(offer_id: int) -> bool:
+@shared_task(**outbox.EMAIL_TASK)
+def send_offer_to_lead(self, offer_id: int) -> bool:
     from actions import delivery
 
-    return delivery.offer_lead_email(offer_id=offer_id)
+    with outbox.retry_when_busy(self):
+        return delivery.offer_lead_email(offer_id=offer_id)
+
+
+@shared_task(**outbox.EMAIL_TASK)
+def send_follow_confirmation(self, follower_id: int) -> bool:
+    from actions import delivery
+
+    with outbox.retry_when_busy(self):
+        return delivery.follow_confirmation_email(follower_id=follower_id)
 
 
 @shared_task

@@ -1,5 +1,6 @@
 """Signed, expiring links that work without signing in: a lead answers a request to own an
-action or posts an update; a resident confirms an offer to help.
+action or posts an update; a resident confirms an offer to help or that they want to follow
+progress.
 
 A token names its purpose (the signer's salt), the row it is for and the row's random nonce, so a
 forged token fails the signature, an old one fails its age, one for another row or purpose fails
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 OWNER_REQUEST = "actions.owner-request"
 UPDATE_LINK = "actions.update-link"
 HELP_OFFER = "actions.help-offer"
+FOLLOW = "actions.follow"
 
 
 class BadLink(Exception):

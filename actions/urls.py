@@ -60,6 +60,7 @@ urlpatterns = [
     path("plans/<int:pk>/progress/", public.public_progress, name="public_progress"),
     path("plans/<int:pk>/progress/actions/<int:aid>/help/", public.offer_new, name="offer_new"),
     path("plans/<int:pk>/progress/raise-an-issue/", public.raise_issue, name="raise_issue"),
+    path("plans/<int:pk>/progress/follow/", public.follow, name="follow"),
     path("delivery-links/actions/<int:aid>/answer/<str:token>/", public.owner_answer,
          name="owner_answer"),
     path("delivery-links/actions/<int:aid>/update/<str:token>/", public.update_by_link,
@@ -77,4 +78,5 @@ urlpatterns = [
          name="partner_answer"),
     path("councillor-inbox/", inbox.councillor_inbox, name="councillor_inbox"),
     path("api/", include("actions.api.urls")),
+    path("delivery-links/follow/<str:token>/", public.follow_confirm, name="follow_confirm"),
 ]

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from actions import delivery, tokens
-from actions.forms import OfferForm, OwnerAnswerForm, RaiseIssueForm, UpdateForm
+from actions.forms import FollowForm, OfferForm, OwnerAnswerForm, RaiseIssueForm, UpdateForm
 from actions.models import Action, Priority, ProgressUpdate, UpdateStatus
-from plans.models import Plan, PlanStatus
+from plans.models import Plan
 
 
 def _rate(setting: str):
@@ -38,9 +38,7 @@ def _bad_link(request, error: tokens.BadLink):
 
 
 def _published_plan(pk) -> Plan:
-    """A plan residents may follow: finalised (a frozen version exists) and not abandoned."""
-    return get_object_or_404(Plan.objects.select_related("community").exclude(
-        status=PlanStatus.ABANDONED).filter(versions__isnull=False).distinct(), pk=pk)
+    return get_object_or_404(delivery.published_plans().select_related("community"), pk=pk)
 
 
 def _public_priorities(plan) -> list[Priority]:
@@ -82,6 +80,41 @@ def offer_new(request, pk, aid):
             return render(request, "actions/public/offer_sent.html", {"plan": plan, "action": action})
     return render(request, "actions/public/offer_form.html",
                   {"plan": plan, "action": action, "form": form})
+
+
+@limit_public
+@require_http_methods(["GET", "POST"])
+def follow(request, pk):
+    """A resident follows the plan, or one priority, by email (confirmed from an emailed link)."""
+    plan = _published_plan(pk)
+    form = FollowForm(request.POST or None, plan=plan,
+                      initial={"priority": request.GET.get("priority")})
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _limited(request)
+        if form.is_valid():
+            delivery.follow_submit(plan=plan, **form.cleaned_data)
+            return render(request, "actions/public/follow_sent.html", {"plan": plan})
+    return render(request, "actions/public/follow_form.html", {"plan": plan, "form": form})
+
+
+@limit_links
+@require_http_methods(["GET", "POST"])
+def follow_confirm(request, token):
+    """The resident confirms they want progress emails (a button, so mail scanners do not)."""
+    if getattr(request, "limited", False):
+        return _limited(request)
+    try:
+        follower = delivery.follow_for_link(token=token)
+    except tokens.BadLink as bad:
+        return _bad_link(request, bad)
+    if request.method == "POST":
+        try:
+            delivery.follow_confirm(follower=follower)
+        except tokens.BadLink as bad:
+            return _bad_link(request, bad)
+        return render(request, "actions/public/follow_confirmed.html", {"follower": follower})
+    return render(request, "actions/public/follow_confirm.html", {"follower": follower})
 
 
 @limit_public

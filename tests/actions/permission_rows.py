@@ -8,6 +8,7 @@ from actions.models import (
     CommunityUpdate,
     DraftComment,
     DraftPlan,
+    Follower,
     HelpOffer,
     Message,
     OfferStatus,
@@ -101,6 +102,9 @@ def _extend_delivery(world, chair) -> None:
                                            what="Driving", nonce=tokens.new_nonce())
     world.offer_token = tokens.make(tokens.HELP_OFFER, unconfirmed.pk, unconfirmed.nonce)
     _extend_inbox(world)
+    follower = Follower.objects.create(plan=world.plan, email="fan@test.org",
+                                       nonce=tokens.new_nonce())
+    world.follow_token = tokens.make(tokens.FOLLOW, follower.pk, follower.nonce)
 
 
 def _extend_inbox(world) -> None:
@@ -222,5 +226,7 @@ ROWS = {
     "actions:partner_answer": Row(lambda w: {"bid": w.registered.pk, "aid": w.action.pk},
                                   ANSWER_FOR_PARTNER),
     "actions:councillor_inbox": Row(lambda w: {}, expect({"councillor"})),
+    "actions:follow": Row(plan, PUBLIC),
+    "actions:follow_confirm": Row(lambda w: {"token": w.follow_token}, PUBLIC),
 }
 ROWS.update(OPEN_DATA_ROWS)

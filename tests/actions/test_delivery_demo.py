@@ -40,3 +40,24 @@ def test_demo_partner_bodies_are_in_the_directory_with_response_times(db):
     times = inbox.response_times(list(RegisteredPartner.objects.all()))
     assert any(t.answered and t.median_days == 3.0 for t in times.values())
     assert any(t.waiting for t in times.values())
+
+
+def test_demo_ledger_has_sent_deliver_reminders_and_eastfield_has_followers(db):
+    from actions.models import Follower
+    from clp.models import Reminder, ReminderStatus
+
+    call_command("seed_demo", stdout=io.StringIO())
+    eastfield = Plan.objects.get(community__slug="eastfield-ward")
+    ledger = list(Reminder.objects.filter(kind__in=[
+        "action_update_due", "action_overdue", "owner_request_unanswered"], plan_id=eastfield.pk))
+    assert {r.kind for r in ledger} == {"action_update_due", "action_overdue",
+                                        "owner_request_unanswered"}
+    assert {r.status for r in ledger} == {ReminderStatus.SENT}
+    digests = Reminder.objects.filter(kind="followed_progress")
+    assert digests.exists() and {r.recipient.email for r in digests} <= {
+        "sue.barker@example.org", "tom.okafor@example.org"}
+    assert "Delivered to all 140 new households" in " ".join(r.context["detail"] for r in digests)
+    assert Follower.objects.filter(plan=eastfield, confirmed_at__isnull=False).count() == 2
+    counts = (Reminder.objects.count(), Follower.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (Reminder.objects.count(), Follower.objects.count()) == counts
