@@ -4,7 +4,7 @@ Celery runs eagerly here and mail goes to Django's test outbox; tests/clp/test_r
 runs the same path through a real worker, real Redis and a real SMTP server."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -141,7 +141,9 @@ def test_a_councillor_no_longer_attached_to_the_plan_is_not_chased(world, django
 
 
 def test_a_quiet_plan_reminds_its_support_officer(world, django_capture_on_commit_callbacks):
-    long_ago = timezone.now() - timedelta(days=70)
+    # Noon, 70 local days ago: "now - 70 days" falls on the next local day late in the evening
+    # when the clocks have changed in between (days are counted in the community's local dates).
+    long_ago = timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=70), time(12)))
     Plan.objects.filter(pk__in=[world.plan.pk, world.reviewing_plan.pk, world.other_plan.pk]).update(
         created_at=long_ago)
     PlanEvent.objects.create(plan=world.reviewing_plan, kind="edited", summary="Edited")

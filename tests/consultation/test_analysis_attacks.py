@@ -53,7 +53,9 @@ def _table(page: str, question) -> str:
 
 def _csv(response) -> list[list[str]]:
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body)))
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[-1][0] == "End of file"  # a whole file says so (consultation/spreadsheet.py)
+    return rows[:-1]
 
 
 def _crosstab_url(world, survey, question):
