@@ -26,7 +26,7 @@ def test_a_real_worker_builds_the_plan_once(world, settings, redis_worker):  # n
     assert publication.status == PublicationStatus.DONE, publication.error
     from plans.tasks import render_publication
 
-    assert render_publication.delay(publication.pk).get(timeout=30) is False
+    assert render_publication.apply_async((publication.pk,), ignore_result=False).get(timeout=30) is False
     files = [p for p in (Path(settings.MEDIA_ROOT) / "publications").rglob("*") if p.is_file()]
     assert files == [Path(settings.MEDIA_ROOT) / publication.file.name]
     assert Publication.objects.get(pk=publication.pk).sha256 == publication.sha256
