@@ -86,7 +86,8 @@ class InvitationForm(HelperMixin, forms.Form):
 class CommunityForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = Community
-        fields = ["name", "kind", "district", "county", "population", "households"]
+        fields = ["name", "kind", "district", "county", "population", "households", "controller",
+                  "privacy_contact", "retention_months"]
         help_texts = {
             "population": _("From the latest census, if you know it. Used for response rates."),
             "households": _("Used to work out the share of households that answered a survey."),

@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core import signing
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -99,6 +100,17 @@ class Community(models.Model):
     county = models.CharField(_("county or unitary authority"), max_length=150, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    controller = models.CharField(
+        _("who is responsible for the data"), max_length=200, blank=True,
+        help_text=_("Named as the data controller in the privacy notice, usually the parish or "
+                    "town council, e.g. “Bramley Green Parish Council”."))
+    privacy_contact = models.CharField(_("contact for privacy questions"), max_length=200,
+                                       blank=True)
+    retention_months = models.PositiveSmallIntegerField(
+        _("months answers are kept after a survey closes"), default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("After this, the words residents wrote are removed, and their codes and "
+                    "uploaded files deleted. Counts and themes stay."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CommunityQuerySet.as_manager()
@@ -112,6 +124,10 @@ class Community(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:community", kwargs={"slug": self.slug})
+
+    @property
+    def data_controller(self) -> str:
+        return self.controller or self.name
 
 
 class OrganisationQuerySet(models.QuerySet):

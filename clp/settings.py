@@ -252,6 +252,13 @@ CELERY_BEAT_SCHEDULE["consultation-sweep-surveys"] = {
     "task": "consultation.tasks.sweep_surveys",
     "schedule": 3600.0,
 }
+# UK GDPR storage limitation: once a closed survey is past its community's retention period
+# (Community.retention_months), its free text is replaced and its codes and uploaded files deleted.
+# Daily is enough for a period counted in months; each survey is stamped, so reruns do nothing.
+CELERY_BEAT_SCHEDULE["consultation-apply-retention"] = {
+    "task": "consultation.tasks.apply_retention",
+    "schedule": 86400.0,
+}
 
 # --- Actions (action plan) ----------------------------------------------------------------------
 # Residents' comments on a published draft plan, per client address (django-ratelimit).

@@ -13,6 +13,8 @@ urlpatterns = [
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("emails/preferences/<str:token>/", views.reminder_preferences, name="reminder_preferences"),
     path("emails/unsubscribe/<str:token>/", views.reminder_unsubscribe, name="reminder_unsubscribe"),
+    path("c/<slug:slug>/privacy/", views.privacy_notice, name="privacy_notice"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("plans.urls")),

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -12,7 +12,7 @@ from clp import home as home_panels
 from clp import invitations, reminders, services
 from clp.access import get_object_for_user
 from clp.forms import AcceptInvitationForm, CommunityForm, InvitationForm, ReminderPreferencesForm
-from clp.models import Invitation, Organisation, Reminder, ReminderStatus, User
+from clp.models import Community, Invitation, Organisation, Reminder, ReminderStatus, User
 
 
 def home(request):
@@ -157,3 +157,15 @@ def reminder_unsubscribe(request, token):
 
 def _link_refused(request, refused):
     return render(request, "clp/reminder_link_invalid.html", {"reason": refused.message}, status=400)
+
+
+# --- public statements: privacy notice per community, accessibility statement -------------------
+
+def privacy_notice(request, slug):
+    """What the community's group keeps about residents and volunteers, why, and for how long."""
+    community = get_object_or_404(Community, slug=slug)
+    return render(request, "clp/privacy_notice.html", {"community": community})
+
+
+def accessibility_statement(request):
+    return render(request, "clp/accessibility_statement.html")

@@ -33,6 +33,7 @@ from consultation.services.collecting import (
     ImportResult,
     answers_save,
     codes_generate,
+    deletion_request_make,
     find_code,
     import_run,
     import_upload,
@@ -48,7 +49,8 @@ from consultation.services.collecting import (
 
 __all__ = [
     "CODE_USED", "MILESTONES", "CodeRefused", "DuplicateCode", "ImportResult", "Incomplete",
-    "Refused", "answers_save", "codes_generate", "dimension_for", "find_code", "import_run",
+    "Refused", "answers_save", "codes_generate", "deletion_request_make", "dimension_for",
+    "find_code", "import_run",
     "import_upload", "leaflets_make", "missing_required", "question_create", "question_delete",
     "question_duplicate", "question_move", "question_update", "response_delete",
     "response_enter", "response_start", "response_submit", "section_delete", "section_move",

@@ -24,6 +24,7 @@ from consultation.models import (
     CODE_ALPHABET,
     AccessCode,
     Answer,
+    DeletionRequest,
     ImportBatch,
     Question,
     Response,
@@ -250,6 +251,17 @@ def response_delete(*, response: Response, reason: str, actor: User) -> None:
     response.delete()
     record_event(survey, actor, _("Deleted response %(n)s to “%(title)s”")
             % {"n": number, "title": survey.title}, reason=reason)
+
+
+@transaction.atomic
+def deletion_request_make(*, response: Response) -> DeletionRequest:
+    """Tell the group that a resident wants this response deleted; asking twice changes nothing."""
+    request, created = DeletionRequest.objects.get_or_create(
+        response=response, defaults={"survey_id": response.survey_id, "receipt": response.receipt})
+    if created:
+        record_event(response.survey, None, _("A resident asked for a response to “%(title)s” to "
+                                              "be deleted") % {"title": response.survey.title})
+    return request
 
 
 # --- CSV import ---------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ def responses(request, pk, sid):
         "plan": survey.plan, "survey": survey, "page": page, "channel": channel,
         "channels": Channel.choices,
         "deletions": survey.deletions.select_related("deleted_by")[:20],
+        "deletion_requests": survey.deletion_requests.filter(response__isnull=False),
     })
 
 

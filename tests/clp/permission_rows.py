@@ -19,4 +19,6 @@ ROWS = {
         w.recipient, reminders.PREFERENCES_SALT)}, PUBLIC),
     "reminder_unsubscribe": Row(lambda w: {"token": reminders.make_token(
         w.recipient, reminders.UNSUBSCRIBE_SALT, ["survey_closing"])}, PUBLIC),
+    "privacy_notice": Row(lambda w: {"slug": w.plan.community.slug}, PUBLIC),
+    "accessibility": Row(lambda w: {}, PUBLIC),
 }

@@ -93,6 +93,7 @@ ROWS = {
     "consultation:public_page": Row(lambda w: {**public(w), "n": 1}, PUBLIC),
     "consultation:public_check": Row(public, PUBLIC),
     "consultation:public_done": Row(public, PUBLIC),
+    "consultation:public_deletion_request": Row(public, PUBLIC),
     "consultation:public_resume": Row(lambda w: {**public(w), "token": w.draft_response.resume_token},
                                       PUBLIC),
 }
