@@ -117,3 +117,24 @@ class ReminderPreferencesForm(HelperMixin, forms.Form):
         # HelperMixin sets field messages in its __init__, before these fields existed.
         for field in self.fields.values():
             field.error_messages["required"] = _("Choose how you want these reminders")
+
+
+class DeleteAccountForm(HelperMixin, forms.Form):
+    """Deleting an account cannot be undone: the password proves it is the owner asking."""
+
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(label=_("I understand my account will be deleted for good"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["confirm"].error_messages["required"] = _(
+            "Tick the box to say you understand your account will be deleted")
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right. Enter the password you "
+                                          "sign in with."))
+        return password

@@ -42,6 +42,8 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False, help_text=_(
+        "When the person deleted their account; what they wrote stays, as a former member."))
 
     objects = UserManager()
 
@@ -52,13 +54,15 @@ class User(AbstractUser):
         ordering = ["full_name", "email"]
 
     def __str__(self):
-        return self.full_name or self.email
+        return self.get_full_name()
 
     def get_full_name(self):
+        if self.erased_at:
+            return str(_("Former member"))
         return self.full_name or self.email
 
     def get_short_name(self):
-        return (self.full_name.split() or [self.email])[0]
+        return self.get_full_name() if self.erased_at else (self.full_name.split() or [self.email])[0]
 
     @property
     def is_site_admin(self) -> bool:

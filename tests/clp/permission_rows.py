@@ -21,4 +21,9 @@ ROWS = {
         w.recipient, reminders.UNSUBSCRIBE_SALT, ["survey_closing"])}, PUBLIC),
     "privacy_notice": Row(lambda w: {"slug": w.plan.community.slug}, PUBLIC),
     "accessibility": Row(lambda w: {}, PUBLIC),
+    # Each person's own data only: nothing in the URL names whose.
+    "your_data": Row(lambda w: {}, SIGNED_IN),
+    "your_data_download": Row(lambda w: {}, SIGNED_IN),
+    # Without the password the form is refused (400) and nothing is deleted.
+    "account_delete": Row(lambda w: {}, expect(EVERYONE, ok=400), method="post"),
 }
