@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.db import models, transaction
 from django.utils import timezone
 
+from clp.audit import AuditKind, audit_record
 from clp.models import Invitation, Recipient, User
 
 # Never exported, even to their owner: a download is a file that gets forwarded and left around.
@@ -75,6 +76,7 @@ def user_erase(*, user: User) -> None:
     Invitation.objects.filter(email__iexact=user.email).delete()
     Recipient.objects.filter(models.Q(user=user) | models.Q(email__iexact=user.email)).delete()
     EmailAddress.objects.filter(user=user).delete()
+    audit_record(kind=AuditKind.ERASURE, target=user, summary="Account deleted by its owner")
     user.email = f"erased-{user.pk}@erased.invalid"
     user.full_name = ""
     user.set_unusable_password()

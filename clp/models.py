@@ -388,3 +388,35 @@ class Reminder(models.Model):
 
         kind = reminders.get_kind(self.kind)
         return str(kind.label) if kind else self.kind
+
+
+# --- audit log ----------------------------------------------------------------------------------
+
+class AuditKind(models.TextChoices):
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in refused")
+    REFUSED = "refused", _("Access refused")
+    TRANSITION = "transition", _("Plan moved step or state")
+    ENDORSEMENT = "endorsement", _("Priority endorsed or not")
+    EXPORT = "export", _("Answers downloaded")
+    PUBLICATION = "publication", _("Published or withdrawn")
+    ERASURE = "erasure", _("Personal data deleted")
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event, for the site admin. Never holds answers, codes or tokens:
+    `summary` is written by our own code from ids and titles, never from what someone typed."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=AuditKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    target = models.CharField(max_length=100, blank=True)  # "app.model:pk"
+    summary = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

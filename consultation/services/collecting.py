@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clp.audit import AuditKind, audit_record
 from clp.models import User
 from clp.outbox import Claim
 from consultation.models import (
@@ -248,6 +249,8 @@ def response_delete(*, response: Response, reason: str, actor: User) -> None:
         survey=survey, response_number=response.pk, channel=response.channel,
         submitted_at=response.submitted_at, reason=reason, deleted_by=actor)
     number = response.pk
+    audit_record(kind=AuditKind.ERASURE, actor=actor, target=response,
+                 summary=f"Response {number} to survey {survey.pk} deleted")
     response.delete()
     record_event(survey, actor, _("Deleted response %(n)s to “%(title)s”")
             % {"n": number, "title": survey.title}, reason=reason)

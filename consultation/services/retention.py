@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from clp.audit import AuditKind, audit_record
 from consultation.models import (
     ANONYMISED_TEXT,
     AccessCode,
@@ -61,6 +62,8 @@ def survey_anonymise(*, survey_id: int, now: datetime | None = None) -> bool:
     Response.objects.filter(survey=survey).update(client_key="", answers_digest="", code=None)
     AccessCode.objects.filter(survey=survey).delete()
     ImportBatch.objects.filter(survey=survey).delete()
+    audit_record(kind=AuditKind.ERASURE, target=survey,
+                 summary="Free text, codes, uploaded files and unsent drafts removed (retention)")
     survey.anonymised_at = now
     survey.save(update_fields=["anonymised_at"])
     logger.info("Survey %s anonymised after its retention period", survey.pk)
