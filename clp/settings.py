@@ -236,8 +236,31 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # LOG_FORMAT=json: one JSON object a line, for a log collector (docs/deployment.md).
+    "formatters": {"json": {"()": "clp.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             **({"formatter": "json"} if env_str("LOG_FORMAT", "text") == "json"
+                                else {})}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+# Optional error reporting: only when SENTRY_DSN is set (and `pip install sentry-sdk`). No
+# personal data is sent: no user details, no request bodies, no cookies.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError as missing:
+        raise ImproperlyConfigured("SENTRY_DSN is set but sentry-sdk is not installed.") from missing
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, max_request_body_size="never",
+                    environment=env_str("SENTRY_ENVIRONMENT", "production"),
+                    traces_sample_rate=0.0)
+
+# The health page (/health/) calls the beat late once its heartbeat is older than this.
+HEALTH_BEAT_MAX_AGE = env_int("HEALTH_BEAT_MAX_AGE", 300)
+CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {
+    "task": "clp.tasks.beat_heartbeat",
+    "schedule": 60.0,
 }
 
 # --- Consultation (surveys) ---------------------------------------------------------------------
