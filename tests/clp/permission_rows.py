@@ -21,6 +21,7 @@ ROWS = {
         w.recipient, reminders.UNSUBSCRIBE_SALT, ["survey_closing"])}, PUBLIC),
     "privacy_notice": Row(lambda w: {"slug": w.plan.community.slug}, PUBLIC),
     "accessibility": Row(lambda w: {}, PUBLIC),
+    "health": Row(lambda w: {}, PUBLIC),
     # Each person's own data only: nothing in the URL names whose.
     "your_data": Row(lambda w: {}, SIGNED_IN),
     "your_data_download": Row(lambda w: {}, SIGNED_IN),
