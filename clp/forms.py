@@ -93,6 +93,14 @@ class CommunityForm(HelperMixin, forms.ModelForm):
             "households": _("Used to work out the share of households that answered a survey."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["retention_months"].required = False  # left empty: the default, two years
+
+    def clean_retention_months(self):
+        months = self.cleaned_data.get("retention_months")
+        return Community._meta.get_field("retention_months").default if months is None else months
+
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if Community.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
