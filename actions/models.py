@@ -366,7 +366,7 @@ class Action(models.Model):
     def lead_address(self) -> str:
         """Where requests and update links go: the member's account email or the volunteer's."""
         if self.lead_user_id:
-            return self.lead_user.email
+            return self.lead_user.email if not self.lead_user.erased_at else ""
         return self.lead_email
 
     def is_overdue(self, today: date) -> bool:

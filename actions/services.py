@@ -29,6 +29,7 @@ from actions.models import (
     PrioritisationDecision,
     Priority,
 )
+from clp.audit import AuditKind, audit_record
 from clp.models import CouncillorProfile, User
 from clp.outbox import Claim
 from plans import gates
@@ -252,6 +253,8 @@ def endorsement_record(*, priority: Priority, councillor: CouncillorProfile, dec
         priority=priority, councillor=councillor, is_current=True).update(is_current=False)
     endorsement = Endorsement.objects.create(priority=priority, councillor=councillor,
                                              decision=decision, comment=comment, by=actor)
+    audit_record(kind=AuditKind.ENDORSEMENT, actor=actor, target=endorsement,
+                 summary=f"Councillor {councillor.pk}: {decision} on priority {priority.pk}")
     _log(priority.plan, actor, _("%(who)s: %(decision)s “%(t)s”")
          % {"who": councillor.short_name, "decision": endorsement.get_decision_display(),
             "t": priority}, reason=comment)
@@ -361,6 +364,8 @@ def draft_publish(*, plan: Plan, publish: bool, actor: User) -> DraftPlan:
     draft.published_at = timezone.now() if publish else None
     draft.published_by = actor if publish else draft.published_by
     draft.save(update_fields=["published_at", "published_by"])
+    audit_record(kind=AuditKind.PUBLICATION, actor=actor, target=draft,
+                 summary="Draft plan published" if publish else "Draft plan withdrawn")
     _log(plan, actor, _("Published the draft plan for residents to comment on") if publish
          else _("Took the draft plan off the public site"))
     return draft

@@ -1,7 +1,36 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from clp.models import Community, CouncillorProfile, Invitation, Organisation, Recipient, Reminder, User
+from clp.models import (
+    AuditEvent,
+    Community,
+    CouncillorProfile,
+    Invitation,
+    Organisation,
+    Recipient,
+    Reminder,
+    User,
+)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence, so nobody edits or deletes it here."""
+
+    list_display = ["at", "kind", "actor", "target", "summary"]
+    list_filter = ["kind"]
+    search_fields = ["target", "summary", "actor__email"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)

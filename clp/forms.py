@@ -86,11 +86,20 @@ class InvitationForm(HelperMixin, forms.Form):
 class CommunityForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = Community
-        fields = ["name", "kind", "district", "county", "population", "households", "gss_code"]
+        fields = ["name", "kind", "district", "county", "population", "households", "gss_code",
+                  "controller", "privacy_contact", "retention_months"]
         help_texts = {
             "population": _("From the latest census, if you know it. Used for response rates."),
             "households": _("Used to work out the share of households that answered a survey."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["retention_months"].required = False  # left empty: the default, two years
+
+    def clean_retention_months(self):
+        months = self.cleaned_data.get("retention_months")
+        return Community._meta.get_field("retention_months").default if months is None else months
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -116,3 +125,24 @@ class ReminderPreferencesForm(HelperMixin, forms.Form):
         # HelperMixin sets field messages in its __init__, before these fields existed.
         for field in self.fields.values():
             field.error_messages["required"] = _("Choose how you want these reminders")
+
+
+class DeleteAccountForm(HelperMixin, forms.Form):
+    """Deleting an account cannot be undone: the password proves it is the owner asking."""
+
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(label=_("I understand my account will be deleted for good"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["confirm"].error_messages["required"] = _(
+            "Tick the box to say you understand your account will be deleted")
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right. Enter the password you "
+                                          "sign in with."))
+        return password

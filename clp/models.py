@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core import signing
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -42,6 +42,8 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False, help_text=_(
+        "When the person deleted their account; what they wrote stays, as a former member."))
 
     objects = UserManager()
 
@@ -52,13 +54,15 @@ class User(AbstractUser):
         ordering = ["full_name", "email"]
 
     def __str__(self):
-        return self.full_name or self.email
+        return self.get_full_name()
 
     def get_full_name(self):
+        if self.erased_at:
+            return str(_("Former member"))
         return self.full_name or self.email
 
     def get_short_name(self):
-        return (self.full_name.split() or [self.email])[0]
+        return self.get_full_name() if self.erased_at else (self.full_name.split() or [self.email])[0]
 
     @property
     def is_site_admin(self) -> bool:
@@ -100,6 +104,17 @@ class Community(models.Model):
     county = models.CharField(_("county or unitary authority"), max_length=150, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    controller = models.CharField(
+        _("who is responsible for the data"), max_length=200, blank=True,
+        help_text=_("Named as the data controller in the privacy notice, usually the parish or "
+                    "town council, e.g. “Bramley Green Parish Council”."))
+    privacy_contact = models.CharField(_("contact for privacy questions"), max_length=200,
+                                       blank=True)
+    retention_months = models.PositiveSmallIntegerField(
+        _("months answers are kept after a survey closes"), default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("After this, the words residents wrote are removed, and their codes and "
+                    "uploaded files deleted. Counts and themes stay."))
     created_at = models.DateTimeField(auto_now_add=True)
     gss_code = models.CharField(
         _("ONS area code (GSS)"), max_length=9, blank=True,
@@ -120,6 +135,10 @@ class Community(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:community", kwargs={"slug": self.slug})
+
+    @property
+    def data_controller(self) -> str:
+        return self.controller or self.name
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -384,3 +403,45 @@ class Reminder(models.Model):
 
         kind = reminders.get_kind(self.kind)
         return str(kind.label) if kind else self.kind
+
+
+# --- audit log ----------------------------------------------------------------------------------
+
+class AuditKind(models.TextChoices):
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in refused")
+    REFUSED = "refused", _("Access refused")
+    TRANSITION = "transition", _("Plan moved step or state")
+    ENDORSEMENT = "endorsement", _("Priority endorsed or not")
+    EXPORT = "export", _("Answers downloaded")
+    PUBLICATION = "publication", _("Published or withdrawn")
+    ERASURE = "erasure", _("Personal data deleted")
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event, for the site admin. Never holds answers, codes or tokens:
+    `summary` is written by our own code from ids and titles, never from what someone typed."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=AuditKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    target = models.CharField(max_length=100, blank=True)  # "app.model:pk"
+    summary = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic task ran, one row per name: the health page reads the beat's."""
+
+    name = models.CharField(max_length=50, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

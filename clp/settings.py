@@ -149,6 +149,19 @@ STORAGES = {
         )
     },
 }
+# Several web or worker machines need one shared store: DJANGO_STORAGE=s3 puts uploads and
+# published PDFs in an S3-compatible bucket (pip install "django-storages[s3]"); see docs/deployment.md.
+if env_str("DJANGO_STORAGE", "local") == "s3":
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env_str("S3_BUCKET", required=True),
+        "endpoint_url": env_str("S3_ENDPOINT_URL"),
+        "region_name": env_str("S3_REGION"),
+        "access_key": env_str("S3_ACCESS_KEY_ID"),
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
@@ -240,8 +253,31 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # LOG_FORMAT=json: one JSON object a line, for a log collector (docs/deployment.md).
+    "formatters": {"json": {"()": "clp.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             **({"formatter": "json"} if env_str("LOG_FORMAT", "text") == "json"
+                                else {})}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+# Optional error reporting: only when SENTRY_DSN is set (and `pip install sentry-sdk`). No
+# personal data is sent: no user details, no request bodies, no cookies.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError as missing:
+        raise ImproperlyConfigured("SENTRY_DSN is set but sentry-sdk is not installed.") from missing
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, max_request_body_size="never",
+                    environment=env_str("SENTRY_ENVIRONMENT", "production"),
+                    traces_sample_rate=0.0)
+
+# The health page (/health/) calls the beat late once its heartbeat is older than this.
+HEALTH_BEAT_MAX_AGE = env_int("HEALTH_BEAT_MAX_AGE", 300)
+CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {
+    "task": "clp.tasks.beat_heartbeat",
+    "schedule": 60.0,
 }
 
 # --- Consultation (surveys) ---------------------------------------------------------------------
@@ -255,6 +291,13 @@ CONSULTATION_MAX_DAILY_PER_DEVICE = env_int("CONSULTATION_MAX_DAILY_PER_DEVICE",
 CELERY_BEAT_SCHEDULE["consultation-sweep-surveys"] = {
     "task": "consultation.tasks.sweep_surveys",
     "schedule": 3600.0,
+}
+# UK GDPR storage limitation: once a closed survey is past its community's retention period
+# (Community.retention_months), its free text is replaced and its codes and uploaded files deleted.
+# Daily is enough for a period counted in months; each survey is stamped, so reruns do nothing.
+CELERY_BEAT_SCHEDULE["consultation-apply-retention"] = {
+    "task": "consultation.tasks.apply_retention",
+    "schedule": 86400.0,
 }
 
 # --- Actions (action plan) ----------------------------------------------------------------------

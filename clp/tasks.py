@@ -34,3 +34,11 @@ def sweep_reminders() -> int:
     from clp import services
 
     return services.reminders_sweep()
+
+
+@shared_task
+def beat_heartbeat() -> None:
+    """Proves beat is scheduling and a worker is running its tasks (see clp.health)."""
+    from clp import health
+
+    health.heartbeat_write()

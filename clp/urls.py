@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clp import views
+from clp import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,12 @@ urlpatterns = [
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("emails/preferences/<str:token>/", views.reminder_preferences, name="reminder_preferences"),
     path("emails/unsubscribe/<str:token>/", views.reminder_unsubscribe, name="reminder_unsubscribe"),
+    path("c/<slug:slug>/privacy/", views.privacy_notice, name="privacy_notice"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("health/", health.health, name="health"),
+    path("accounts/your-data/", views.your_data, name="your_data"),
+    path("accounts/your-data/download/", views.your_data_download, name="your_data_download"),
+    path("accounts/your-data/delete/", views.account_delete, name="account_delete"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("plans.urls")),

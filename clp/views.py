@@ -1,18 +1,25 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from clp import accounts, invitations, reminders, services
 from clp import home as home_panels
-from clp import invitations, reminders, services
 from clp.access import get_object_for_user
-from clp.forms import AcceptInvitationForm, CommunityForm, InvitationForm, ReminderPreferencesForm
-from clp.models import Invitation, Organisation, Reminder, ReminderStatus, User
+from clp.forms import (
+    AcceptInvitationForm,
+    CommunityForm,
+    DeleteAccountForm,
+    InvitationForm,
+    ReminderPreferencesForm,
+)
+from clp.models import Community, Invitation, Organisation, Reminder, ReminderStatus, User
 
 
 def home(request):
@@ -158,3 +165,43 @@ def reminder_unsubscribe(request, token):
 
 def _link_refused(request, refused):
     return render(request, "clp/reminder_link_invalid.html", {"reason": refused.message}, status=400)
+
+
+# --- public statements: privacy notice per community, accessibility statement -------------------
+
+def privacy_notice(request, slug):
+    """What the community's group keeps about residents and volunteers, why, and for how long."""
+    community = get_object_or_404(Community, slug=slug)
+    return render(request, "clp/privacy_notice.html", {"community": community})
+
+
+def accessibility_statement(request):
+    return render(request, "clp/accessibility_statement.html")
+
+
+# --- a volunteer's own data: download it, delete the account -----------------------------------
+
+@login_required
+def your_data(request):
+    return render(request, "clp/your_data.html", {"form": DeleteAccountForm(user=request.user)})
+
+
+@login_required
+def your_data_download(request):
+    data = accounts.user_data_export(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="your-data.json"'
+    return response
+
+
+@login_required
+@require_POST
+def account_delete(request):
+    form = DeleteAccountForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "clp/your_data.html", {"form": form}, status=400)
+    accounts.user_erase(user=request.user)
+    logout(request)
+    messages.success(request, _("Your account has been deleted. What you wrote in plans stays, "
+                                "shown as written by a former member."))
+    return redirect("home")

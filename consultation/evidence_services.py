@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clp.audit import AuditKind, audit_record
 from clp.models import User
 from consultation import flags
 from consultation.models import (
@@ -356,6 +357,8 @@ def priorities_round_create(*, plan: Plan, issues: list[Issue], title: str, acto
 def text_publish(*, answer: Answer, text: str, actor: User) -> PublishedText:
     published, _created = PublishedText.objects.update_or_create(
         answer=answer, defaults={"text": text, "approved_by": actor, "approved_at": timezone.now()})
+    audit_record(kind=AuditKind.PUBLICATION, actor=actor, target=answer,
+                 summary="Free-text answer approved for publication, as redacted")
     return published
 
 
@@ -445,6 +448,8 @@ def _minority(counts, all_cat, dim_of, all_by_dim, labels, population) -> list[s
 def results_set_published(*, survey: Survey, published: bool, actor: User) -> None:
     """Show or hide the survey's results (suppressed, approved text only) on the public page."""
     Survey.objects.filter(pk=survey.pk).update(results_published=published)
+    audit_record(kind=AuditKind.PUBLICATION, actor=actor, target=survey,
+                 summary="Survey results published" if published else "Survey results withdrawn")
     record(survey.plan, actor, EventKind.CONTENT,
            (_("Published the results of %(s)s") if published else _("Withdrew the results of %(s)s"))
            % {"s": survey.title})

@@ -12,6 +12,7 @@ from consultation.models import (
     Section,
     Survey,
     SurveyKind,
+    parse_receipt,
 )
 from consultation.starters import STARTERS, starter_choices
 
@@ -225,3 +226,26 @@ class StartForm(forms.Form):
                 "Enter the code printed on your leaflet")
         elif survey.access == AccessMode.LINK:
             del self.fields["code"]
+
+
+class DeletionRequestForm(HelperMixin, forms.Form):
+    """A resident asks for their sent answers to be deleted, by the receipt number they were shown."""
+
+    receipt = forms.CharField(
+        label=_("Your receipt number"), max_length=30,
+        help_text=_("It was shown when you sent your answers, for example 1234-5A6B7C."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+
+    def clean_receipt(self):
+        number = parse_receipt(self.cleaned_data["receipt"])
+        response = (self.survey.responses.submitted().filter(pk=number).first()
+                    if number is not None else None)
+        if response is None:
+            raise forms.ValidationError(_(
+                "We cannot find answers to this survey with that receipt number. Check it "
+                "against the number you were shown, including the letters after the dash."))
+        return response

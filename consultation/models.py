@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -177,6 +178,8 @@ class Survey(models.Model):
     results_published = models.BooleanField(
         _("results published"), default=False, editable=False,
         help_text=_("Results (with small numbers hidden) are on the community's public page."))
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False, help_text=_(
+        "When the retention period ended: free text replaced, codes and imported files deleted."))
 
     objects = SurveyQuerySet.as_manager()
 
@@ -438,6 +441,28 @@ class Response(models.Model):
         last = Survey.objects.filter(pk=survey_id).values_list("last_response_number", flat=True).get()
         return range(last - count + 1, last + 1)
 
+    @property
+    def receipt(self) -> str:
+        """The number shown to the resident once sent, with check letters so that nobody can ask
+        for someone else's response to be deleted by guessing numbers."""
+        return f"{self.pk}-{receipt_check(self.pk)}"
+
+
+def receipt_check(number: int) -> str:
+    return salted_hmac("consultation.receipt", str(number), algorithm="sha256").hexdigest()[:6].upper()
+
+
+def parse_receipt(text: str) -> int | None:
+    """The response number in a receipt typed back to us, or None when its check letters are wrong."""
+    number, _dash, check = text.strip().upper().replace(" ", "").partition("-")
+    if not number.isdigit() or not constant_time_compare(check, receipt_check(int(number))):
+        return None
+    return int(number)
+
+
+# What a resident's own words become once their survey's retention period has ended.
+ANONYMISED_TEXT = "(removed after the retention period)"
+
 
 class AnswerPart(models.TextChoices):
     LOVE = "love", _("What you love")
@@ -487,6 +512,23 @@ class ResponseDeletion(models.Model):
 
     def __str__(self):
         return f"Response {self.response_number} deleted"
+
+
+class DeletionRequest(models.Model):
+    """A resident's request, by the receipt number they were shown, that the group delete their
+    response. It is done when the response has gone (deleted through `response_delete`)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="deletion_requests")
+    response = models.OneToOneField(Response, on_delete=models.SET_NULL, null=True,
+                                    related_name="deletion_request")
+    receipt = models.CharField(max_length=30)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+    def __str__(self):
+        return f"Request to delete {self.receipt}"
 
 
 class ImportBatch(models.Model):

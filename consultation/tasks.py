@@ -16,3 +16,10 @@ def sweep_surveys() -> int:
     from consultation import services
 
     return services.surveys_sweep()
+
+
+@shared_task
+def apply_retention() -> int:
+    from consultation.services import retention
+
+    return retention.surveys_apply_retention()

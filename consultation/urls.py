@@ -44,6 +44,7 @@ urlpatterns = [
     path(f"{P}page/<int:n>/", views.public_page, name="public_page"),
     path(f"{P}check/", views.public_check, name="public_check"),
     path(f"{P}done/", views.public_done, name="public_done"),
+    path(f"{P}delete-my-answers/", views.public_deletion_request, name="public_deletion_request"),
     path(f"{P}resume/", views.public_resume, name="public_resume"),
     path(f"{P}resume/<str:token>/", views.public_resume_link, name="public_resume_link"),
 ]

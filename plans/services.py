@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from clp.audit import AuditKind, audit_record
 from clp.models import Community, CouncillorProfile, User
 from plans import documents, gates, steps
 from plans.models import (
@@ -35,8 +36,15 @@ class TransitionRefused(Exception):
         self.unmet = unmet or []
 
 
+_TRANSITIONS = {EventKind.ADVANCED, EventKind.REVISITED, EventKind.REVIEW, EventKind.PAUSED,
+                EventKind.RESUMED, EventKind.CLOSED}
+
+
 def record(plan: Plan, actor: User | None, kind: str, summary: str, *, reason: str = "",
            from_step: str = "", to_step: str = "") -> PlanEvent:
+    if kind in _TRANSITIONS:
+        audit_record(kind=AuditKind.TRANSITION, actor=actor, target=plan,
+                     summary=f"{kind} {from_step or '-'} to {to_step or '-'}")
     return PlanEvent.objects.create(plan=plan, actor=actor, kind=kind, summary=summary[:300],
                                     reason=reason, from_step=from_step, to_step=to_step)
 
@@ -334,6 +342,8 @@ def publication_request(*, plan: Plan, kind: str, source_id: int | None, actor: 
         secret_input=secret_input)
     record(plan, actor, EventKind.CONTENT, _("Asked for “%(title)s” to be published as a PDF")
            % {"title": title})
+    audit_record(kind=AuditKind.PUBLICATION, actor=actor, target=publication,
+                 summary=f"Document {kind} requested (public: {source.is_public})")
     _enqueue_render(publication.pk)
     return publication
 

@@ -34,6 +34,7 @@ from consultation.services.collecting import (
     answers_save,
     codes_generate,
     codes_withdraw,
+    deletion_request_make,
     find_code,
     import_check,
     import_run,
@@ -51,10 +52,11 @@ from consultation.services.collecting import (
 
 __all__ = [
     "CODE_USED", "MILESTONES", "CodeRefused", "DuplicateCode", "ImportResult", "Incomplete",
-    "Refused", "answers_save", "codes_generate", "codes_withdraw", "response_renew_token",
-    "dimension_for", "find_code", "import_check", "import_run", "import_upload", "leaflets_make",
-    "missing_required", "question_create", "question_delete", "question_duplicate", "question_move",
-    "question_update", "response_delete", "response_enter", "response_start", "response_submit",
-    "section_delete", "section_move", "section_save", "survey_close", "survey_create", "survey_delete",
-    "survey_duplicate", "survey_notify_milestone", "survey_open", "survey_update", "surveys_sweep",
+    "Refused", "answers_save", "codes_generate", "codes_withdraw", "deletion_request_make",
+    "response_renew_token", "dimension_for", "find_code", "import_check", "import_run",
+    "import_upload", "leaflets_make", "missing_required", "question_create", "question_delete",
+    "question_duplicate", "question_move", "question_update", "response_delete", "response_enter",
+    "response_start", "response_submit", "section_delete", "section_move", "section_save",
+    "survey_close", "survey_create", "survey_delete", "survey_duplicate", "survey_notify_milestone",
+    "survey_open", "survey_update", "surveys_sweep",
 ]

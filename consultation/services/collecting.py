@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clp.audit import AuditKind, audit_record
 from clp.models import User
 from clp.outbox import Claim
 from consultation import counts
@@ -26,6 +27,7 @@ from consultation.models import (
     CODE_LENGTH,
     AccessCode,
     Answer,
+    DeletionRequest,
     ImportBatch,
     Question,
     Response,
@@ -281,10 +283,23 @@ def response_delete(*, response: Response, reason: str, actor: User) -> None:
         survey=survey, response_number=response.number or 0, channel=response.channel,
         submitted_at=response.submitted_at, reason=reason, deleted_by=actor)
     number = response.number
+    audit_record(kind=AuditKind.ERASURE, actor=actor, target=response,
+                 summary=f"Response {number} to survey {survey.pk} deleted")
     response.delete()
     counts.changed(survey.pk)
     record_event(survey, actor, _("Deleted response %(n)s to “%(title)s”")
             % {"n": number, "title": survey.title}, reason=reason)
+
+
+@transaction.atomic
+def deletion_request_make(*, response: Response) -> DeletionRequest:
+    """Tell the group that a resident wants this response deleted; asking twice changes nothing."""
+    request, created = DeletionRequest.objects.get_or_create(
+        response=response, defaults={"survey_id": response.survey_id, "receipt": response.receipt})
+    if created:
+        record_event(response.survey, None, _("A resident asked for a response to “%(title)s” to "
+                                              "be deleted") % {"title": response.survey.title})
+    return request
 
 
 # --- CSV import ---------------------------------------------------------------------------------

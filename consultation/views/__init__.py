@@ -36,6 +36,7 @@ from consultation.views.entry import (
 )
 from consultation.views.public import (
     public_check,
+    public_deletion_request,
     public_done,
     public_page,
     public_resume,
@@ -45,7 +46,8 @@ from consultation.views.public import (
 
 __all__ = [
     "codes", "codes_withdraw", "collection", "export_csv", "export_xlsx",
-    "import_preview", "import_template", "import_upload", "public_check", "public_done",
+    "import_preview", "import_template", "import_upload", "public_check",
+    "public_deletion_request", "public_done",
     "public_page", "public_resume", "public_resume_link", "public_start", "question_delete",
     "question_duplicate",
     "question_edit", "question_kind", "question_move", "question_new", "response_delete",

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from clp.audit import AuditKind, audit_record
 from consultation import exports, services, spreadsheet
 from consultation.answers import describe
 from consultation.forms import ReasonForm
@@ -70,6 +71,7 @@ def responses(request, pk, sid):
         "plan": survey.plan, "survey": survey, "page": page, "channel": channel,
         "channels": Channel.choices,
         "deletions": survey.deletions.select_related("deleted_by")[:20],
+        "deletion_requests": survey.deletion_requests.filter(response__isnull=False),
     })
 
 
@@ -103,6 +105,12 @@ def response_delete(request, pk, sid, rid):
                   {"plan": survey.plan, "survey": survey, "response": response, "form": form})
 
 
+def _audit_export(request, survey, extension: str) -> None:
+    audit_record(kind=AuditKind.EXPORT, actor=request.user, target=survey,
+                 summary=f"Responses downloaded as {extension.upper()} "
+                         f"(channel: {_channel(request) or 'all'})")
+
+
 def _filename(survey, extension: str) -> str:
     return f"{slugify(survey.title)[:60] or 'survey'}-responses.{extension}"
 
@@ -110,6 +118,7 @@ def _filename(survey, extension: str) -> str:
 @login_required
 def export_csv(request, pk, sid):
     survey = survey_for(request, pk, sid, READ_ANSWERS)
+    _audit_export(request, survey, "csv")
     response = StreamingHttpResponse(exports.csv_stream(survey, _channel(request)),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(survey, "csv")}"'
@@ -119,6 +128,7 @@ def export_csv(request, pk, sid):
 @login_required
 def export_xlsx(request, pk, sid):
     survey = survey_for(request, pk, sid, READ_ANSWERS)
+    _audit_export(request, survey, "xlsx")
     response = StreamingHttpResponse(exports.xlsx_stream(survey, _channel(request)),
                                      content_type=spreadsheet.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(survey, "xlsx")}"'

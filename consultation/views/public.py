@@ -16,7 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from consultation import services
 from consultation.answers import AnswerForm, describe, initial_for
-from consultation.forms import ResumeForm, StartForm
+from consultation.forms import DeletionRequestForm, ResumeForm, StartForm
 from consultation.models import Response, ResponseStatus, Survey, SurveyStatus
 from consultation.views.common import posted
 
@@ -195,6 +195,7 @@ def public_check(request, public_id):
             problem, status = refused.message, 409
         else:
             request.session.pop(_session_key(survey), None)
+            request.session[_receipt_key(survey)] = response.receipt
             return redirect("consultation:public_done", public_id=public_id)
     page_of = {s.pk: i for i, s in enumerate(_pages(survey), start=1)}
     return render(request, "consultation/public/check.html", {
@@ -204,11 +205,36 @@ def public_check(request, public_id):
     }, status=status)
 
 
+def _receipt_key(survey: Survey) -> str:
+    return f"consultation.receipt.{survey.pk}"
+
+
 def public_done(request, public_id):
     survey = _survey(public_id)
     if survey is None or not survey.is_accepting:
         return _not_open(request, survey)
-    return render(request, "consultation/public/done.html", {"survey": survey})
+    return render(request, "consultation/public/done.html", {
+        "survey": survey, "receipt": request.session.get(_receipt_key(survey), "")})
+
+
+@limit_posts
+@require_http_methods(["GET", "POST"])
+def public_deletion_request(request, public_id):
+    """A resident asks the group to delete the answers they sent, by their receipt number."""
+    survey = Survey.objects.select_related("plan__community").filter(public_id=public_id).exclude(
+        status=SurveyStatus.DRAFT).first()
+    if survey is None:
+        return _not_open(request, None)
+    form = DeletionRequestForm(request.POST or None, survey=survey,
+                               initial={"receipt": request.session.get(_receipt_key(survey), "")})
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _limited(request, survey)
+        if form.is_valid():
+            services.deletion_request_make(response=form.cleaned_data["receipt"])
+            return render(request, "consultation/public/deletion_requested.html", {"survey": survey})
+    return render(request, "consultation/public/deletion_request.html",
+                  {"survey": survey, "form": form})
 
 
 def _draft_by_token(survey: Survey, token: str) -> Response | None:

@@ -69,3 +69,18 @@ def test_an_officer_adds_a_community_to_their_portfolio(world):
     assert (community.slug, community.households) == ("upper-wicket", 210)
     portfolio = client.get(reverse("portfolio:overview", args=[world.organisation.pk])).text
     assert "Upper Wicket" in portfolio and reverse("plans:create", args=["upper-wicket"]) in portfolio
+
+
+def test_an_officer_sets_the_data_controller_and_how_long_answers_are_kept(world):
+    client = world.client("officer")
+    url = reverse("organisation_community_new", args=[world.organisation.pk])
+    refused = client.post(url, {"name": "Lower Wicket", "kind": "village", "retention_months": "0"})
+    assert "Ensure this value is greater than or equal to 1" in refused.text \
+        or "must be 1 or more" in refused.text
+    assert 'value="Lower Wicket"' in refused.text
+    client.post(url, {"name": "Lower Wicket", "kind": "village", "retention_months": "12",
+                      "controller": "Lower Wicket Parish Council"})
+    community = world.organisation.communities.get(name="Lower Wicket")
+    assert (community.retention_months, community.data_controller) == (12, "Lower Wicket Parish Council")
+    notice = client.get(reverse("privacy_notice", args=[community.slug])).text
+    assert "kept for 12 months" in notice

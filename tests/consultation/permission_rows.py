@@ -97,6 +97,7 @@ ROWS = {
     "consultation:public_resume_link": Row(
         lambda w: {**public(w), "token": Response.objects.get(pk=w.draft_response.pk).resume_token},
         PUBLIC),
+    "consultation:public_deletion_request": Row(public, PUBLIC),
 }
 
 
