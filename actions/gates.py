@@ -115,4 +115,5 @@ def register_items() -> None:
         _("Go through every action at a meeting (achieved, carry forward or drop, with a reason), "
           "and record the date and minute reference on the Review page."),
         check=review_held, link=_url("actions:plan_review"), waivable=False,
+        link_perm="plans.manage_plan",
     ))

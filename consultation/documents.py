@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultation.models import QuestionKind, Survey, SurveyStatus
+from consultation.models import QuestionKind, Survey, SurveyStatus, display_code
 from plans import documents
 
 # Lines of write-in space for each kind of free-text question.
@@ -98,7 +98,7 @@ def qr_data_uri(url: str) -> str:
 def leaflets_context(publication) -> dict:
     survey = _survey(publication.plan, publication.source_id)
     secret = publication.secret_input or {}
-    codes = [f"{code[:4]}-{code[4:]}" for code in secret.get("codes", [])]
+    codes = [display_code(code) for code in secret.get("codes", [])]
     url = settings.SITE_URL.rstrip("/") + survey.get_public_url()
     layout = secret.get("layout", "slips")
     return {"survey": survey, "codes": codes, "url": url, "qr": qr_data_uri(url), "layout": layout,

@@ -50,4 +50,4 @@ def register_items() -> None:
         "priorities_round", Step.UNDERSTANDING, _("A priorities round held (or marked as not needed)"),
         _("A second, less open survey asks residents how important each issue in the register is: "
           "make it from the issues, then open it and close it when the answers are in."),
-        check=priorities_round_held, link=_priorities_round_link))
+        check=priorities_round_held, link=_priorities_round_link, link_perm="plans.edit_plan_content"))

@@ -45,7 +45,8 @@ def test_every_page_works_with_redis_stopped_and_the_sweep_sends_what_waited(wor
     caplog.set_level(logging.WARNING)
     survey = make_survey(world.plan)
     coded = make_survey(world.plan, access=AccessMode.CODES, title="Leaflet survey")
-    consultation_services.codes_generate(survey=coded, count=1, batch="", actor=world.people["chair"])
+    [code] = consultation_services.codes_generate(survey=coded, count=1, batch="",
+                                                  actor=world.people["chair"])
     from tests.actions.test_draft import _publish
 
     _publish(world)
@@ -57,14 +58,14 @@ def test_every_page_works_with_redis_stopped_and_the_sweep_sends_what_waited(wor
     assert started.status_code == 302 and seconds < 5
     assert resident.get(_url("public_start", survey)).status_code == 200
     draft = Response.objects.get(survey=survey)
-    resumed = Client().get(reverse("consultation:public_resume",
-                                   kwargs={"public_id": survey.public_id, "token": draft.resume_token}))
-    assert resumed.status_code == 200
+    resumed = Client().post(reverse("consultation:public_resume", kwargs={"public_id": survey.public_id}),
+                            {"link": f"https://example.org/s/{survey.public_id}/resume/#{draft.resume_token}"})
+    assert resumed.status_code == 200 and "Welcome back" in resumed.text
     sent = _answer_all(resident, survey)  # both page POSTs, then the final submit
     assert sent["Location"] == _url("public_done", survey)
     assert Response.objects.submitted().filter(survey=survey).count() == 1
 
-    with_code = _start(Client(), coded, code=coded.codes.get().code)
+    with_code = _start(Client(), coded, code=code)
     assert with_code.status_code == 302, with_code.content
 
     volunteer = Client()

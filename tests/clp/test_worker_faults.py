@@ -188,7 +188,7 @@ def test_a_pool_process_killed_mid_email_is_retried_once_its_claim_expires(world
 def test_a_visibility_timeout_shorter_than_a_claim_is_refused_at_start_up():
     from tests.clp.test_settings import _manage
 
-    result = _manage("check", CELERY_VISIBILITY_TIMEOUT="60")
+    result = _manage("check", CELERY_VISIBILITY_TIMEOUT="60", DJANGO_DEBUG="true")
     assert result.returncode != 0
     assert "CELERY_VISIBILITY_TIMEOUT must be longer" in result.stderr
 
