@@ -294,10 +294,11 @@ CELERY_BEAT_SCHEDULE["consultation-sweep-surveys"] = {
 }
 # UK GDPR storage limitation: once a closed survey is past its community's retention period
 # (Community.retention_months), its free text is replaced and its codes and uploaded files deleted.
-# Daily is enough for a period counted in months; each survey is stamped, so reruns do nothing.
+# Hourly, like every sweep (a missed run is caught up within the hour); each survey is stamped,
+# so a run with nothing past its period only reads the closed surveys and does nothing.
 CELERY_BEAT_SCHEDULE["consultation-apply-retention"] = {
     "task": "consultation.tasks.apply_retention",
-    "schedule": 86400.0,
+    "schedule": 3600.0,
 }
 
 # --- Actions (action plan) ----------------------------------------------------------------------

@@ -145,7 +145,7 @@ OPEN_DATA_ROWS = {
     "actions:api:about": Row(lambda w: {}, PUBLIC),
     "actions:api:schema": Row(lambda w: {}, PUBLIC),
     **_api("community", lambda w: w.community.pk),
-    **_api("plan-version", lambda w: w.plan.versions.get().pk),
+    **_api("plan-version", lambda w: w.plan.versions.get(number=1).pk),
     **_api("priority", lambda w: w.priority.pk),
     **_api("action", lambda w: w.action.pk),
     **_api("progress-update", lambda w: w.update.pk),

@@ -122,7 +122,7 @@ def test_existing_plan_bodies_are_registered_in_the_organisations_directory(worl
                                        contact_email="dc@meonbridge.test")
     second = PartnerBody.objects.create(plan=world.reviewing_plan, name="meonbridge dc")
     orphan = PartnerBody.objects.create(plan=world.other_plan, name="Meonbridge DC")
-    migration = import_module("actions.migrations.0004_partner_directory")
+    migration = import_module("actions.migrations.0007_partner_directory")
     migration.link_plan_bodies(apps, None)
     registered = RegisteredPartner.objects.get()
     assert (registered.organisation, registered.email) == (world.organisation, "dc@meonbridge.test")

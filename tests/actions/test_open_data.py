@@ -30,7 +30,7 @@ from actions.versions import snapshot
 from clp.forms import CommunityForm
 from consultation import analysis
 from consultation.evidence_services import results_set_published
-from consultation.models import AccessCode, QuestionKind
+from consultation.models import AccessCode, QuestionKind, code_digest
 from consultation.suppression import threshold
 from plans.models import Plan, PlanStatus
 from tests.actions.factories import ActionFactory, PriorityFactory
@@ -88,7 +88,7 @@ def survey_with(plan, actor, *, title: str, answers: list[str], public: bool):
     single = question(survey, QuestionKind.SINGLE)
     for label in answers:
         submitted_response(survey, **{f"q{single.pk}": str(option(single, label).pk)})
-    AccessCode.objects.create(survey=survey, code="SECRETCODE")
+    AccessCode.objects.create(survey=survey, digest=code_digest("SECRETCODE"))
     if public:
         results_set_published(survey=survey, published=True, actor=actor)
     return survey

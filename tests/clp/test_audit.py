@@ -90,7 +90,7 @@ def test_no_answer_code_or_token_ever_reaches_the_audit_log_or_the_python_log(wo
     client.post(_url("public_page", survey, n=2), {f"q{love_hate.pk}_love": SECRET_WORDS,
                                                    f"q{love_hate.pk}_hate": SECRET_WORDS})
     response = Response.objects.get(survey=survey)
-    client.get(_url("public_resume", survey, token=response.resume_token))
+    client.post(_url("public_resume", survey), {"link": f"/resume/#{response.resume_token}"})
     assert client.post(_url("public_check", survey)).status_code == 302
     _start(Client(), survey, code=code)  # the code again: refused
     _client(world.people["chair"]).get(reverse("consultation:export_csv", kwargs={

@@ -167,7 +167,8 @@ def test_export_downloads_the_filtered_table_as_csv_and_xlsx(world):
     response = client.get(_url(world, "portfolio:export", fmt="csv"), {"flag": "no_councillor"})
     table = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert table[0][:4] == ["Community", "District", "Households", "Plan"]
-    assert [r[0] for r in table[1:]] == ["Alpha"]
+    assert table[-1][0] == "End of file"  # a whole file says so
+    assert [r[0] for r in table[1:-1]] == ["Alpha"]
     assert "No councillor is attached" in table[1][-1]
     response = client.get(_url(world, "portfolio:export", fmt="xlsx"))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -230,7 +231,8 @@ def test_the_portfolio_runs_the_same_bounded_queries_at_30_and_300(world, size,
         assert client.get(_url(world), {"page": 2}).status_code == 200
     with django_assert_max_num_queries(QUERY_BOUND):
         response = client.get(_url(world, "portfolio:export", fmt="csv"))
-        assert len(b"".join(response.streaming_content).splitlines()) == size + 2
+        # header, one line per community, the extra plan's line, and the "End of file" line
+        assert len(b"".join(response.streaming_content).splitlines()) == size + 3
 
 
 def test_portfolio_rows_gives_a_digest_the_flags_without_a_request(world):
