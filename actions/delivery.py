@@ -439,7 +439,7 @@ def raised_issue_submit(*, plan: Plan, title: str, description: str, name: str =
 @transaction.atomic
 def raised_issue_moderate(*, raised: RaisedIssue, accept: bool, actor: User) -> RaisedIssue:
     """Accepted issues go into the issues register, marked as raised after publication."""
-    from consultation.models_evidence import Issue
+    from consultation.models import Issue
 
     locked = RaisedIssue.objects.select_for_update().get(pk=raised.pk)
     if locked.status != CommentStatus.PENDING:

@@ -1,8 +1,11 @@
+"""Forms for building surveys, codes, entering and importing paper returns, and the public pages."""
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clp.formtools import DateInput, HelperMixin
+from consultation.forms.uploads import FileRefused, read_upload
 from consultation.models import (
     AccessMode,
     Channel,
@@ -14,7 +17,7 @@ from consultation.models import (
     SurveyKind,
     parse_receipt,
 )
-from consultation.starters import STARTERS, starter_choices
+from consultation.models.starters import STARTERS, starter_choices
 
 
 class SurveyCreateForm(HelperMixin, forms.Form):
@@ -167,16 +170,14 @@ class ImportForm(HelperMixin, forms.Form):
     channel = EntryForm.base_fields["channel"]
 
     def clean_file(self):
-        from consultation import imports
-
         upload = self.cleaned_data["file"]
         if upload.size > min(settings.UPLOAD_MAX_BYTES, 5 * 1024 * 1024):
             raise forms.ValidationError(_("The file is too big. Split it into files under 5 MB."))
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError(_("Choose a CSV file (its name ends in .csv)."))
         try:
-            self.text = imports.read_upload(upload)
-        except imports.FileRefused as refused:
+            self.text = read_upload(upload)
+        except FileRefused as refused:
             raise forms.ValidationError(refused.message) from refused
         return upload
 

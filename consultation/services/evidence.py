@@ -11,27 +11,26 @@ from django.utils.translation import gettext as _
 
 from clp.audit import AuditKind, audit_record
 from clp.models import User
-from consultation import flags
+from consultation.analysis import counts, flags
+from consultation.analysis.suppression import CHANNEL
 from consultation.models import (
+    STARTER_THEMES,
     Answer,
+    AnswerCoding,
+    BaselineFigure,
     Dimension,
     DimensionCategory,
     DimensionKind,
+    Issue,
+    PopulationBaseline,
+    PublishedText,
     Question,
     QuestionKind,
+    RepresentationReview,
     Response,
     Section,
     Survey,
     SurveyKind,
-)
-from consultation.models_evidence import (
-    STARTER_THEMES,
-    AnswerCoding,
-    BaselineFigure,
-    Issue,
-    PopulationBaseline,
-    PublishedText,
-    RepresentationReview,
     Theme,
 )
 from plans.models import EventKind, Meeting, Plan
@@ -140,7 +139,7 @@ def engagement_coverage(plan: Plan, responses, survey: Survey | None = None, *,
     """For each group a plan should reach: reached by survey answers, not reached yet, or never
     asked about (the survey has no question that could show it), and the events that reached it.
     `categories`, when given, are the groups the answers reached (from the survey's cached
-    counts, consultation.counts), so no answer is read."""
+    counts, consultation.analysis.counts), so no answer is read."""
     reached_by_answers, asked = set(), set()
     if categories is not None:
         reached = (DimensionCategory.objects.filter(pk__in=categories)
@@ -217,6 +216,15 @@ def coding_bulk(*, plan: Plan, answers, theme: Theme, actor: User) -> int:
     return added
 
 
+@transaction.atomic
+def theme_save(*, theme: Theme, actor: User, created: bool) -> Theme:
+    """Add a theme to the plan's list, or save its new name and keywords."""
+    theme.save()
+    record(theme.plan, actor, EventKind.CONTENT,
+           (_("Added theme: %(t)s") if created else _("Updated theme: %(t)s")) % {"t": theme.name})
+    return theme
+
+
 def suggested_themes(text: str, themes: list[Theme]) -> list[Theme]:
     lowered = text.lower()
     return [t for t in themes if any(k in lowered for k in t.keyword_list())]
@@ -225,10 +233,14 @@ def suggested_themes(text: str, themes: list[Theme]) -> list[Theme]:
 # --- issues ------------------------------------------------------------------------------------
 
 @transaction.atomic
-def issue_save(*, issue: Issue, actor: User, created: bool) -> Issue:
+def issue_save(*, issue: Issue, actor: User, created: bool, links: dict | None = None) -> Issue:
+    """Save an issue and, with `links` ({"questions": [...], "meetings": [...], ...}), exactly the
+    evidence it rests on, in one transaction with its history row."""
     if created:
         issue.created_by = actor
     issue.save()
+    for name, items in (links or {}).items():
+        getattr(issue, name).set(items)
     record(issue.plan, actor, EventKind.CONTENT,
            (_("Added issue: %(t)s") if created else _("Updated issue: %(t)s")) % {"t": issue.title})
     return issue
@@ -247,6 +259,9 @@ def issue_link_answers(*, issue: Issue, answer_ids: list[int], actor: User) -> i
 @transaction.atomic
 def issue_unlink_answer(*, issue: Issue, answer_id: int, actor: User) -> None:
     issue.answers.remove(answer_id)
+    issue.save(update_fields=["updated_at"])
+    record(issue.plan, actor, EventKind.CONTENT,
+           _("Unlinked an answer from issue: %(t)s") % {"t": issue.title})
 
 
 @transaction.atomic
@@ -359,12 +374,20 @@ def text_publish(*, answer: Answer, text: str, actor: User) -> PublishedText:
         answer=answer, defaults={"text": text, "approved_by": actor, "approved_at": timezone.now()})
     audit_record(kind=AuditKind.PUBLICATION, actor=actor, target=answer,
                  summary="Free-text answer approved for publication, as redacted")
+    record(answer.question.survey.plan, actor, EventKind.CONTENT,
+           _("Approved a written answer to “%(q)s” for publication") % {"q": answer.question.text})
     return published
 
 
 @transaction.atomic
 def text_unpublish(*, answer: Answer, actor: User) -> None:
-    PublishedText.objects.filter(answer=answer).delete()
+    deleted, _rows = PublishedText.objects.filter(answer=answer).delete()
+    if not deleted:
+        return  # already withdrawn
+    audit_record(kind=AuditKind.PUBLICATION, actor=actor, target=answer,
+                 summary="Free-text answer withdrawn from publication")
+    record(answer.question.survey.plan, actor, EventKind.CONTENT,
+           _("Withdrew a written answer to “%(q)s” from publication") % {"q": answer.question.text})
 
 
 def issues_register(plan: Plan) -> dict:
@@ -410,11 +433,8 @@ def _ratings_by_issue(plan: Plan) -> dict[int, tuple[int, int]]:
 
 def _open_round_groups(plan: Plan) -> tuple[int, dict]:
     """Respondents to the plan's open-round surveys, and how many gave each group ("prefer not
-    to say" aside), added up from each survey's cached counts (consultation.counts): a response
+    to say" aside), added up from each survey's cached counts (consultation.analysis.counts): a response
     belongs to one survey, so the sums count people once, and no answer is read."""
-    from consultation import counts
-    from consultation.suppression import CHANNEL
-
     prefer_not = set(DimensionCategory.objects.filter(dimension__plan=plan, is_prefer_not_to_say=True)
                      .values_list("pk", flat=True))
     total, all_cat = 0, defaultdict(int)

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from consultation import analysis, evidence_services, flags
+from consultation import analysis
+from consultation.analysis import flags
+from consultation.analysis.tables import download
 from consultation.models import Dimension, Question
-from consultation.tables import download
+from consultation.services import evidence as evidence_services
 from consultation.views.common import plan_for, survey_for
 from consultation.views.results import results_for_request
 

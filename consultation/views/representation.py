@@ -10,9 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultation import analysis, evidence_services, groups
-from consultation.forms_evidence import BaselineCsvForm, BaselineForm, ReviewForm
+from consultation import analysis
+from consultation.analysis import groups
+from consultation.forms import BaselineCsvForm, BaselineForm, ReviewForm
 from consultation.models import Dimension, Survey
+from consultation.services import evidence as evidence_services
 from consultation.views.common import plan_for
 
 

@@ -12,8 +12,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from consultation import analysis, evidence_services
+from consultation import analysis
 from consultation.models import Answer, DimensionCategory, Option, Question, QuestionKind, Response
+from consultation.services import evidence as evidence_services
 from tests.consultation.analysis_data import add_responses, analysis_survey
 
 NEIGHBOUR = "hidden so that a smaller group cannot be worked out"

@@ -147,7 +147,7 @@ def test_where_people_tick_several_groups_a_councillor_filters_by_one_at_a_time(
 
 def test_groups_reached_by_answers_are_read_once_each_not_once_per_answer(world):
     """Answer's Meta.ordering would add its id to SELECT DISTINCT and fetch every answer."""
-    from consultation import evidence_services
+    from consultation.services import evidence as evidence_services
 
     survey, q, options, cats, age_options = analysis_survey(world.plan)
     add_responses(survey, q, options, cats, age_options, [(30, {"age": "young"}), (30, {"age": "old"})])

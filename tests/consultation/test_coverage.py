@@ -2,9 +2,8 @@
 
 from django.urls import reverse
 
-from consultation import evidence_services
-from consultation.models import Dimension, DimensionCategory, Option
-from consultation.models_evidence import BaselineFigure, PopulationBaseline
+from consultation.models import BaselineFigure, Dimension, DimensionCategory, Option, PopulationBaseline
+from consultation.services import evidence as evidence_services
 from plans.steps import CommunityGroup
 from tests.consultation.analysis_data import add_responses, analysis_survey
 

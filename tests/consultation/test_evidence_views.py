@@ -2,9 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from consultation import evidence_services
-from consultation.models import Answer, QuestionKind, Survey, SurveyKind
-from consultation.models_evidence import AnswerCoding, Issue
+from consultation.models import Answer, AnswerCoding, Issue, QuestionKind, Survey, SurveyKind
+from consultation.services import evidence as evidence_services
 from plans import gates
 from tests.consultation.analysis_data import add_responses, analysis_survey
 

@@ -11,10 +11,19 @@ from actions import services as action_services
 from actions import versions
 from actions.models import Section
 from actions.views.priorities import _initial_from_issue
-from consultation import evidence_services, flags
-from consultation.models import Answer, Question, QuestionKind, Response, Survey
+from consultation.analysis import flags
+from consultation.models import (
+    Answer,
+    BaselineFigure,
+    Issue,
+    PopulationBaseline,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+)
 from consultation.models import Section as Page
-from consultation.models_evidence import BaselineFigure, Issue, PopulationBaseline
+from consultation.services import evidence as evidence_services
 from tests.actions.factories import PriorityFactory
 from tests.consultation.analysis_data import add_responses, analysis_survey
 
