@@ -1,7 +1,8 @@
 """The Evidence analysis, read-only: nothing here writes a row.
 
 `results` (a survey's figures as one viewer may see them: `results_for`), `coverage` (who has
-been heard against the population), `suppression` (which small numbers are hidden), `counts`
+been heard against the population, and which groups a plan must reach have been), `issues` (the
+issues register's support and flags), `suppression` (which small numbers are hidden), `counts`
 (the count tables kept between requests), `flags` (the rules behind each flag on an issue),
 `groups` (which groups are shown), `redaction` (what could identify someone), and the files:
 `tables` (figures as CSV or XLSX), `exports` (responses as rows), `spreadsheet` (streaming both).

@@ -1,6 +1,9 @@
 """Who has been heard: each group's share of the respondents against its share of the population
-(the census baseline), and the groups under- or over-represented. Runs a fixed number of queries."""
+(the census baseline), the groups under- or over-represented, and which of the groups a plan must
+reach its answers and events have reached. Each function runs a fixed number of queries."""
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -8,7 +11,9 @@ from django.db.models import Count
 from consultation.analysis.base import Cell, percent, whole_percents
 from consultation.analysis.groups import rolled_up, shown
 from consultation.analysis.suppression import CHANNEL, Disclosure
-from consultation.models import Answer, Dimension, DimensionCategory, Question
+from consultation.models import Answer, Dimension, DimensionCategory, DimensionKind, Question, Survey
+from plans.models import Meeting, Plan
+from plans.steps import CommunityGroup
 
 
 @dataclass
@@ -124,3 +129,95 @@ def dimension_shares(dimension, counts: dict[int, int], answered: int | None = N
         answered = sum(counts.get(c.pk, 0) for c in dimension.categories.all()
                        if not c.is_prefer_not_to_say)
     return _shares(dimension, counts, answered, disclosure or Disclosure())
+
+
+# --- the groups a plan must reach ---------------------------------------------------------------
+
+# Which answers to "About you" questions show that a group has been reached.
+GROUP_OF_CATEGORY = {
+    (DimensionKind.AGE, "Under 11"): CommunityGroup.YOUNG_PEOPLE,
+    (DimensionKind.AGE, "11 to 15"): CommunityGroup.YOUNG_PEOPLE,
+    (DimensionKind.AGE, "16 to 17"): CommunityGroup.YOUNG_PEOPLE,
+    (DimensionKind.AGE, "18 to 24"): CommunityGroup.YOUNG_PEOPLE,
+    (DimensionKind.AGE, "65 to 74"): CommunityGroup.OLDER_PEOPLE,
+    (DimensionKind.AGE, "75 or over"): CommunityGroup.OLDER_PEOPLE,
+    (DimensionKind.CONNECTION, "I run a business here"): CommunityGroup.BUSINESSES,
+    (DimensionKind.DISABILITY, "Yes"): CommunityGroup.DISABLED_PEOPLE,
+    (DimensionKind.HOUSEHOLD, "A family with children at home"): CommunityGroup.FAMILIES,
+    (DimensionKind.HOUSEHOLD, "A single parent with children"): CommunityGroup.FAMILIES,
+    (DimensionKind.ETHNICITY, "Asian or Asian British"): CommunityGroup.MINORITY_ETHNIC,
+    (DimensionKind.ETHNICITY, "Black, Black British, Caribbean or African"): CommunityGroup.MINORITY_ETHNIC,
+    (DimensionKind.ETHNICITY, "Mixed or multiple ethnic groups"): CommunityGroup.MINORITY_ETHNIC,
+    (DimensionKind.ETHNICITY, "Another ethnic group"): CommunityGroup.MINORITY_ETHNIC,
+    (DimensionKind.AREA, "Outlying farms and hamlets"): CommunityGroup.OUTLYING,
+}
+
+
+# Which "About you" question can show that a group has answered (none can for clubs).
+KIND_OF_GROUP = {
+    CommunityGroup.YOUNG_PEOPLE: DimensionKind.AGE,
+    CommunityGroup.OLDER_PEOPLE: DimensionKind.AGE,
+    CommunityGroup.FAMILIES: DimensionKind.HOUSEHOLD,
+    CommunityGroup.DISABLED_PEOPLE: DimensionKind.DISABILITY,
+    CommunityGroup.BUSINESSES: DimensionKind.CONNECTION,
+    CommunityGroup.MINORITY_ETHNIC: DimensionKind.ETHNICITY,
+    CommunityGroup.OUTLYING: DimensionKind.AREA,
+}
+YOUNG_UP_TO, OLDER_FROM = 24, 65
+AGES = re.compile(r"\d+")
+
+
+def community_group_of(kind: str, label: str) -> str | None:
+    """The group a plan must reach that an answer shows, also for a plan's own age bands
+    ("65+" or "65 and over" are older people, "16 to 24" young people)."""
+    group = GROUP_OF_CATEGORY.get((kind, label))
+    if group or kind != DimensionKind.AGE:
+        return group
+    ages = [int(n) for n in AGES.findall(label)]
+    if not ages:
+        return None
+    lowered = label.casefold()
+    if "under" in lowered or "younger" in lowered:
+        low, high = 0, ages[0] - 1
+    elif len(ages) == 1:  # "65+", "65 and over", "over 65"
+        low, high = ages[0], 200
+    else:
+        low, high = ages[0], ages[-1]
+    if high <= YOUNG_UP_TO:
+        return CommunityGroup.YOUNG_PEOPLE
+    if low >= OLDER_FROM:
+        return CommunityGroup.OLDER_PEOPLE
+    return None
+
+
+def engagement_coverage(plan: Plan, responses, survey: Survey | None = None, *,
+                        categories=None) -> list[dict]:
+    """For each group a plan should reach: reached by survey answers, not reached yet, or never
+    asked about (the survey has no question that could show it), and the events that reached it.
+    `categories`, when given, are the groups the answers reached (from the survey's cached
+    counts, consultation.analysis.counts), so no answer is read."""
+    reached_by_answers, asked = set(), set()
+    if categories is not None:
+        reached = (DimensionCategory.objects.filter(pk__in=categories)
+                   .values_list("dimension__kind", "label").order_by())
+    elif responses is not None:
+        reached = (Answer.objects.filter(response__in=responses, category__isnull=False)
+                   .values_list("category__dimension__kind", "category__label")
+                   .order_by().distinct())  # Meta.ordering would defeat DISTINCT
+    else:
+        reached = []
+    for kind, label in reached:
+        group = community_group_of(kind, label)
+        if group:
+            reached_by_answers.add(group)
+    if survey is not None:
+        asked = set(survey.questions.filter(dimension__isnull=False)
+                    .values_list("dimension__kind", flat=True))
+    reached_by_events = defaultdict(list)
+    for title, groups in Meeting.objects.filter(plan=plan).values_list("title", "groups_reached"):
+        for group in groups or []:
+            reached_by_events[group].append(title)
+    return [{"group": label, "by_answers": value in reached_by_answers,
+             "asked": value in reached_by_answers or KIND_OF_GROUP.get(value) in asked,
+             "events": reached_by_events.get(value, [])}
+            for value, label in CommunityGroup.choices]

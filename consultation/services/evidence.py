@@ -1,18 +1,14 @@
-"""Services for the Evidence analysis: baselines, representation reviews, coverage, themes, coding,
-the issues register, priorities rounds and published free text. Views call these."""
-
-import re
-from collections import defaultdict
+"""Services for the Evidence analysis: baselines, representation reviews, themes, coding, the
+issues register, priorities rounds and published free text. Views call these; each writes the
+plan's history. What they show is worked out, read-only, in consultation.analysis (coverage,
+issues)."""
 
 from django.db import transaction
-from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clp.audit import AuditKind, audit_record
 from clp.models import User
-from consultation.analysis import counts, flags
-from consultation.analysis.suppression import CHANNEL
 from consultation.models import (
     STARTER_THEMES,
     Answer,
@@ -20,41 +16,19 @@ from consultation.models import (
     BaselineFigure,
     Dimension,
     DimensionCategory,
-    DimensionKind,
     Issue,
     PopulationBaseline,
     PublishedText,
     Question,
     QuestionKind,
     RepresentationReview,
-    Response,
     Section,
     Survey,
     SurveyKind,
     Theme,
 )
-from plans.models import EventKind, Meeting, Plan
+from plans.models import EventKind, Plan
 from plans.services import record
-from plans.steps import CommunityGroup
-
-# Which answers to "About you" questions show that a group has been reached.
-GROUP_OF_CATEGORY = {
-    (DimensionKind.AGE, "Under 11"): CommunityGroup.YOUNG_PEOPLE,
-    (DimensionKind.AGE, "11 to 15"): CommunityGroup.YOUNG_PEOPLE,
-    (DimensionKind.AGE, "16 to 17"): CommunityGroup.YOUNG_PEOPLE,
-    (DimensionKind.AGE, "18 to 24"): CommunityGroup.YOUNG_PEOPLE,
-    (DimensionKind.AGE, "65 to 74"): CommunityGroup.OLDER_PEOPLE,
-    (DimensionKind.AGE, "75 or over"): CommunityGroup.OLDER_PEOPLE,
-    (DimensionKind.CONNECTION, "I run a business here"): CommunityGroup.BUSINESSES,
-    (DimensionKind.DISABILITY, "Yes"): CommunityGroup.DISABLED_PEOPLE,
-    (DimensionKind.HOUSEHOLD, "A family with children at home"): CommunityGroup.FAMILIES,
-    (DimensionKind.HOUSEHOLD, "A single parent with children"): CommunityGroup.FAMILIES,
-    (DimensionKind.ETHNICITY, "Asian or Asian British"): CommunityGroup.MINORITY_ETHNIC,
-    (DimensionKind.ETHNICITY, "Black, Black British, Caribbean or African"): CommunityGroup.MINORITY_ETHNIC,
-    (DimensionKind.ETHNICITY, "Mixed or multiple ethnic groups"): CommunityGroup.MINORITY_ETHNIC,
-    (DimensionKind.ETHNICITY, "Another ethnic group"): CommunityGroup.MINORITY_ETHNIC,
-    (DimensionKind.AREA, "Outlying farms and hamlets"): CommunityGroup.OUTLYING,
-}
 
 # --- baselines and representation ---------------------------------------------------------------
 
@@ -95,76 +69,6 @@ def representation_review_record(*, plan: Plan, survey: Survey | None, note: str
     review = RepresentationReview.objects.create(plan=plan, survey=survey, note=note, reviewed_by=actor)
     record(plan, actor, EventKind.CONTENT, _("Reviewed who has been heard"), reason=note)
     return review
-
-
-# Which "About you" question can show that a group has answered (none can for clubs).
-KIND_OF_GROUP = {
-    CommunityGroup.YOUNG_PEOPLE: DimensionKind.AGE,
-    CommunityGroup.OLDER_PEOPLE: DimensionKind.AGE,
-    CommunityGroup.FAMILIES: DimensionKind.HOUSEHOLD,
-    CommunityGroup.DISABLED_PEOPLE: DimensionKind.DISABILITY,
-    CommunityGroup.BUSINESSES: DimensionKind.CONNECTION,
-    CommunityGroup.MINORITY_ETHNIC: DimensionKind.ETHNICITY,
-    CommunityGroup.OUTLYING: DimensionKind.AREA,
-}
-YOUNG_UP_TO, OLDER_FROM = 24, 65
-AGES = re.compile(r"\d+")
-
-
-def community_group_of(kind: str, label: str) -> str | None:
-    """The group a plan must reach that an answer shows, also for a plan's own age bands
-    ("65+" or "65 and over" are older people, "16 to 24" young people)."""
-    group = GROUP_OF_CATEGORY.get((kind, label))
-    if group or kind != DimensionKind.AGE:
-        return group
-    ages = [int(n) for n in AGES.findall(label)]
-    if not ages:
-        return None
-    lowered = label.casefold()
-    if "under" in lowered or "younger" in lowered:
-        low, high = 0, ages[0] - 1
-    elif len(ages) == 1:  # "65+", "65 and over", "over 65"
-        low, high = ages[0], 200
-    else:
-        low, high = ages[0], ages[-1]
-    if high <= YOUNG_UP_TO:
-        return CommunityGroup.YOUNG_PEOPLE
-    if low >= OLDER_FROM:
-        return CommunityGroup.OLDER_PEOPLE
-    return None
-
-
-def engagement_coverage(plan: Plan, responses, survey: Survey | None = None, *,
-                        categories=None) -> list[dict]:
-    """For each group a plan should reach: reached by survey answers, not reached yet, or never
-    asked about (the survey has no question that could show it), and the events that reached it.
-    `categories`, when given, are the groups the answers reached (from the survey's cached
-    counts, consultation.analysis.counts), so no answer is read."""
-    reached_by_answers, asked = set(), set()
-    if categories is not None:
-        reached = (DimensionCategory.objects.filter(pk__in=categories)
-                   .values_list("dimension__kind", "label").order_by())
-    elif responses is not None:
-        reached = (Answer.objects.filter(response__in=responses, category__isnull=False)
-                   .values_list("category__dimension__kind", "category__label")
-                   .order_by().distinct())  # Meta.ordering would defeat DISTINCT
-    else:
-        reached = []
-    for kind, label in reached:
-        group = community_group_of(kind, label)
-        if group:
-            reached_by_answers.add(group)
-    if survey is not None:
-        asked = set(survey.questions.filter(dimension__isnull=False)
-                    .values_list("dimension__kind", flat=True))
-    reached_by_events = defaultdict(list)
-    for title, groups in Meeting.objects.filter(plan=plan).values_list("title", "groups_reached"):
-        for group in groups or []:
-            reached_by_events[group].append(title)
-    return [{"group": label, "by_answers": value in reached_by_answers,
-             "asked": value in reached_by_answers or KIND_OF_GROUP.get(value) in asked,
-             "events": reached_by_events.get(value, [])}
-            for value, label in CommunityGroup.choices]
 
 
 # --- themes and coding -------------------------------------------------------------------------
@@ -271,82 +175,6 @@ def issue_delete(*, issue: Issue, actor: User) -> None:
     record(plan, actor, EventKind.CONTENT, _("Removed issue: %(t)s") % {"t": title})
 
 
-def issue_support(issue: Issue) -> dict:
-    """Who raised the issue: respondents, their groups, priorities-round ratings and its flags."""
-    supporters = Response.objects.filter(answers__issues=issue).distinct()
-    raised = supporters.count()
-    plan_respondents = Response.objects.submitted().filter(survey__plan=issue.plan,
-                                                           survey__kind=SurveyKind.OPEN_ROUND)
-    total = plan_respondents.count()
-    groups = _groups_of(supporters, plan_respondents, issue.plan)
-    rating = _priority_rating(issue)
-    minority = [g for g in groups if flags.is_minority_need(g["supporters"], g["share_of_supporters"],
-                                                            g["share_of_community"])]
-    mandate = flags.Mandate(raised=raised, respondents=total,
-                            raters=rating["answered"] if rating else 0,
-                            important=rating["important"] if rating else 0)
-    return {"raised": raised, "of": total, "share": raised / total if total else None,
-            "share_label": flags.share_label(raised, total), "groups": groups, "rating": rating,
-            "minority": minority, "mandate": mandate.is_clear, "mandate_reason": mandate.reason}
-
-
-def population_shares(plan: Plan) -> tuple[dict[int, float], set[int]]:
-    """Each group's share of its dimension's population, and the dimensions that have figures."""
-    rows = list(BaselineFigure.objects.filter(baseline__dimension__plan=plan)
-                .values_list("category_id", "count", "baseline__dimension_id"))
-    totals = defaultdict(int)
-    for _cat, n, dim in rows:
-        totals[dim] += n
-    return {cat: n / totals[dim] for cat, n, dim in rows if totals[dim]}, set(totals)
-
-
-def _groups_of(supporters, everyone, plan) -> list[dict]:
-    by_cat = dict(Answer.objects.filter(response__in=supporters, category__isnull=False,
-                                        category__is_prefer_not_to_say=False)
-                  .values_list("category").annotate(n=Count("response", distinct=True)))
-    all_cat = dict(Answer.objects.filter(response__in=everyone, category__isnull=False,
-                                         category__is_prefer_not_to_say=False)
-                   .values_list("category").annotate(n=Count("response", distinct=True)))
-    pop_shares, with_baseline = population_shares(plan)
-    totals_by_dim = defaultdict(lambda: [0, 0])
-    cats = list(DimensionCategory.objects.filter(dimension__plan=plan)
-                .values_list("pk", "label", "dimension__kind", "dimension_id"))
-    for cat, _label, _kind, dim in cats:
-        totals_by_dim[dim][0] += by_cat.get(cat, 0)
-        totals_by_dim[dim][1] += all_cat.get(cat, 0)
-    groups = []
-    for cat, label, kind, dim in cats:
-        if not by_cat.get(cat):
-            continue
-        sup_total, all_total = totals_by_dim[dim]
-        share_of_all = all_cat.get(cat, 0) / all_total if all_total else 0
-        groups.append({"kind": DimensionKind(kind).label, "label": label, "supporters": by_cat[cat],
-                       "share_of_supporters": by_cat[cat] / sup_total if sup_total else 0,
-                       "share_of_all": share_of_all,
-                       "share_of_population": pop_shares.get(cat) if dim in with_baseline else None,
-                       "share_of_community": flags.group_share(cat, share_of_all, pop_shares,
-                                                               dim in with_baseline)})
-    return groups
-
-
-def _priority_rating(issue: Issue) -> dict | None:
-    """Results of priorities-round rating questions about this issue."""
-    answers = Answer.objects.filter(question__issue=issue, question__kind=QuestionKind.RATING,
-                                    response__status="submitted")
-    stats = answers.aggregate(n=Count("pk"), important=Count("pk", filter=_important()))
-    if not stats["n"]:
-        return None
-    mean = answers.aggregate(mean=Avg("number"))["mean"]
-    return {"answered": stats["n"], "mean": mean, "important": stats["important"],
-            "important_share": stats["important"] / stats["n"],
-            "important_label": flags.share_label(stats["important"], stats["n"])}
-
-
-def _important():
-    # 4 or 5 on a 1–5 scale: the top two points of whatever scale was used.
-    return Q(number__gte=F("question__scale_max") - 1)
-
-
 @transaction.atomic
 def priorities_round_create(*, plan: Plan, issues: list[Issue], title: str, actor: User) -> Survey:
     """A draft survey asking residents to rate how important each chosen issue is."""
@@ -388,80 +216,6 @@ def text_unpublish(*, answer: Answer, actor: User) -> None:
                  summary="Free-text answer withdrawn from publication")
     record(answer.question.survey.plan, actor, EventKind.CONTENT,
            _("Withdrew a written answer to “%(q)s” from publication") % {"q": answer.question.text})
-
-
-def issues_register(plan: Plan) -> dict:
-    """Every issue with its support and flags, in a fixed number of queries."""
-    issues = list(Issue.objects.filter(plan=plan).with_support().select_related("theme")
-                  .annotate(evidence_count=Count("questions", distinct=True)
-                            + Count("evidence_items", distinct=True) + Count("meetings", distinct=True)))
-    total, all_cat = _open_round_groups(plan)
-    dim_of = dict(DimensionCategory.objects.filter(dimension__plan=plan).values_list("pk", "dimension_id"))
-    all_by_dim = defaultdict(int)
-    for cat, n in all_cat.items():
-        all_by_dim[dim_of.get(cat)] += n
-    per_issue = defaultdict(dict)
-    for issue_id, cat, n in (Answer.objects.filter(category__isnull=False,
-                                                   category__is_prefer_not_to_say=False,
-                                                   response__answers__issues__plan=plan)
-                             .values_list("response__answers__issues", "category")
-                             .annotate(n=Count("response", distinct=True))):
-        per_issue[issue_id][cat] = n
-    labels = dict(DimensionCategory.objects.filter(dimension__plan=plan).values_list("pk", "label"))
-    ratings = _ratings_by_issue(plan)
-    population = population_shares(plan)
-    for issue in issues:
-        raters, important = ratings.get(issue.pk, (0, 0))
-        mandate = flags.Mandate(raised=issue.support, respondents=total, raters=raters,
-                                important=important)
-        issue.share = issue.support / total if total else None
-        issue.share_label = flags.share_label(issue.support, total)
-        issue.mandate, issue.mandate_reason = mandate.is_clear, mandate.reason
-        issue.minority_groups = _minority(per_issue.get(issue.pk, {}), all_cat, dim_of, all_by_dim,
-                                          labels, population)
-    return {"issues": issues, "respondents": total}
-
-
-def _ratings_by_issue(plan: Plan) -> dict[int, tuple[int, int]]:
-    """Priorities-round ratings of each issue: (people who rated it, of whom rated it important)."""
-    rows = (Answer.objects.filter(question__issue__plan=plan, question__kind=QuestionKind.RATING,
-                                  response__status="submitted")
-            .values_list("question__issue")
-            .annotate(n=Count("pk"), important=Count("pk", filter=_important())))
-    return {issue_id: (n, important) for issue_id, n, important in rows}
-
-
-def _open_round_groups(plan: Plan) -> tuple[int, dict]:
-    """Respondents to the plan's open-round surveys, and how many gave each group ("prefer not
-    to say" aside), added up from each survey's cached counts (consultation.analysis.counts): a response
-    belongs to one survey, so the sums count people once, and no answer is read."""
-    prefer_not = set(DimensionCategory.objects.filter(dimension__plan=plan, is_prefer_not_to_say=True)
-                     .values_list("pk", flat=True))
-    total, all_cat = 0, defaultdict(int)
-    for survey in Survey.objects.filter(plan=plan, kind=SurveyKind.OPEN_ROUND).order_by("pk"):
-        tables = counts.tables(survey)
-        total += tables.total
-        for (dim, cat), n in tables.groups.items():
-            if dim != CHANNEL and cat not in prefer_not and n:
-                all_cat[cat] += n
-    return total, dict(all_cat)
-
-
-def _minority(counts, all_cat, dim_of, all_by_dim, labels, population) -> list[str]:
-    pop_shares, with_baseline = population
-    by_dim = defaultdict(int)
-    for cat, n in counts.items():
-        by_dim[dim_of.get(cat)] += n
-    found = []
-    for cat, n in counts.items():
-        dim = dim_of.get(cat)
-        if not (by_dim[dim] and all_by_dim[dim]):
-            continue
-        community = flags.group_share(cat, all_cat.get(cat, 0) / all_by_dim[dim], pop_shares,
-                                      dim in with_baseline)
-        if flags.is_minority_need(n, n / by_dim[dim], community):
-            found.append(labels.get(cat, ""))
-    return found
 
 
 @transaction.atomic

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from consultation import analysis
 from consultation.analysis import flags
+from consultation.analysis.issues import issues_register
 from consultation.analysis.tables import download
 from consultation.models import Dimension, Question
-from consultation.services import evidence as evidence_services
 from consultation.views.common import plan_for, survey_for
 from consultation.views.results import results_for_request
 
@@ -81,7 +81,7 @@ def crosstab_download(request, pk, sid, qid, fmt):
 @login_required
 def issues_download(request, pk, fmt):
     plan = plan_for(request, pk)
-    register = evidence_services.issues_register(plan)
+    register = issues_register(plan)
 
     def rows():
         yield [_("Issue"), _("What is the problem"), _("Who it affects"), _("Theme"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clp.paging import Window, capped_count
 from consultation.analysis import flags
+from consultation.analysis.issues import issue_support, issues_register
 from consultation.forms import IssueForm, PrioritiesRoundForm, ThemeForm
 from consultation.models import Answer, AnswerCoding, Issue, Survey, Theme
 from consultation.services import evidence as evidence_services
@@ -131,7 +132,7 @@ def coding_bulk(request, pk):
 @login_required
 def issues(request, pk):
     plan = plan_for(request, pk)
-    register = evidence_services.issues_register(plan)
+    register = issues_register(plan)
     return render(request, "consultation/issues/issues.html", {"plan": plan, **register, **_flag_rules()})
 
 
@@ -167,7 +168,7 @@ def issue_detail(request, pk, iid):
             candidates = candidates.filter(codings__theme_id=int(theme_id))
         candidates = candidates[:50]
     return render(request, "consultation/issues/issue_detail.html", {**_flag_rules(),
-        "plan": plan, "issue": issue, "support": evidence_services.issue_support(issue),
+        "plan": plan, "issue": issue, "support": issue_support(issue),
         "linked": Paginator(linked, 50).get_page(request.GET.get("page")), "candidates": candidates,
         "term": term, "theme_id": theme_id, "themes": plan.themes.all(),
         "questions": issue.questions.select_related("survey"),
