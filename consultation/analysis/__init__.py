@@ -1,4 +1,5 @@
-"""The Evidence analysis, read-only: nothing here writes a row.
+"""The Evidence analysis, read-only: nothing here changes an answer, a theme or an issue (the
+only row written is the version `counts` keys its cache by, bumped by the services).
 
 `results` (a survey's figures as one viewer may see them: `results_for`), `coverage` (who has
 been heard against the population, and which groups a plan must reach have been), `issues` (the
