@@ -55,7 +55,7 @@ def _table(page: str, question) -> str:
 def _csv(response) -> list[list[str]]:
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[-1][0] == "End of file"  # a whole file says so (consultation/spreadsheet.py)
+    assert rows[-1][0] == "End of file"  # a whole file says so (consultation/analysis/spreadsheet.py)
     return rows[:-1]
 
 
