@@ -1,4 +1,5 @@
-"""Collecting answers: one-time codes, residents online, volunteers on paper (CSV imports: importing).
+"""Collecting answers: one-time codes, residents online, volunteers on paper (CSV files of paper
+returns are consultation.services.importing).
 
 A resident's submission is committed in the request and depends on nothing but the database;
 anything extra (the milestone email) is queued after commit, and a queue that is down is logged,
@@ -151,6 +152,7 @@ def answers_save(*, response: Response, rows: dict[Question, list[Answer]]) -> N
 
 
 def own(answer: Answer, response: Response) -> Answer:
+    """The answer row, now belonging to `response` (the answers form builds rows without one)."""
     answer.response = response
     return answer
 
@@ -217,6 +219,7 @@ def _check_repeat(survey: Survey, client_key: str, digest: str) -> None:
 
 
 def after_submit(survey: Survey) -> None:
+    """What follows a response counted (online, keyed in or imported): the milestone email."""
     # The answer is already committed: a broker that is down must not turn into an error for the
     # resident (delay_on_commit logs it; the periodic sweep sends any milestone email it misses).
     # Once the last milestone is passed there is nothing left to check.
