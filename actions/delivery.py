@@ -515,6 +515,9 @@ def community_update_save(*, plan: Plan, title: str, body: str, publish: bool, a
     update.save()
     _log(plan, actor, (_("Published a community update: %(t)s") if publish
                        else _("Saved a draft community update: %(t)s")) % {"t": title})
+    if publish:  # its printable PDF, public like the update, built after commit
+        plan_services.publication_request(plan=plan, kind="community_update", source_id=update.pk,
+                                          actor=actor)
     return update
 
 

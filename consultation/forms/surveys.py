@@ -145,11 +145,22 @@ class CodesForm(HelperMixin, forms.Form):
         label=_("How do you want the codes?"), widget=forms.RadioSelect, initial="slips",
         choices=[("slips", _("Leaflets: A4 sheets of cut-out slips, eight to a page (PDF)")),
                  ("letters", _("Leaflets: one letter per household, one to a page (PDF)")),
+                 ("questionnaires", _("Paper questionnaires: one copy per code, with the "
+                                      "household's code printed on it (PDF, up to 200)")),
                  ("sheet", _("A page of slips to print now (or save as a PDF from the print window)")),
                  ("csv", _("A CSV file, for a printer or a mail merge"))],
         help_text=_("The codes are shown only this once: they are stored scrambled, like passwords, "
                     "so nobody can read them back later. A leaflet PDF is built once, straight "
                     "away, and cannot be made again: keep it safe until the leaflets are delivered."))
+
+    def clean(self):
+        from consultation.documents import MAX_CODED_COPIES
+
+        data = super().clean()
+        if data.get("output") == "questionnaires" and (data.get("count") or 0) > MAX_CODED_COPIES:
+            self.add_error("count", _("Make at most %(n)s questionnaires with codes at a time: "
+                                      "make several batches for more.") % {"n": MAX_CODED_COPIES})
+        return data
 
 
 class EntryForm(HelperMixin, forms.Form):

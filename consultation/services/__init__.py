@@ -34,6 +34,7 @@ from consultation.services.building import (
 from consultation.services.collecting import (
     CODE_USED,
     answers_save,
+    coded_questionnaires_make,
     codes_generate,
     codes_withdraw,
     deletion_request_make,
@@ -52,7 +53,8 @@ from consultation.services.importing import ImportResult, import_check, import_r
 
 __all__ = [
     "CODE_USED", "MILESTONES", "CodeRefused", "DuplicateCode", "ImportResult", "Incomplete",
-    "Refused", "answers_save", "codes_generate", "codes_withdraw", "deletion_request_make",
+    "Refused", "answers_save", "coded_questionnaires_make", "codes_generate", "codes_withdraw",
+    "deletion_request_make",
     "response_renew_token", "dimension_for", "find_code", "import_check", "import_run",
     "import_upload", "leaflets_make", "missing_required", "question_create", "question_delete",
     "question_duplicate", "question_move", "question_update", "response_delete", "response_enter",

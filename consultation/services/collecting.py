@@ -86,6 +86,17 @@ def leaflets_make(*, survey: Survey, count: int, batch: str, layout: str, actor:
 
 
 @transaction.atomic
+def coded_questionnaires_make(*, survey: Survey, count: int, batch: str, actor: User):
+    """Make a batch of codes and queue one paper questionnaire per code, with its code printed on
+    it. As for leaflets, the plain codes go only into the publication's input, wiped once built."""
+    from plans.services import publication_request
+
+    codes = codes_generate(survey=survey, count=count, batch=batch, actor=actor)
+    return publication_request(plan=survey.plan, kind="coded_questionnaires", source_id=survey.pk,
+                               actor=actor, secret_input={"codes": codes, "batch": batch})
+
+
+@transaction.atomic
 def codes_withdraw(*, survey: Survey, batch: str, actor: User) -> int:
     """Stop a batch's unused codes working (a sheet was lost); codes already used are kept."""
     unused = survey.codes.filter(batch=batch, used_at__isnull=True, response__isnull=True)

@@ -35,6 +35,12 @@ def codes(request, pk, sid):
             messages.success(request, _("%(n)s codes made. Their leaflets are being built as a PDF.")
                              % {"n": data["count"]})
             return redirect(publication)
+        if data["output"] == "questionnaires":
+            publication = services.coded_questionnaires_make(
+                survey=survey, count=data["count"], batch=data["batch"], actor=request.user)
+            messages.success(request, _("%(n)s codes made. Their questionnaires are being built as "
+                                        "a PDF.") % {"n": data["count"]})
+            return redirect(publication)
         made = services.codes_generate(survey=survey, actor=request.user, count=data["count"],
                                        batch=data["batch"])
         # The codes exist in plain text only in this response: print or save them now.
