@@ -131,7 +131,9 @@ def coding_bulk(request, pk):
 def issues(request, pk):
     plan = plan_for(request, pk)
     register = evidence_services.issues_register(plan)
-    return render(request, "consultation/issues/issues.html", {"plan": plan, **register, **_flag_rules()})
+    return render(request, "consultation/issues/issues.html", {
+        "plan": plan, **register, **_flag_rules(),
+        "raised_after": any(issue.origins for issue in register["issues"])})
 
 
 @login_required
@@ -167,6 +169,7 @@ def issue_detail(request, pk, iid):
         candidates = candidates[:50]
     return render(request, "consultation/issues/issue_detail.html", {**_flag_rules(),
         "plan": plan, "issue": issue, "support": evidence_services.issue_support(issue),
+        "origins": evidence_services.issue_origins(plan, [issue.pk]).get(issue.pk, []),
         "linked": Paginator(linked, 50).get_page(request.GET.get("page")), "candidates": candidates,
         "term": term, "theme_id": theme_id, "themes": plan.themes.all(),
         "questions": issue.questions.select_related("survey"),
