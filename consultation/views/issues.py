@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -67,7 +67,10 @@ def _coding_answers(plan, params):
     if params.get("survey", "").isdigit():
         answers = answers.filter(question__survey_id=int(params["survey"]))
     if params.get("show", "uncoded") == "uncoded":
-        answers = answers.filter(codings__isnull=True)
+        # NOT EXISTS, not a LEFT JOIN … IS NULL: PostgreSQL then knows how many rows are left and
+        # walks the answers in order (the answer_with_text index) until a page is full, instead
+        # of fetching every answer of the plan and sorting them.
+        answers = answers.exclude(Exists(AnswerCoding.objects.filter(answer=OuterRef("pk"))))
     if params.get("q"):
         answers = answers.filter(text__icontains=params["q"])
     return answers
