@@ -54,9 +54,9 @@ def survey_new(request, pk):
         "plan": plan, "form": form, "has_issues": plan.issues.exists()})
 
 
-def _sections(survey: Survey, tables) -> list[Section]:
+def _sections(survey: Survey, summary: dict) -> list[Section]:
     """Pages with their questions (numbered through the survey), how many people answered each
-    (from the survey's cached count tables) and whether it has any answer at all, a draft's too
+    (from the survey's cached counts) and whether it has any answer at all, a draft's too
     (an index probe per question, so a question with answers is never offered for deletion)."""
     sections = list(survey.sections.prefetch_related(
         Prefetch("questions", queryset=Question.objects.select_related("dimension")
@@ -69,8 +69,12 @@ def _sections(survey: Survey, tables) -> list[Section]:
         for question in section.questions.all():
             number += 1
             question.number = number
-            question.answered = tables.answered.get(question.pk, 0)
+            question.answered = summary["answered"].get(question.pk, 0)
     return sections
+
+
+def _summary(tables) -> dict:
+    return {"total": tables.total, "answered": dict(tables.answered)}
 
 
 @login_required
@@ -78,10 +82,12 @@ def survey_detail(request, pk, sid):
     """Its cost does not grow with the responses: the figures are the survey's count tables,
     kept per version of its answers (consultation.counts) and shared with the results."""
     survey = survey_for(request, pk, sid)
-    tables = counts.tables(survey)
+    # Only the two figures it shows, kept as their own small entry: unpickling the whole tables
+    # (every answer by every group) costs more than the page, and grows with the responses.
+    summary = counts.remember(survey, "summary", lambda: _summary(counts.tables(survey)))
     return render(request, "consultation/survey_detail.html", {
-        "plan": survey.plan, "survey": survey, "sections": _sections(survey, tables),
-        "response_count": tables.total,
+        "plan": survey.plan, "survey": survey, "sections": _sections(survey, summary),
+        "response_count": summary["total"],
         "public_url": request.build_absolute_uri(survey.get_public_url()),
         "print_copies": documents.latest_copies(survey),
     })
