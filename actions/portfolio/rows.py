@@ -187,7 +187,8 @@ def low_representation(plan_ids) -> dict[int, list[str]]:
         if (dimension.pk, survey_id) not in asked:
             continue
         shares = analysis.dimension_shares(dimension, counts[survey_id])
-        result[dimension.plan_id] += [_group_sentence(g) for g in shares.flagged]
+        if shares.flagged:  # a plan whose groups are all heard has no flag, not an empty one
+            result[dimension.plan_id] += [_group_sentence(g) for g in shares.flagged]
     return dict(result)
 
 
