@@ -131,13 +131,13 @@ def annotated_plans(plan_ids, now: datetime, today: date):
     actions = Action.objects.filter(priority__plan=plan)
     since = now - timedelta(days=DEPENDENCY_WINDOW_DAYS)
     recent = PlanEvent.objects.filter(plan=plan, at__gte=since)
+    # Ties broken by the id: ordering by "actor" would join the users to sort by their names.
     top_actor = (recent.filter(actor__isnull=False).order_by().values("actor")
-                 .annotate(n=Count("pk")).order_by("-n", "actor"))
+                 .annotate(n=Count("pk")).order_by("-n", "actor_id"))
     decided = Endorsement.objects.current().filter(councillor=OuterRef("councillor"),
                                                    priority__plan=OuterRef("plan"))
     return Plan.objects.filter(pk__in=plan_ids).order_by().annotate(
         last_activity=_latest(PlanEvent.objects.filter(plan=plan), "at"),
-        responses=_count(Response.objects.submitted().filter(survey__plan=plan), "survey__plan"),
         actions_total=_count(actions.exclude(progress=UpdateStatus.DROPPED), "priority__plan"),
         actions_done=_count(actions.filter(progress=UpdateStatus.DONE), "priority__plan"),
         actions_overdue=_count(actions.overdue(today), "priority__plan"),
@@ -190,6 +190,24 @@ def low_representation(plan_ids) -> dict[int, list[str]]:
         if shares.flagged:  # a plan whose groups are all heard has no flag, not an empty one
             result[dimension.plan_id] += [_group_sentence(g) for g in shares.flagged]
     return dict(result)
+
+
+def _responses(plan_ids) -> dict[int, int]:
+    """Responses sent to each plan's surveys, added up from each survey's count kept per version
+    of its answers (consultation.counts): counting them in the plans' query read every response."""
+    surveys = list(Survey.objects.filter(plan_id__in=plan_ids).order_by().only("pk", "plan_id"))
+    totals = counted.remember_many(surveys, "portfolio-responses", _response_totals)
+    found = defaultdict(int)
+    for survey in surveys:
+        found[survey.plan_id] += totals.get(survey.pk, 0)
+    return dict(found)
+
+
+def _response_totals(surveys) -> dict[int, int]:
+    found = {survey.pk: 0 for survey in surveys}
+    found.update(Response.objects.submitted().filter(survey__in=found).order_by()
+                 .values_list("survey").annotate(n=Count("pk")))
+    return found
 
 
 def _group_counts(surveys) -> dict[int, dict[int, int]]:
@@ -298,6 +316,9 @@ def portfolio_rows(organisation, filters: Filters = Filters()) -> list[Row]:
     communities = list(_current_plan_ids(communities))
     plan_ids = [c.current_plan_id for c in communities if c.current_plan_id]
     plans = {p.pk: p for p in annotated_plans(plan_ids, now, today)} if plan_ids else {}
+    responses = _responses(plan_ids) if plan_ids else {}
+    for plan in plans.values():
+        plan.responses = responses.get(plan.pk, 0)
     names = {u.pk: str(u) for u in User.objects.filter(
         pk__in={p.top_actor_id for p in plans.values() if p.top_actor_id})}
     unheard = low_representation(plan_ids) if plan_ids else {}
