@@ -458,6 +458,20 @@ def raised_issue_moderate(*, raised: RaisedIssue, accept: bool, actor: User) -> 
     return locked
 
 
+def raised_after_publication(plan: Plan, issue_ids: list[int]) -> dict[int, str]:
+    """The issues register's "raised after publication" mark (consultation.analysis.issues)."""
+    rows = (RaisedIssue.objects.filter(plan=plan, issue_id__in=issue_ids)
+            .values_list("issue_id", "created_at"))
+    return {issue_id: _("Raised after publication, %(d)s")
+            % {"d": timezone.localdate(created).strftime("%-d %b %Y")} for issue_id, created in rows}
+
+
+def register_issue_origin() -> None:
+    from consultation.analysis.issues import register_issue_origin as register
+
+    register(raised_after_publication)
+
+
 # --- community updates ------------------------------------------------------------------------
 
 def last_published_update(plan: Plan) -> CommunityUpdate | None:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultation import documents, services
+from consultation.analysis import counts
 from consultation.forms import AnswerForm, QuestionForm, SectionForm, SurveyCreateForm, SurveyForm
-from consultation.models import Question, QuestionKind, Section, Survey
+from consultation.models import Answer, Question, QuestionKind, Section, Survey
 from consultation.views.common import plan_for, posted, survey_for
 
 EDIT = "plans.edit_plan_content"
@@ -53,11 +54,14 @@ def survey_new(request, pk):
         "plan": plan, "form": form, "has_issues": plan.issues.exists()})
 
 
-def _sections(survey: Survey) -> list[Section]:
-    """Pages with their questions (numbered through the survey) and each question's answer count."""
+def _sections(survey: Survey, summary: dict) -> list[Section]:
+    """Pages with their questions (numbered through the survey), how many people answered each
+    (from the survey's cached counts) and whether it has any answer at all, a draft's too
+    (an index probe per question, so a question with answers is never offered for deletion)."""
     sections = list(survey.sections.prefetch_related(
         Prefetch("questions", queryset=Question.objects.select_related("dimension")
-                 .prefetch_related("options").annotate(answer_count=Count("answers"))
+                 .prefetch_related("options")
+                 .annotate(has_answers=Exists(Answer.objects.filter(question=OuterRef("pk"))))
                  .order_by("position", "pk"))
     ))
     number = 0
@@ -65,16 +69,25 @@ def _sections(survey: Survey) -> list[Section]:
         for question in section.questions.all():
             number += 1
             question.number = number
+            question.answered = summary["answered"].get(question.pk, 0)
     return sections
+
+
+def _summary(tables) -> dict:
+    return {"total": tables.total, "answered": dict(tables.answered)}
 
 
 @login_required
 def survey_detail(request, pk, sid):
+    """Its cost does not grow with the responses: the figures are the survey's count tables,
+    kept per version of its answers (consultation.analysis.counts) and shared with the results."""
     survey = survey_for(request, pk, sid)
-    counts = Survey.objects.with_response_counts().get(pk=survey.pk)
+    # Only the two figures it shows, kept as their own small entry: unpickling the whole tables
+    # (every answer by every group) costs more than the page, and grows with the responses.
+    summary = counts.remember(survey, "summary", lambda: _summary(counts.tables(survey)))
     return render(request, "consultation/survey_detail.html", {
-        "plan": survey.plan, "survey": survey, "sections": _sections(survey),
-        "response_count": counts.response_count,
+        "plan": survey.plan, "survey": survey, "sections": _sections(survey, summary),
+        "response_count": summary["total"],
         "public_url": request.build_absolute_uri(survey.get_public_url()),
         "print_copies": documents.latest_copies(survey),
     })

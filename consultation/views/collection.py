@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from clp.audit import AuditKind, audit_record
 from consultation import services
-from consultation.analysis import exports, spreadsheet
+from consultation.analysis import counts, exports, spreadsheet
 from consultation.analysis.exports import describe
 from consultation.forms import ReasonForm
 from consultation.models import Channel, ResponseStatus
@@ -31,11 +31,8 @@ def _percent(part: int, whole: int | None) -> int | None:
 def collection(request, pk, sid):
     """Counts only, so councillors may see it: over time, by channel, against the community."""
     survey = survey_for(request, pk, sid)
-    submitted = survey.responses.submitted()
-    total = submitted.count()
-    by_channel = dict(submitted.values_list("channel").annotate(n=Count("pk")).order_by())
-    weeks = list(submitted.annotate(week=TruncWeek("submitted_at")).values("week")
-                 .annotate(n=Count("pk")).order_by("week"))
+    figures = counts.remember(survey, "collection", lambda: _collection_counts(survey))
+    total, by_channel, weeks = figures["total"], figures["by_channel"], figures["weeks"]
     running = 0
     for week in weeks:
         running += week["n"]
@@ -51,8 +48,20 @@ def collection(request, pk, sid):
         "population_rate": _percent(total, community.population),
         "codes": codes, "code_rate": _percent(codes["used"], codes["issued"]),
         "unsent": survey.responses.filter(status=ResponseStatus.DRAFT).count(),
-        "first": submitted.aggregate(first=Min("submitted_at"))["first"],
+        "first": figures["first"],
     })
+
+
+def _collection_counts(survey) -> dict:
+    """The submitted responses counted by channel and by week: read once per version of the
+    survey's answers and kept with its other counts (consultation.analysis.counts), since each of these
+    reads every response; the access codes and unsent drafts are counted fresh."""
+    submitted = survey.responses.submitted()
+    weeks = [{"week": row["week"], "n": row["n"]} for row in submitted.annotate(
+        week=TruncWeek("submitted_at")).values("week").annotate(n=Count("pk")).order_by("week")]
+    return {"total": sum(w["n"] for w in weeks),
+            "by_channel": dict(submitted.values_list("channel").annotate(n=Count("pk")).order_by()),
+            "weeks": weeks, "first": submitted.aggregate(first=Min("submitted_at"))["first"]}
 
 
 def _channel(request) -> str:

@@ -5,14 +5,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clp.paging import Window, capped_count
 from consultation.analysis import flags
-from consultation.analysis.issues import issue_support, issues_register
+from consultation.analysis.issues import issue_origins, issue_support, issues_register
 from consultation.forms import IssueForm, PrioritiesRoundForm, ThemeForm
 from consultation.models import Answer, AnswerCoding, Issue, Survey, Theme
 from consultation.services import evidence as evidence_services
@@ -69,7 +69,10 @@ def _coding_answers(plan, params):
     if params.get("survey", "").isdigit():
         answers = answers.filter(question__survey_id=int(params["survey"]))
     if params.get("show", "uncoded") == "uncoded":
-        answers = answers.filter(codings__isnull=True)
+        # NOT EXISTS, not a LEFT JOIN … IS NULL: PostgreSQL then knows how many rows are left and
+        # walks the answers in order (the answer_with_text index) until a page is full, instead
+        # of fetching every answer of the plan and sorting them.
+        answers = answers.exclude(Exists(AnswerCoding.objects.filter(answer=OuterRef("pk"))))
     if params.get("q"):
         answers = answers.filter(text__icontains=params["q"])
     return answers
@@ -133,7 +136,9 @@ def coding_bulk(request, pk):
 def issues(request, pk):
     plan = plan_for(request, pk)
     register = issues_register(plan)
-    return render(request, "consultation/issues/issues.html", {"plan": plan, **register, **_flag_rules()})
+    return render(request, "consultation/issues/issues.html", {
+        "plan": plan, **register, **_flag_rules(),
+        "raised_after": any(issue.origins for issue in register["issues"])})
 
 
 @login_required
@@ -169,6 +174,7 @@ def issue_detail(request, pk, iid):
         candidates = candidates[:50]
     return render(request, "consultation/issues/issue_detail.html", {**_flag_rules(),
         "plan": plan, "issue": issue, "support": issue_support(issue),
+        "origins": issue_origins(plan, [issue.pk]).get(issue.pk, []),
         "linked": Paginator(linked, 50).get_page(request.GET.get("page")), "candidates": candidates,
         "term": term, "theme_id": theme_id, "themes": plan.themes.all(),
         "questions": issue.questions.select_related("survey"),
