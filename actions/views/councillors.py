@@ -13,8 +13,9 @@ from actions import services
 from actions.forms import ReplyForm, RequestForm, RespondForm
 from actions.models import Endorsement, EndorsementRequest, Message, Section
 from actions.summary import by_section, load_action_plan
-from actions.views.common import EDIT, INVITE, RESPOND, plan_for, priority_for
+from actions.views.common import EDIT, INVITE, RESPOND, priority_for
 from clp.models import CouncillorProfile
+from plans.access import plan_for
 
 
 @login_required

@@ -27,8 +27,9 @@ from actions.models import (
     ProgressUpdate,
     RaisedIssue,
 )
-from actions.views.common import EDIT, MANAGE, plan_for, priority_for
+from actions.views.common import EDIT, MANAGE, priority_for
 from plans import gates
+from plans.access import plan_for
 from plans.services import TransitionRefused
 from plans.steps import Step
 

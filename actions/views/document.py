@@ -14,8 +14,9 @@ from actions import services, versions
 from actions.forms import CommentForm, DraftForm
 from actions.models import CommentStatus, DraftComment, DraftPlan, PlanVersion
 from actions.summary import by_section, consulted_surveys, load_action_plan, smart_problems
-from actions.views.common import EDIT, MANAGE, plan_for
+from actions.views.common import EDIT, MANAGE
 from plans import gates
+from plans.access import plan_for
 from plans.models import Plan, Publication
 from plans.steps import Step
 

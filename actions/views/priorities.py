@@ -14,7 +14,8 @@ from actions import services
 from actions.forms import ActionForm, DecideForm, PriorityForm
 from actions.models import Action, Endorsement, Message, Priority, ProgressUpdate, Section
 from actions.summary import attach_support, by_section, load_action_plan, smart_problems
-from actions.views.common import EDIT, plan_for, priority_for
+from actions.views.common import EDIT, priority_for
+from plans.access import plan_for
 
 
 @login_required

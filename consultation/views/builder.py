@@ -13,7 +13,8 @@ from consultation import documents, services
 from consultation.answers import AnswerForm
 from consultation.forms import QuestionForm, SectionForm, SurveyCreateForm, SurveyForm
 from consultation.models import Question, QuestionKind, Section, Survey
-from consultation.views.common import plan_for, posted, survey_for
+from consultation.views.common import posted, survey_for
+from plans.access import plan_for
 
 EDIT = "plans.edit_plan_content"
 MANAGE = "plans.manage_plan"

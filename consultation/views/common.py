@@ -2,13 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 
-from clp.access import get_object_for_user
 from consultation.models import Survey
-from plans.models import Plan
-
-
-def plan_for(request, pk, perm: str = "plans.view_plan") -> Plan:
-    return get_object_for_user(request, Plan.objects.select_related("community"), perm, pk=pk)
+from plans.access import plan_for
 
 
 def survey_for(request, pk, sid, perm: str = "plans.view_plan") -> Survey:

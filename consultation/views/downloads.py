@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from consultation import analysis, evidence_services, flags
 from consultation.models import Dimension, Question
 from consultation.tables import download
-from consultation.views.common import plan_for, survey_for
+from consultation.views.common import survey_for
 from consultation.views.results import results_for_request
+from plans.access import plan_for
 
 
 def _pct(value) -> str:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from consultation import evidence_services
 from consultation.forms_evidence import DimensionGroupsForm
 from consultation.models import Answer, Dimension
-from consultation.views.common import plan_for
+from plans.access import plan_for
 
 
 @login_required

@@ -15,7 +15,7 @@ from consultation import evidence_services, flags
 from consultation.forms_evidence import IssueForm, PrioritiesRoundForm, ThemeForm
 from consultation.models import Answer, Survey
 from consultation.models_evidence import AnswerCoding, Issue, Theme
-from consultation.views.common import plan_for
+from plans.access import plan_for
 
 CODING_PAGE = 20
 UNCODED_CAP = 500  # "more than 500 still need a theme": counting further would read every answer

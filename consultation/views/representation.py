@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from consultation import analysis, evidence_services, groups
 from consultation.forms_evidence import BaselineCsvForm, BaselineForm, ReviewForm
 from consultation.models import Dimension, Survey
-from consultation.views.common import plan_for
+from plans.access import plan_for
 
 
 def _chosen_survey(request, plan):

@@ -7,15 +7,14 @@ from django.shortcuts import render
 
 from clp.access import get_object_for_user
 from clp.models import Organisation, Reminder
-from plans.models import Plan
+from plans.access import plan_for
 
 PAGE_SIZE = 50
 
 
 @login_required
 def plan_notifications(request, pk):
-    plan = get_object_for_user(request, Plan.objects.select_related("community"),
-                               "plans.view_notifications", pk=pk)
+    plan = plan_for(request, pk, "plans.view_notifications")
     rows = Reminder.objects.filter(plan_id=plan.pk).select_related("recipient__user")
     return render(request, "plans/notification_ledger.html", {
         "plan": plan, "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),

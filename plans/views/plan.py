@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clp.access import get_object_for_user
 from clp.models import Community
 from plans import gates, services, steps
+from plans.access import plan_for
 from plans.forms import (
     CloseForm,
     PlanCreateForm,
@@ -18,13 +19,6 @@ from plans.forms import (
     RevisitForm,
     TickForm,
 )
-from plans.models import Plan
-
-
-def _plan(request, pk, perm="plans.view_plan"):
-    return get_object_for_user(
-        request, Plan.objects.select_related("community"), perm, pk=pk
-    )
 
 
 def _refused(request, refused: services.TransitionRefused) -> None:
@@ -54,7 +48,7 @@ def plan_create(request, slug):
 
 @login_required
 def plan_detail(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     checklist = gates.checklist(plan, viewer=request.user)
     return render(request, "plans/plan_detail.html", {
         "plan": plan,
@@ -96,7 +90,7 @@ def _activity_risk(plan):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
-    plan = _plan(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, "plans.edit_plan_content")
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         services.plan_update(plan=form.instance, actor=request.user, changed=form.changed_labels())
@@ -107,7 +101,7 @@ def plan_edit(request, pk):
 
 @login_required
 def plan_history(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     page = Paginator(plan.events.select_related("actor"), 100).get_page(request.GET.get("page"))
     return render(request, "plans/plan_history.html", {"plan": plan, "page": page})
 
@@ -115,7 +109,7 @@ def plan_history(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_advance(request, pk):
-    plan = _plan(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, "plans.manage_plan")
     if request.method == "GET":
         return render(request, "plans/plan_advance.html", {
             "plan": plan, "checklist": gates.checklist(plan), "next_step": steps.next_step(plan.step),
@@ -135,7 +129,7 @@ def plan_advance(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_revisit(request, pk):
-    plan = _plan(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, "plans.manage_plan")
     if plan.step_number == 1:
         raise Http404
     form = RevisitForm(request.POST or None, plan=plan)
@@ -156,7 +150,7 @@ def plan_revisit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_review(request, pk):
-    plan = _plan(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, "plans.manage_plan")
     if plan.step != steps.Step.REVIEWING:
         raise Http404
     form = ReviewForm(request.POST or None)
@@ -187,7 +181,7 @@ def plan_resume(request, pk):
 
 
 def _set_paused(request, pk, paused: bool, done: str):
-    plan = _plan(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, "plans.manage_plan")
     try:
         services.plan_set_paused(plan=plan, actor=request.user, paused=paused)
         messages.success(request, done)
@@ -199,7 +193,7 @@ def _set_paused(request, pk, paused: bool, done: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_close(request, pk):
-    plan = _plan(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, "plans.manage_plan")
     if plan.is_closed:
         raise Http404
     form = CloseForm(request.POST or None)
@@ -222,7 +216,7 @@ def _gate_item(key):
 @login_required
 @require_http_methods(["GET", "POST"])
 def checklist_tick(request, pk, key):
-    plan = _plan(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, "plans.edit_plan_content")
     item = _gate_item(key)
     if not item.is_manual:
         raise Http404
@@ -238,7 +232,7 @@ def checklist_tick(request, pk, key):
 @require_POST
 @login_required
 def checklist_untick(request, pk, key):
-    plan = _plan(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, "plans.edit_plan_content")
     item = _gate_item(key)
     services.checklist_untick(plan=plan, key=key, actor=request.user)
     messages.success(request, _("Unticked: %(item)s.") % {"item": item.label})
@@ -248,7 +242,7 @@ def checklist_untick(request, pk, key):
 @require_POST
 @login_required
 def checklist_unwaive(request, pk, key):
-    plan = _plan(request, pk, "plans.waive_gate_item")
+    plan = plan_for(request, pk, "plans.waive_gate_item")
     item = _gate_item(key)
     services.checklist_unwaive(plan=plan, key=key, actor=request.user)
     messages.success(request, _("“%(item)s” is needed again.") % {"item": item.label})
@@ -258,7 +252,7 @@ def checklist_unwaive(request, pk, key):
 @login_required
 @require_http_methods(["GET", "POST"])
 def checklist_waive(request, pk, key):
-    plan = _plan(request, pk, "plans.waive_gate_item")
+    plan = plan_for(request, pk, "plans.waive_gate_item")
     item = _gate_item(key)
     if not item.waivable:
         raise Http404

@@ -16,15 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plans import documents, services
+from plans.access import plan_for
 from plans.models import Publication
-from plans.views.plan import _plan
 
 MANAGE = "plans.manage_plan"
 REFRESH_SECONDS = 3
 
 
 def _publication(request, pk, pid, perm="plans.view_plan") -> Publication:
-    plan = _plan(request, pk, perm)
+    plan = plan_for(request, pk, perm)
     publication = get_object_or_404(Publication.objects.select_related("requested_by"), pk=pid, plan=plan)
     publication.plan = plan
     return publication
@@ -38,7 +38,7 @@ def _may_read(request, publication) -> bool:
 @require_POST
 @login_required
 def publication_new(request, pk):
-    plan = _plan(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE)
     source = request.POST.get("source", "")
     try:
         publication = services.publication_request(
@@ -53,7 +53,7 @@ def publication_new(request, pk):
 
 @login_required
 def publications(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     rows = Publication.objects.filter(plan=plan).select_related("requested_by")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for publication in page:
