@@ -20,6 +20,7 @@ from clp.forms import (
     ReminderPreferencesForm,
 )
 from clp.models import Community, Invitation, Organisation, Reminder, ReminderStatus, User
+from clp.permissions import INVITE_OFFICER, MANAGE_PORTFOLIO
 
 
 def home(request):
@@ -79,7 +80,7 @@ def _accept(request, invitation, user):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_invite(request, pk):
-    organisation = get_object_for_user(request, Organisation.objects, "clp.invite_officer", pk=pk)
+    organisation = get_object_for_user(request, Organisation.objects, INVITE_OFFICER, pk=pk)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invitation_create(
@@ -96,7 +97,7 @@ def organisation_invite(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_community_new(request, pk):
-    organisation = get_object_for_user(request, Organisation.objects, "clp.manage_portfolio", pk=pk)
+    organisation = get_object_for_user(request, Organisation.objects, MANAGE_PORTFOLIO, pk=pk)
     form = CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         community = services.community_add_to_portfolio(

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from plans.permissions import VIEW_PLAN
+
 
 @dataclass(frozen=True)
 class Source:
@@ -42,7 +44,7 @@ class DocumentKind:
     # then has no web page, and a failed one cannot be retried (make a new batch instead).
     web_page: bool = True
     # Who may download it while it is not public (plans.view_plan unless the file holds secrets).
-    private_perm: str = "plans.view_plan"
+    private_perm: str = VIEW_PLAN
     private_note: str = ""  # shown on its page, e.g. why only the steering group may open it
     extra: dict = field(default_factory=dict)
 

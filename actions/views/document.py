@@ -13,11 +13,12 @@ from django_ratelimit.decorators import ratelimit
 from actions import services, versions
 from actions.forms import CommentForm, DraftForm
 from actions.models import CommentStatus, DraftComment, DraftPlan, PlanVersion
+from actions.permissions import FINALISE_PLAN
 from actions.summary import by_section, consulted_surveys, load_action_plan, smart_problems
-from actions.views.common import EDIT, MANAGE
 from plans import gates
 from plans.access import plan_for
 from plans.models import Plan, Publication
+from plans.permissions import EDIT_PLAN_CONTENT, MANAGE_PLAN
 from plans.steps import Step
 
 
@@ -51,7 +52,7 @@ def draft(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_edit(request, pk):
-    plan = plan_for(request, pk, EDIT)
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     current = DraftPlan.objects.filter(plan=plan).first()
     form = DraftForm(request.POST or None, initial={"monitoring": current.monitoring if current else ""})
     if request.method == "POST" and form.is_valid():
@@ -64,7 +65,7 @@ def draft_edit(request, pk):
 @require_POST
 @login_required
 def draft_publish(request, pk):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE_PLAN)
     publish = request.POST.get("publish") == "1"
     try:
         services.draft_publish(plan=plan, publish=publish, actor=request.user)
@@ -78,7 +79,7 @@ def draft_publish(request, pk):
 
 @login_required
 def comments(request, pk):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE_PLAN)
     everything = list(plan.draft_comments.select_related("priority", "moderated_by"))
     return render(request, "actions/comments.html", {
         "plan": plan,
@@ -90,7 +91,7 @@ def comments(request, pk):
 @require_POST
 @login_required
 def comment_moderate(request, pk, cid):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE_PLAN)
     comment = get_object_or_404(DraftComment, pk=cid, plan=plan)
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
@@ -149,7 +150,7 @@ def public_adopted(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def finalise(request, pk):
-    plan = plan_for(request, pk, "actions.finalise_plan")
+    plan = plan_for(request, pk, FINALISE_PLAN)
     if request.method == "POST":
         try:
             version = services.plan_finalise(plan=plan, actor=request.user)

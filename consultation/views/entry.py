@@ -18,14 +18,13 @@ from consultation.answers import AnswerForm
 from consultation.forms import CodesForm, EntryForm, ImportForm
 from consultation.spreadsheet import Echo
 from consultation.views.common import posted, survey_for
-
-EDIT = "plans.edit_plan_content"
+from plans.permissions import EDIT_PLAN_CONTENT
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def codes(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     form = CodesForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -54,7 +53,7 @@ def codes(request, pk, sid):
 @require_POST
 @login_required
 def codes_withdraw(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     n = services.codes_withdraw(survey=survey, batch=request.POST.get("batch", ""), actor=request.user)
     messages.success(request, _("%(n)s unused codes withdrawn: they no longer work.") % {"n": n})
     return redirect("consultation:codes", pk=pk, sid=sid)
@@ -76,7 +75,7 @@ def _codes_csv(survey, codes: list[str], batch: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def response_new(request, pk, sid):
     """Type in a paper form or interview answers; nothing is required, as on paper."""
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     if survey.is_draft:
         raise Http404
     data = posted(request)
@@ -112,7 +111,7 @@ def response_new(request, pk, sid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     if survey.is_draft:
         raise Http404
     form = ImportForm(posted(request), request.FILES or None)
@@ -128,7 +127,7 @@ def import_upload(request, pk, sid):
 
 @login_required
 def import_template(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     writer = csv.writer(Echo())
     response = StreamingHttpResponse(
         ["\ufeff", writer.writerow(imports.template_header(survey.ordered_questions()))],
@@ -142,7 +141,7 @@ def import_template(request, pk, sid):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk, sid, bid):
     """Every problem in the file, by row and column; or the go-ahead to import all of it."""
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     batch = get_object_or_404(survey.imports, pk=bid)
     if request.method == "POST" and not batch.imported_at:
         try:

@@ -14,6 +14,7 @@ from plans import services, uploads
 from plans.access import plan_for
 from plans.forms import EvidenceForm, MeetingForm, MilestoneForm, SupportSourceForm
 from plans.models import EvidenceItem, Meeting, Milestone, SupportSource
+from plans.permissions import EDIT_PLAN_CONTENT
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def content_list(request, pk, section):
 @login_required
 @require_http_methods(["GET", "POST"])
 def content_edit(request, pk, section, oid=None):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     spec = SECTIONS[section]
     instance = get_object_or_404(spec.model, pk=oid, plan=plan) if oid else spec.model(plan=plan)
     form = spec.form(request.POST or None, request.FILES or None, instance=instance)
@@ -69,7 +70,7 @@ def content_edit(request, pk, section, oid=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def content_delete(request, pk, section, oid):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     spec = SECTIONS[section]
     obj = get_object_or_404(spec.model, pk=oid, plan=plan)
     if request.method == "POST":

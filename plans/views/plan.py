@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clp.access import get_object_for_user
 from clp.models import Community
+from clp.permissions import START_PLAN
 from plans import gates, services, steps
 from plans.access import plan_for
 from plans.forms import (
@@ -19,6 +20,7 @@ from plans.forms import (
     RevisitForm,
     TickForm,
 )
+from plans.permissions import EDIT_PLAN_CONTENT, MANAGE_PLAN, WAIVE_GATE_ITEM
 
 
 def _refused(request, refused: services.TransitionRefused) -> None:
@@ -31,7 +33,7 @@ def _refused(request, refused: services.TransitionRefused) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request, slug):
-    community = get_object_for_user(request, Community.objects, "clp.start_plan", slug=slug)
+    community = get_object_for_user(request, Community.objects, START_PLAN, slug=slug)
     form = PlanCreateForm(request.POST or None,
                           initial={"title": _("%(name)s Community Plan") % {"name": community.name}})
     if request.method == "POST" and form.is_valid():
@@ -90,7 +92,7 @@ def _activity_risk(plan):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         services.plan_update(plan=form.instance, actor=request.user, changed=form.changed_labels())
@@ -109,7 +111,7 @@ def plan_history(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_advance(request, pk):
-    plan = plan_for(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, MANAGE_PLAN)
     if request.method == "GET":
         return render(request, "plans/plan_advance.html", {
             "plan": plan, "checklist": gates.checklist(plan), "next_step": steps.next_step(plan.step),
@@ -129,7 +131,7 @@ def plan_advance(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_revisit(request, pk):
-    plan = plan_for(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, MANAGE_PLAN)
     if plan.step_number == 1:
         raise Http404
     form = RevisitForm(request.POST or None, plan=plan)
@@ -150,7 +152,7 @@ def plan_revisit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_review(request, pk):
-    plan = plan_for(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, MANAGE_PLAN)
     if plan.step != steps.Step.REVIEWING:
         raise Http404
     form = ReviewForm(request.POST or None)
@@ -181,7 +183,7 @@ def plan_resume(request, pk):
 
 
 def _set_paused(request, pk, paused: bool, done: str):
-    plan = plan_for(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, MANAGE_PLAN)
     try:
         services.plan_set_paused(plan=plan, actor=request.user, paused=paused)
         messages.success(request, done)
@@ -193,7 +195,7 @@ def _set_paused(request, pk, paused: bool, done: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_close(request, pk):
-    plan = plan_for(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, MANAGE_PLAN)
     if plan.is_closed:
         raise Http404
     form = CloseForm(request.POST or None)
@@ -216,7 +218,7 @@ def _gate_item(key):
 @login_required
 @require_http_methods(["GET", "POST"])
 def checklist_tick(request, pk, key):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     item = _gate_item(key)
     if not item.is_manual:
         raise Http404
@@ -232,7 +234,7 @@ def checklist_tick(request, pk, key):
 @require_POST
 @login_required
 def checklist_untick(request, pk, key):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     item = _gate_item(key)
     services.checklist_untick(plan=plan, key=key, actor=request.user)
     messages.success(request, _("Unticked: %(item)s.") % {"item": item.label})
@@ -242,7 +244,7 @@ def checklist_untick(request, pk, key):
 @require_POST
 @login_required
 def checklist_unwaive(request, pk, key):
-    plan = plan_for(request, pk, "plans.waive_gate_item")
+    plan = plan_for(request, pk, WAIVE_GATE_ITEM)
     item = _gate_item(key)
     services.checklist_unwaive(plan=plan, key=key, actor=request.user)
     messages.success(request, _("“%(item)s” is needed again.") % {"item": item.label})
@@ -252,7 +254,7 @@ def checklist_unwaive(request, pk, key):
 @login_required
 @require_http_methods(["GET", "POST"])
 def checklist_waive(request, pk, key):
-    plan = plan_for(request, pk, "plans.waive_gate_item")
+    plan = plan_for(request, pk, WAIVE_GATE_ITEM)
     item = _gate_item(key)
     if not item.waivable:
         raise Http404

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 from plans import documents, services
 from plans.access import plan_for
 from plans.models import Publication
+from plans.permissions import MANAGE_PLAN, VIEW_PLAN
 
-MANAGE = "plans.manage_plan"
 REFRESH_SECONDS = 3
 
 
-def _publication(request, pk, pid, perm="plans.view_plan") -> Publication:
+def _publication(request, pk, pid, perm=VIEW_PLAN) -> Publication:
     plan = plan_for(request, pk, perm)
     publication = get_object_or_404(Publication.objects.select_related("requested_by"), pk=pid, plan=plan)
     publication.plan = plan
@@ -38,7 +38,7 @@ def _may_read(request, publication) -> bool:
 @require_POST
 @login_required
 def publication_new(request, pk):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE_PLAN)
     source = request.POST.get("source", "")
     try:
         publication = services.publication_request(
@@ -74,7 +74,7 @@ def publication(request, pk, pid):
 @require_POST
 @login_required
 def publication_retry(request, pk, pid):
-    publication = _publication(request, pk, pid, MANAGE)
+    publication = _publication(request, pk, pid, MANAGE_PLAN)
     if not publication.is_failed:
         messages.info(request, _("This document is not marked as failed, so there is nothing to retry."))
     else:
