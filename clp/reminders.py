@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare
 
+from clp.exceptions import LinkRefused
 from clp.models import Preference, Recipient
 
 
@@ -81,12 +82,6 @@ def kinds() -> list[ReminderKind]:
 
 PREFERENCES_SALT = "clp.reminders.preferences"
 UNSUBSCRIBE_SALT = "clp.reminders.unsubscribe"
-
-
-class LinkRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def make_token(recipient: Recipient, salt: str, kinds: list[str] | None = None) -> str:

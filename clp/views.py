@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clp import accounts, invitations, reminders, services
 from clp import home as home_panels
-from clp.access import get_object_for_user
+from clp.access import get_object_for_user, show_refused
+from clp.exceptions import LinkRefused, Refused
 from clp.forms import (
     AcceptInvitationForm,
     CommunityForm,
@@ -70,8 +71,8 @@ def invitation_accept(request, token):
 def _accept(request, invitation, user):
     try:
         landing = services.invitation_accept(invitation=invitation, user=user)
-    except services.InvitationError as error:
-        messages.error(request, error.message)
+    except Refused as error:
+        show_refused(request, error)
         return redirect("home")
     messages.success(request, _("Welcome. You have accepted the invitation."))
     return redirect(landing)
@@ -128,7 +129,7 @@ def notification_settings(request):
 def reminder_preferences(request, token):
     try:
         recipient, _kinds = reminders.read_token(token, reminders.PREFERENCES_SALT)
-    except reminders.LinkRefused as refused:
+    except LinkRefused as refused:
         return _link_refused(request, refused)
     return _preferences_page(request, recipient, signed_in=False)
 
@@ -150,7 +151,7 @@ def _preferences_page(request, recipient, *, signed_in: bool):
 def reminder_unsubscribe(request, token):
     try:
         recipient, kind_keys = reminders.read_token(token, reminders.UNSUBSCRIBE_SALT)
-    except reminders.LinkRefused as refused:
+    except LinkRefused as refused:
         return _link_refused(request, refused)
     kinds = [k for k in (reminders.get_kind(key) for key in kind_keys) if k]
     changed = None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
+from clp.exceptions import Refused
 from consultation.answers import NO, YES, AnswerForm, name, rank_name
 from consultation.models import (
     AccessCode,
@@ -31,7 +32,9 @@ CODE = "code"
 UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refused):
+    """The rows cannot be imported: `errors` says what is wrong, row by row."""
+
     def __init__(self, errors: list):
         super().__init__(f"{len(errors)} problems")
         self.errors = errors
@@ -119,12 +122,8 @@ def template_header(questions: list[Question]) -> list[str]:
     return [c.header for c in columns(questions)]
 
 
-class FileRefused(Exception):
+class FileRefused(Refused):
     """The file cannot be checked at all (its size, encoding or shape): one message says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def read_upload(upload) -> str:

@@ -28,10 +28,11 @@ from actions.models import (
     RaisedIssue,
 )
 from actions.views.common import priority_for
+from clp.access import show_refused
+from clp.exceptions import Refused
 from plans import gates
 from plans.access import plan_for
 from plans.permissions import EDIT_PLAN_CONTENT, MANAGE_PLAN, VIEW_PLAN
-from plans.services import TransitionRefused
 from plans.steps import Step
 
 
@@ -42,13 +43,6 @@ def _action_for(request, pk, prid, aid, perm=None) -> Action:
                                pk=aid, priority=priority)
     action.priority = priority
     return action
-
-
-def _refused(request, refused: TransitionRefused) -> None:
-    text = refused.message
-    if refused.unmet:
-        text += " " + "; ".join(str(label) for label in refused.unmet) + "."
-    messages.error(request, text)
 
 
 @login_required
@@ -87,7 +81,7 @@ def update_new(request, pk, prid, aid):
     if request.method == "POST" and form.is_valid():
         try:
             delivery.update_post(action=action, actor=request.user, **form.cleaned_data)
-        except TransitionRefused as refused:
+        except Refused as refused:
             form.add_error("reason", refused.message)
         else:
             messages.success(request, _("Saved the progress update."))
@@ -105,8 +99,8 @@ def owner_request(request, pk, prid, aid):
         raise Http404
     try:
         sent = delivery.owner_request_send(action=action, role=role, actor=request.user)
-    except TransitionRefused as refused:
-        _refused(request, refused)
+    except Refused as refused:
+        show_refused(request, refused)
     else:
         messages.success(request, _("We are emailing %(who)s to ask them to accept.")
                          % {"who": sent.recipient_name})
@@ -119,8 +113,8 @@ def update_link_send(request, pk, prid, aid):
     action = _action_for(request, pk, prid, aid, EDIT_PLAN_CONTENT)
     try:
         link = delivery.update_link_send(action=action, actor=request.user)
-    except TransitionRefused as refused:
-        _refused(request, refused)
+    except Refused as refused:
+        show_refused(request, refused)
     else:
         messages.success(request, _("We are emailing %(who)s a link to report progress.")
                          % {"who": link.name})
@@ -177,8 +171,8 @@ def offer_decide(request, pk, oid):
         raise Http404
     try:
         delivery.offer_decide(offer=offer, add=decision == "add", actor=request.user)
-    except TransitionRefused as refused:
-        _refused(request, refused)
+    except Refused as refused:
+        show_refused(request, refused)
     else:
         text = (_("%(who)s is now a helper on “%(a)s”.") if decision == "add"
                 else _("Closed the offer from %(who)s."))
@@ -261,8 +255,8 @@ def plan_review(request, pk):
             return redirect("actions:plan_review", pk=plan.pk)
         try:
             moved = delivery.review_complete(plan=plan, actor=request.user)
-        except TransitionRefused as refused:
-            _refused(request, refused)
+        except Refused as refused:
+            show_refused(request, refused)
             return redirect("actions:plan_review", pk=plan.pk)
         messages.success(request, _("Recorded the review. Version %(v)s of the plan has started at "
                                     "“%(step)s”.") % {"v": moved.version,

@@ -15,6 +15,8 @@ from actions.forms import CommentForm, DraftForm
 from actions.models import CommentStatus, DraftComment, DraftPlan, PlanVersion
 from actions.permissions import FINALISE_PLAN
 from actions.summary import by_section, consulted_surveys, load_action_plan, smart_problems
+from clp.access import show_refused
+from clp.exceptions import Refused
 from plans import gates
 from plans.access import plan_for
 from plans.models import Plan, Publication
@@ -69,8 +71,8 @@ def draft_publish(request, pk):
     publish = request.POST.get("publish") == "1"
     try:
         services.draft_publish(plan=plan, publish=publish, actor=request.user)
-    except services.TransitionRefused as refused:
-        messages.error(request, refused.message)
+    except Refused as refused:
+        show_refused(request, refused)
         return redirect("actions:draft", pk=plan.pk)
     messages.success(request, _("The draft plan is on the public site. Residents can read it and "
                                 "comment.") if publish else _("The draft plan is no longer public."))
@@ -154,11 +156,8 @@ def finalise(request, pk):
     if request.method == "POST":
         try:
             version = services.plan_finalise(plan=plan, actor=request.user)
-        except services.TransitionRefused as refused:
-            text = refused.message
-            if refused.unmet:
-                text += " " + "; ".join(str(label) for label in refused.unmet) + "."
-            messages.error(request, text)
+        except Refused as refused:
+            show_refused(request, refused)
             return redirect("actions:finalise", pk=plan.pk)
         messages.success(request, _("The plan is final. Version %(n)s is frozen, and the plan has "
                                     "moved on to step 8: Implementing and monitoring actions.")

@@ -25,9 +25,9 @@ from actions.permissions import (
     VIEW_COUNCILLOR_INBOX,
     VIEW_PARTNER_INBOX,
 )
-from clp.access import get_object_for_user
+from clp.access import get_object_for_user, show_refused
+from clp.exceptions import Refused
 from clp.models import CouncillorProfile, Organisation
-from plans.services import TransitionRefused
 
 GROUPINGS = {"theme": gettext_lazy("theme"), "district": gettext_lazy("district")}
 
@@ -123,8 +123,8 @@ def respond(request, bid):
     try:
         count = inbox.inbox_respond(partner=partner, actions=chosen, actor=request.user,
                                     **fields)
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
+    except Refused as refused:
+        show_refused(request, refused)
     else:
         messages.success(request, ngettext(
             "Your response is on %(n)s action's page and its community's public page.",
@@ -148,8 +148,8 @@ def answer(request, bid, aid):
         try:
             inbox.inbox_answer(partner=partner, action=action, actor=request.user,
                                **form.cleaned_data)
-        except TransitionRefused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
         else:
             messages.success(request, _("Sent your answer to the steering group of %(c)s.")
                              % {"c": action.priority.plan.community})

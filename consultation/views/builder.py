@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clp.access import show_refused
+from clp.exceptions import Refused
 from consultation import documents, services
 from consultation.answers import AnswerForm
 from consultation.forms import QuestionForm, SectionForm, SurveyCreateForm, SurveyForm
@@ -109,8 +111,8 @@ def survey_open(request, pk, sid):
     try:
         services.survey_open(survey=survey, actor=request.user)
         messages.success(request, _("The survey is open. Share the link below with residents."))
-    except services.Refused as refused:
-        messages.error(request, refused.message)
+    except Refused as refused:
+        show_refused(request, refused)
     return redirect(survey)
 
 
@@ -132,8 +134,8 @@ def survey_delete(request, pk, sid):
             services.survey_delete(survey=survey, actor=request.user)
             messages.success(request, _("Survey deleted."))
             return redirect("consultation:surveys", pk=survey.plan.pk)
-        except services.Refused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
             return redirect(survey)
     return render(request, "consultation/confirm_delete.html", {
         "plan": survey.plan, "survey": survey, "what": survey.title,
@@ -177,8 +179,8 @@ def section_delete(request, pk, sid, sec):
         try:
             services.section_delete(section=section, actor=request.user)
             messages.success(request, _("Page deleted."))
-        except services.Refused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
         return redirect(survey)
     return render(request, "consultation/confirm_delete.html", {
         "plan": survey.plan, "survey": survey, "cancel": survey.get_absolute_url(),
@@ -248,7 +250,7 @@ def question_edit(request, pk, sid, qid):
                                      else None, actor=request.user)
             messages.success(request, _("Question saved."))
             return redirect(f"{survey.get_absolute_url()}#question-{question.pk}")
-        except services.Refused as refused:
+        except Refused as refused:
             form.add_error(None, refused.message)
     return render(request, "consultation/question_form.html", {
         "plan": survey.plan, "survey": survey, "form": form, "question": question,
@@ -265,8 +267,8 @@ def question_delete(request, pk, sid, qid):
         try:
             services.question_delete(question=question, actor=request.user)
             messages.success(request, _("Question deleted."))
-        except services.Refused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
         return redirect(survey)
     return render(request, "consultation/confirm_delete.html", {
         "plan": survey.plan, "survey": survey, "cancel": survey.get_absolute_url(),

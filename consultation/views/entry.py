@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clp.access import show_refused
+from clp.exceptions import Refused
 from consultation import imports, services
 from consultation.answers import AnswerForm
 from consultation.forms import CodesForm, EntryForm, ImportForm
@@ -97,7 +99,7 @@ def response_new(request, pk, sid):
             duplicate = refused.existing
         except services.CodeRefused as refused:
             meta.add_error("code", refused.message)
-        except services.Refused as refused:
+        except Refused as refused:
             meta.add_error(None, refused.message)
         else:
             messages.success(request, _("Response %(n)s saved. You can type in the next one.")
@@ -150,8 +152,8 @@ def import_preview(request, pk, sid, bid):
             # Something changed since the check (a code used meanwhile): show what is wrong now.
             batch.problems = [{"row": e.row, "column": e.column, "message": str(e.message)}
                               for e in refused.errors]
-        except services.Refused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
             return redirect("consultation:import_upload", pk=pk, sid=sid)
         else:
             messages.success(request, _("%(n)s responses imported.") % {"n": result.count})

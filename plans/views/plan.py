@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clp.access import get_object_for_user
+from clp.access import get_object_for_user, show_refused
+from clp.exceptions import Refused
 from clp.models import Community
 from clp.permissions import START_PLAN
 from plans import gates, services, steps
@@ -23,13 +24,6 @@ from plans.forms import (
 from plans.permissions import EDIT_PLAN_CONTENT, MANAGE_PLAN, WAIVE_GATE_ITEM
 
 
-def _refused(request, refused: services.TransitionRefused) -> None:
-    text = refused.message
-    if refused.unmet:
-        text += " " + "; ".join(str(label) for label in refused.unmet) + "."
-    messages.error(request, text)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request, slug):
@@ -39,8 +33,8 @@ def plan_create(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(community=community, actor=request.user, **form.cleaned_data)
-        except services.TransitionRefused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
             return redirect(community)
         messages.success(request, _("Plan started. Next, invite the steering group's chair."))
         return redirect("plans:members", pk=plan.pk)
@@ -123,8 +117,8 @@ def plan_advance(request, pk):
                                      expected_step=request.POST.get("expected_step"))
         messages.success(request, _("The plan has moved on to step %(n)s: %(step)s.")
                          % {"n": plan.step_number, "step": plan.get_step_display()})
-    except services.TransitionRefused as refused:
-        _refused(request, refused)
+    except Refused as refused:
+        show_refused(request, refused)
     return redirect(plan)
 
 
@@ -141,8 +135,8 @@ def plan_revisit(request, pk):
                                   **form.cleaned_data)
             messages.success(request, _("The plan has gone back. The reason is in the history."))
             return redirect(plan)
-        except services.TransitionRefused as refused:
-            _refused(request, refused)
+        except Refused as refused:
+            show_refused(request, refused)
     return render(request, "plans/plan_transition_form.html", {
         "plan": plan, "form": form, "title": _("Go back to an earlier step"),
         "submit": _("Go back"),
@@ -162,8 +156,8 @@ def plan_review(request, pk):
                                        **form.cleaned_data)
             messages.success(request, _("A new review cycle has started."))
             return redirect(plan)
-        except services.TransitionRefused as refused:
-            _refused(request, refused)
+        except Refused as refused:
+            show_refused(request, refused)
     return render(request, "plans/plan_transition_form.html", {
         "plan": plan, "form": form, "title": _("Start a review cycle"),
         "submit": _("Start the review"),
@@ -187,8 +181,8 @@ def _set_paused(request, pk, paused: bool, done: str):
     try:
         services.plan_set_paused(plan=plan, actor=request.user, paused=paused)
         messages.success(request, done)
-    except services.TransitionRefused as refused:
-        _refused(request, refused)
+    except Refused as refused:
+        show_refused(request, refused)
     return redirect(plan)
 
 

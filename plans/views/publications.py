@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clp.access import show_refused
+from clp.exceptions import Refused
 from plans import documents, services
 from plans.access import plan_for
 from plans.models import Publication
@@ -45,8 +47,8 @@ def publication_new(request, pk):
             plan=plan, kind=request.POST.get("kind", ""), actor=request.user,
             source_id=int(source) if source.isdigit() else None,
             large_print=request.POST.get("large_print") == "1")
-    except services.PublishRefused as refused:
-        messages.error(request, refused.message)
+    except Refused as refused:
+        show_refused(request, refused)
         return redirect("plans:publications", pk=plan.pk)
     return redirect(publication)
 
@@ -80,8 +82,8 @@ def publication_retry(request, pk, pid):
     else:
         try:
             services.publication_retry(publication=publication, actor=request.user)
-        except services.PublishRefused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
         else:
             messages.success(request, _("The document will be built again. This page shows how it goes."))
     return redirect(publication)

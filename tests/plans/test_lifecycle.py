@@ -4,6 +4,7 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
+from clp.exceptions import Refused
 from plans import gates, services
 from plans.gates import GateItem
 from plans.models import EventKind, Plan, PlanStatus
@@ -106,7 +107,7 @@ def test_a_paused_plan_cannot_move_on_until_resumed(world, plan):
     chair = world.people["chair"]
     services.plan_set_paused(plan=plan, actor=chair, paused=True)
     assert _fresh(plan).status == PlanStatus.PAUSED
-    with pytest.raises(services.TransitionRefused, match="paused"):
+    with pytest.raises(Refused, match="paused"):
         services.plan_advance(plan=_fresh(plan), actor=chair)
     services.plan_set_paused(plan=plan, actor=chair, paused=False)
     assert _fresh(plan).is_active
@@ -124,7 +125,7 @@ def test_review_cycle_opens_a_new_version(world):
 
 def test_an_out_of_date_page_cannot_move_the_plan(world, plan):
     chair = world.people["chair"]
-    with pytest.raises(services.TransitionRefused, match="already moved to"):
+    with pytest.raises(Refused, match="already moved to"):
         services.plan_advance(plan=plan, actor=chair, expected_step=Step.GETTING_STARTED)
 
 
@@ -137,7 +138,7 @@ def test_other_apps_can_add_gate_items_without_plans_importing_them(world, plan)
         for key in ["process_plan", "support_recorded"]:
             services.checklist_waive(plan=plan, key=key, actor=world.people["officer"], reason="t")
         services.checklist_tick(plan=plan, key="evidence_reviewed", actor=chair)
-        with pytest.raises(services.TransitionRefused) as refused:
+        with pytest.raises(Refused) as refused:
             services.plan_advance(plan=plan, actor=chair)
         assert refused.value.unmet == ["Something another app checks"]
     finally:
@@ -163,7 +164,7 @@ def test_two_simultaneous_advances_cannot_skip_a_step(world):
             barrier.wait()
             services.plan_advance(plan=plan, actor=chair, expected_step=Step.TAKING_STOCK)
             outcomes.append("moved")
-        except services.TransitionRefused as refused:
+        except Refused as refused:
             outcomes.append(refused.message)
         finally:
             connections.close_all()
@@ -187,9 +188,9 @@ def test_closing_a_plan_needs_a_reason_and_stops_it_moving(world, plan):
     client.post(url, {"outcome": "abandoned", "reason": "Not enough volunteers."})
     closed = _fresh(plan)
     assert closed.status == PlanStatus.ABANDONED
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(Refused):
         services.plan_advance(plan=closed, actor=world.people["chair"])
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(Refused):
         services.plan_set_paused(plan=closed, actor=world.people["chair"], paused=True)
     page = client.get(plan.get_absolute_url()).text
     assert "This plan is abandoned." in page
@@ -215,7 +216,7 @@ def test_an_item_that_is_the_step_itself_cannot_be_waived(world, plan):
                     waivable=False)
     gates.register(item)
     try:
-        with pytest.raises(services.TransitionRefused, match="cannot be marked as not needed"):
+        with pytest.raises(Refused, match="cannot be marked as not needed"):
             services.checklist_waive(plan=plan, key="test_core", actor=world.people["officer"], reason="x")
         url = reverse("plans:waive", args=[plan.pk, "test_core"])
         assert world.client("officer").get(url).status_code == 404

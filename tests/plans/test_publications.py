@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from clp.exceptions import Refused
 from plans import documents, services, tasks
 from plans.models import Publication, PublicationStatus
 from tests.actions.publishing_data import frozen_version
@@ -54,10 +55,10 @@ def test_asking_twice_returns_the_same_publication(world, django_capture_on_comm
 
 def test_a_source_from_another_plan_is_refused(world):
     other_version = frozen_version(world)
-    with pytest.raises(services.PublishRefused):
+    with pytest.raises(Refused):
         services.publication_request(plan=world.other_plan, kind="plan", source_id=other_version.pk,
                                      actor=world.people["admin"])
-    with pytest.raises(services.PublishRefused):
+    with pytest.raises(Refused):
         services.publication_request(plan=world.plan, kind="no-such-kind", source_id=None,
                                      actor=world.people["admin"])
 
