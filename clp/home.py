@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from clp.registry import Registry
+
 
 @dataclass(frozen=True)
 class HomePanel:
@@ -13,16 +15,13 @@ class HomePanel:
     context: Callable[[object], dict | None]
 
 
-_PANELS: dict[str, HomePanel] = {}
-
-
-def register(panel: HomePanel) -> None:
-    _PANELS[panel.key] = panel
+registry: Registry[HomePanel] = Registry("home panel", order=lambda panel: panel.order)
+register = registry.register
 
 
 def panels_for(user) -> list[tuple[HomePanel, dict]]:
     shown = []
-    for panel in sorted(_PANELS.values(), key=lambda p: p.order):
+    for panel in registry:
         context = panel.context(user)
         if context is not None:
             shown.append((panel, context))

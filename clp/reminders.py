@@ -38,6 +38,7 @@ from django.utils.crypto import constant_time_compare
 
 from clp.exceptions import LinkRefused
 from clp.models import Preference, Recipient
+from clp.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -63,19 +64,14 @@ class ReminderKind:
     description: str = ""
 
 
-_KINDS: dict[str, ReminderKind] = {}
-
-
-def register(kind: ReminderKind) -> None:
-    _KINDS[kind.key] = kind
-
-
-def get_kind(key: str) -> ReminderKind | None:
-    return _KINDS.get(key)
+registry: Registry[ReminderKind] = Registry("reminder kind", order=lambda kind: str(kind.label))
+register = registry.register
+get_kind = registry.get
 
 
 def kinds() -> list[ReminderKind]:
-    return sorted(_KINDS.values(), key=lambda k: str(k.label))
+    """Every kind, by label (as the preferences form lists them)."""
+    return list(registry)
 
 
 # --- signed links: no login needed, so the signature and the person's nonce are the key ---------

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from clp.registry import Registry
+
 
 @dataclass(frozen=True)
 class CommunityPanel:
@@ -13,16 +15,13 @@ class CommunityPanel:
     context: Callable[[object], dict | None]
 
 
-_PANELS: dict[str, CommunityPanel] = {}
-
-
-def register_panel(panel: CommunityPanel) -> None:
-    _PANELS[panel.key] = panel
+registry: Registry[CommunityPanel] = Registry("community panel", order=lambda panel: panel.order)
+register_panel = registry.register
 
 
 def panels_for(community) -> list[tuple[CommunityPanel, dict]]:
     shown = []
-    for panel in sorted(_PANELS.values(), key=lambda p: p.order):
+    for panel in registry:
         context = panel.context(community)
         if context is not None:
             shown.append((panel, context))

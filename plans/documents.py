@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from clp.registry import Registry
 from plans.permissions import VIEW_PLAN
 
 
@@ -52,16 +53,10 @@ class DocumentKind:
         return (self.large_print_pages or self.pages) if large_print else self.pages
 
 
-_KINDS: dict[str, DocumentKind] = {}
-
-
-def register(kind: DocumentKind) -> None:
-    _KINDS[kind.key] = kind
-
-
-def get_kind(key: str) -> DocumentKind | None:
-    return _KINDS.get(key)
+registry: Registry[DocumentKind] = Registry("document kind")
+register = registry.register
+get_kind = registry.get
 
 
 def kinds() -> list[DocumentKind]:
-    return list(_KINDS.values())
+    return list(registry)

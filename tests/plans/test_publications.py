@@ -68,8 +68,7 @@ def test_a_failing_check_marks_the_publication_failed_with_the_reason_and_retry_
     version = frozen_version(world)
     plan_kind = documents.get_kind("plan")
     strict = documents.DocumentKind(**{**plan_kind.__dict__, "pages": (1, 2)})
-    documents.register(strict)
-    try:
+    with documents.registry.override(strict):
         with django_capture_on_commit_callbacks(execute=True):
             publication = services.publication_request(plan=world.plan, kind="plan", source_id=version.pk,
                                                        actor=world.people["chair"])
@@ -77,8 +76,6 @@ def test_a_failing_check_marks_the_publication_failed_with_the_reason_and_retry_
         assert failed.status == PublicationStatus.FAILED
         assert "should have between 1 and 2" in failed.error
         assert not failed.file and _files(settings) == []
-    finally:
-        documents.register(plan_kind)
     with django_capture_on_commit_callbacks(execute=True):
         services.publication_retry(publication=failed, actor=world.people["chair"])
     retried = Publication.objects.get(pk=publication.pk)
@@ -88,14 +85,11 @@ def test_a_failing_check_marks_the_publication_failed_with_the_reason_and_retry_
 def test_a_missing_heading_fails_the_check(world, django_capture_on_commit_callbacks):
     version = frozen_version(world)
     plan_kind = documents.get_kind("plan")
-    documents.register(documents.DocumentKind(
-        **{**plan_kind.__dict__, "headings": lambda p: ["Our vision", "A heading nobody wrote"]}))
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            publication = services.publication_request(plan=world.plan, kind="plan", source_id=version.pk,
-                                                       actor=world.people["chair"])
-    finally:
-        documents.register(plan_kind)
+    wrong = documents.DocumentKind(
+        **{**plan_kind.__dict__, "headings": lambda p: ["Our vision", "A heading nobody wrote"]})
+    with documents.registry.override(wrong), django_capture_on_commit_callbacks(execute=True):
+        publication = services.publication_request(plan=world.plan, kind="plan", source_id=version.pk,
+                                                   actor=world.people["chair"])
     failed = Publication.objects.get(pk=publication.pk)
     assert failed.status == PublicationStatus.FAILED
     assert failed.error == "These headings are missing from the document's text: A heading nobody wrote."
