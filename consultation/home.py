@@ -1,6 +1,7 @@
 """Home page panel: the surveys open now on the plans a person helps to run."""
 
-from clp.home import HomePanel, register
+from clp.home import register
+from clp.panels import Panel
 
 
 def _open_surveys(user):
@@ -15,7 +16,7 @@ def _open_surveys(user):
 
 
 def register_panels() -> None:
-    register(HomePanel("open_surveys", "consultation/includes/home_surveys.html", 15, _open_surveys))
+    register(Panel("open_surveys", "consultation/includes/home_surveys.html", 15, _open_surveys))
 
 
 def _community_surveys(community):
@@ -32,7 +33,7 @@ def _community_surveys(community):
 
 
 def register_community_panels() -> None:
-    from plans.community import CommunityPanel, register_panel
+    from plans.community import register_panel
 
-    register_panel(CommunityPanel("surveys", "consultation/includes/community_surveys.html", 10,
-                                  _community_surveys))
+    register_panel(Panel("surveys", "consultation/includes/community_surveys.html", 10,
+                         _community_surveys))
