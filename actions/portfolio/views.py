@@ -20,13 +20,14 @@ from actions.portfolio.models import SavedFilter
 from clp import charts
 from clp.access import get_object_for_user
 from clp.models import Organisation
+from clp.permissions import MANAGE_PORTFOLIO, VIEW_ORGANISATION
 from consultation.analysis.tables import download
 from plans.models import Plan
 
 FILTER_PARAMS = ("q", "district", "flag", "step", "sort", "order")
 
 
-def _organisation(request, pk, perm="clp.view_organisation"):
+def _organisation(request, pk, perm=VIEW_ORGANISATION):
     return get_object_for_user(request, Organisation.objects, perm, pk=pk)
 
 
@@ -130,7 +131,7 @@ def export(request, pk, fmt):
 @require_POST
 @login_required
 def saved_filter_create(request, pk):
-    organisation = _organisation(request, pk, "clp.manage_portfolio")
+    organisation = _organisation(request, pk, MANAGE_PORTFOLIO)
     form = SavedFilterForm(request.POST)
     if form.is_valid():
         saved = services.saved_filter_save(organisation=organisation, actor=request.user,
@@ -149,7 +150,7 @@ def _with_query(organisation, query: str) -> str:
 @require_POST
 @login_required
 def saved_filter_delete(request, pk, fid):
-    organisation = _organisation(request, pk, "clp.manage_portfolio")
+    organisation = _organisation(request, pk, MANAGE_PORTFOLIO)
     saved = get_object_or_404(SavedFilter, pk=fid, organisation=organisation, officer=request.user)
     services.saved_filter_delete(saved=saved, actor=request.user)
     messages.success(request, _("Saved filters “%(name)s” removed.") % {"name": saved.name})
@@ -160,7 +161,7 @@ def saved_filter_delete(request, pk, fid):
 @login_required
 def bulk_message(request, pk):
     """Write to the chairs of the plans ticked on the portfolio; emailed after commit."""
-    organisation = _organisation(request, pk, "clp.manage_portfolio")
+    organisation = _organisation(request, pk, MANAGE_PORTFOLIO)
     plans = Plan.objects.filter(community__organisations=organisation).select_related("community")
     if request.method == "POST":
         form = BulkMessageForm(request.POST, plans=plans)

@@ -17,9 +17,10 @@ from consultation.analysis import counts, exports, spreadsheet
 from consultation.analysis.exports import describe
 from consultation.forms import ReasonForm
 from consultation.models import Channel, ResponseStatus
+from consultation.permissions import VIEW_RESPONSES
 from consultation.views.common import posted, survey_for
+from plans.permissions import MANAGE_PLAN
 
-READ_ANSWERS = "consultation.view_responses"
 PER_PAGE = 25
 
 
@@ -71,7 +72,7 @@ def _channel(request) -> str:
 
 @login_required
 def responses(request, pk, sid):
-    survey = survey_for(request, pk, sid, READ_ANSWERS)
+    survey = survey_for(request, pk, sid, VIEW_RESPONSES)
     channel = _channel(request)
     queryset = survey.responses.submitted().select_related("code", "entered_by")
     if channel:
@@ -87,7 +88,7 @@ def responses(request, pk, sid):
 
 @login_required
 def response_detail(request, pk, sid, rid):
-    survey = survey_for(request, pk, sid, READ_ANSWERS)
+    survey = survey_for(request, pk, sid, VIEW_RESPONSES)
     response = get_object_or_404(survey.responses.submitted().select_related("code", "entered_by"),
                                  pk=rid)
     saved: dict = {}
@@ -102,7 +103,7 @@ def response_detail(request, pk, sid, rid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_delete(request, pk, sid, rid):
-    survey = survey_for(request, pk, sid, "plans.manage_plan")
+    survey = survey_for(request, pk, sid, MANAGE_PLAN)
     response = get_object_or_404(survey.responses.submitted(), pk=rid)
     form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -127,7 +128,7 @@ def _filename(survey, extension: str) -> str:
 
 @login_required
 def export_csv(request, pk, sid):
-    survey = survey_for(request, pk, sid, READ_ANSWERS)
+    survey = survey_for(request, pk, sid, VIEW_RESPONSES)
     _audit_export(request, survey, "csv")
     response = StreamingHttpResponse(exports.csv_stream(survey, _channel(request)),
                                      content_type="text/csv; charset=utf-8")
@@ -137,7 +138,7 @@ def export_csv(request, pk, sid):
 
 @login_required
 def export_xlsx(request, pk, sid):
-    survey = survey_for(request, pk, sid, READ_ANSWERS)
+    survey = survey_for(request, pk, sid, VIEW_RESPONSES)
     _audit_export(request, survey, "xlsx")
     response = StreamingHttpResponse(exports.xlsx_stream(survey, _channel(request)),
                                      content_type=spreadsheet.XLSX_TYPE)

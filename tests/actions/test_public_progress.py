@@ -153,11 +153,11 @@ def test_the_mark_costs_one_query_whatever_the_number_of_issues(world, plan):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from consultation import evidence_services
+    from consultation.analysis.issues import issues_register
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            issues = evidence_services.issues_register(plan)["issues"]
+            issues = issues_register(plan)["issues"]
         return len(captured), sum(bool(i.origins) for i in issues)
 
     raised = delivery.raised_issue_submit(plan=plan, title="Issue 0", description="D")
