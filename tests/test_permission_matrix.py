@@ -1,4 +1,5 @@
-"""Every URL × every persona, against the one declared table in tests/permissions.py."""
+"""Every URL × every persona, against the one declared table in tests/permissions.py; every response
+also sends the security headers it promises (tests/security_headers.py)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +12,7 @@ from plans.models import Role
 from tests import factories
 from tests.conftest import FAST_HASHERS, PERSONAS, build_world
 from tests.permissions import TABLE, THIRD_PARTY_PREFIXES, WORLD_EXTENDERS
+from tests.security_headers import assert_secure
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -94,3 +96,6 @@ def test_permission_matrix(matrix_world, settings, name, persona):
     )
     if persona == "anonymous" and row.expected[persona] == 302:
         assert reverse("account_login") in response["Location"]
+    # Whatever the answer (a page, a refusal, a redirect, a file), the CSP and the other security
+    # headers are sent, and an HTML page holds nothing the policy would block.
+    assert_secure(response, f"{row.method.upper()} {url} as {persona}")
