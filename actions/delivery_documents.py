@@ -31,6 +31,7 @@ from actions.models import (
 )
 from plans import documents, gates
 from plans.models import Meeting, PlanEvent, Publication, PublicationStatus
+from plans.permissions import EDIT_PLAN_CONTENT
 
 MEETING_PACK = "meeting_pack"
 COMMUNITY_UPDATE = "community_update"
@@ -222,7 +223,7 @@ def register_kinds() -> None:
         key=MEETING_PACK, label=gettext_lazy("Meeting pack"),
         template="actions/documents/meeting_pack.html", source=_pack_source,
         context=meeting_pack_context, headings=meeting_pack_headings, pages=(1, 200),
-        rebuildable=True, private_perm="plans.edit_plan_content",
+        rebuildable=True, private_perm=EDIT_PLAN_CONTENT,
         private_note=gettext_lazy("It names leads, declined requests and the decisions in front "
                                   "of the meeting, so only the steering group can open it."),
         choices=meeting_choices, choice_label=gettext_lazy("For the meeting"),

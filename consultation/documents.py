@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from consultation.models import QuestionKind, Survey, SurveyStatus, display_code
 from plans import documents
+from plans.permissions import EDIT_PLAN_CONTENT
 
 # Lines of write-in space for each kind of free-text question.
 SLIPS_PER_PAGE = 8
@@ -134,7 +135,7 @@ def register_kinds() -> None:
         key="code_leaflets", label=gettext_lazy("Code leaflets"),
         template="consultation/documents/leaflets.html", source=_leaflet_source,
         context=leaflets_context, headings=leaflets_headings, pages=(1, 5000),
-        private_perm="plans.edit_plan_content", rebuildable=True, web_page=False,
+        private_perm=EDIT_PLAN_CONTENT, rebuildable=True, web_page=False,
         private_note=gettext_lazy("It holds one-time codes, so only the steering group can open it. "
                                   "Keep the printed leaflets safe until they are delivered.")))
     documents.register(documents.DocumentKind(
@@ -146,7 +147,7 @@ def register_kinds() -> None:
         key="coded_questionnaires", label=gettext_lazy("Paper questionnaires with codes"),
         template="consultation/documents/questionnaires_coded.html", source=_coded_source,
         context=coded_context, headings=questionnaire_headings, pages=(1, 80 * MAX_CODED_COPIES),
-        private_perm="plans.edit_plan_content", rebuildable=True, web_page=False,
+        private_perm=EDIT_PLAN_CONTENT, rebuildable=True, web_page=False,
         private_note=gettext_lazy("Each copy holds its household's one-time code, so only the "
                                   "steering group can open it. Keep the printed forms safe until "
                                   "they are delivered.")))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultation.models import Issue, ResponseStatus, SurveyKind, SurveyStatus
 from plans.gates import GateItem, register
+from plans.permissions import EDIT_PLAN_CONTENT
 from plans.steps import Step
 
 
@@ -61,4 +62,4 @@ def register_items() -> None:
         "priorities_round", Step.UNDERSTANDING, _("A priorities round held (or marked as not needed)"),
         _("A second, less open survey asks residents how important each issue in the register is: "
           "make it from the issues, then open it and close it when the answers are in."),
-        check=priorities_round_held, link=_priorities_round_link, link_perm="plans.edit_plan_content"))
+        check=priorities_round_held, link=_priorities_round_link, link_perm=EDIT_PLAN_CONTENT))

@@ -48,6 +48,7 @@ from consultation.analysis.suppression import (
     threshold,
 )
 from consultation.models import Answer, Channel, Dimension, DimensionCategory, Question, QuestionKind
+from consultation.permissions import VIEW_RESPONSES
 
 # --- results per question ----------------------------------------------------------------------
 
@@ -328,7 +329,7 @@ def _q(question: Question) -> Q:
 
 def disclosure_for(survey, *, viewer=None, filters: Filters = Filters()) -> Disclosure:
     """What `viewer` (None: the public) may see of the survey under `filters`."""
-    if viewer is not None and viewer.has_perm("consultation.view_responses", survey.plan):
+    if viewer is not None and viewer.has_perm(VIEW_RESPONSES, survey.plan):
         return Disclosure()
     return Disclosure(threshold(), survey_figures(survey), filters.selection())
 
