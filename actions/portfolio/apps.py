@@ -8,3 +8,8 @@ class PortfolioConfig(AppConfig):
     name = "actions.portfolio"
     label = "portfolio"
     verbose_name = "Portfolio"
+
+    def ready(self):
+        from actions.portfolio import digest
+
+        digest.register_kind()
