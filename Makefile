@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Debug is off unless asked for: the demo asks for it (and so gets the dev key and localhost names).
 DEMO_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test bench install install-dev serve lint clean
+.PHONY: run test bench bench-pdf install install-dev serve lint clean
 
 $(VENV)/.made:
 	@py="$$(bash scripts/find-python.sh)" || exit 1; \
@@ -37,6 +37,10 @@ test: install-dev
 # Pages against a bare Django view on PostgreSQL + gunicorn + wrk (bench/README.md); ~10 minutes.
 bench: install-dev
 	$(PY) bench/run.py
+
+# The published documents: plans of 10 and 100 actions, 500 code leaflets, a bare table (bench/README.md).
+bench-pdf: install-dev
+	$(DEMO_ENV) $(PY) bench/pdf.py
 
 serve: install
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000

@@ -8,13 +8,14 @@ class ActionsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from actions import documents, gates, home, reminders
+        from actions import delivery_documents, documents, gates, home, reminders
         from plans.navigation import PlanTab, register_tab
 
         gates.register_items()
         home.register_panels()
         reminders.register_kinds()
         documents.register_kinds()
+        delivery_documents.register_kinds()
         home.register_community_panels()
         register_tab(PlanTab(_("Action plan"), "actions:plan", 50))
         register_tab(PlanTab(_("Draft plan"), "actions:draft", 55))

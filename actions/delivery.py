@@ -439,7 +439,7 @@ def raised_issue_submit(*, plan: Plan, title: str, description: str, name: str =
 @transaction.atomic
 def raised_issue_moderate(*, raised: RaisedIssue, accept: bool, actor: User) -> RaisedIssue:
     """Accepted issues go into the issues register, marked as raised after publication."""
-    from consultation.models_evidence import Issue
+    from consultation.models import Issue
 
     locked = RaisedIssue.objects.select_for_update().get(pk=raised.pk)
     if locked.status != CommentStatus.PENDING:
@@ -515,6 +515,9 @@ def community_update_save(*, plan: Plan, title: str, body: str, publish: bool, a
     update.save()
     _log(plan, actor, (_("Published a community update: %(t)s") if publish
                        else _("Saved a draft community update: %(t)s")) % {"t": title})
+    if publish:  # its printable PDF, public like the update, built after commit
+        plan_services.publication_request(plan=plan, kind="community_update", source_id=update.pk,
+                                          actor=actor)
     return update
 
 

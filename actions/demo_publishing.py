@@ -1,10 +1,11 @@
 """Demo documents, built through the real pipeline: version 1 of Eastfield Ward's plan and its
-household summary (both public), and for Bramley Green's household questionnaire a paper copy
+household summary (both public), its published community update as a printed progress
+report, and for Bramley Green's household questionnaire a paper copy
 and a sheet of code leaflets. Each is queued after the demo commits (eager Celery builds it
 there and then). Safe to run twice: a plan that has publications is skipped.
 """
 
-from actions.models import PlanVersion
+from actions.models import CommunityUpdate, PlanVersion
 from consultation import services as consultation_services
 from consultation.models import Survey
 from plans.models import Plan, Publication
@@ -29,6 +30,8 @@ def _eastfield() -> None:
     chair = _chair(version.plan)
     for kind in ("plan", "household_summary"):
         publication_request(plan=version.plan, kind=kind, source_id=version.pk, actor=chair)
+    for update in CommunityUpdate.objects.filter(plan=version.plan, published_at__isnull=False):
+        publication_request(plan=version.plan, kind="community_update", source_id=update.pk, actor=chair)
 
 
 def _bramley() -> None:

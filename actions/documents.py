@@ -24,7 +24,7 @@ MAX_HIGHLIGHTS = 4
 
 
 def public_threshold() -> int:
-    from consultation.suppression import threshold
+    from consultation.analysis.suppression import threshold
 
     return threshold()
 

@@ -19,7 +19,7 @@ from actions.models import (
 )
 from clp.formtools import DateInput, HelperMixin
 from clp.models import CouncillorProfile
-from consultation.models_evidence import Issue
+from consultation.models import Issue
 from plans.uploads import validate_upload
 
 

@@ -8,12 +8,12 @@ class ConsultationConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from consultation import counts, documents, gates, gates_evidence, home, reminders
+        from consultation import documents, gates, home, reminders
+        from consultation.analysis import counts
         from plans.navigation import PlanTab, register_tab
 
         counts.connect()
         gates.register_items()
-        gates_evidence.register_items()
         home.register_panels()
         documents.register_kinds()
         home.register_community_panels()

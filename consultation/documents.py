@@ -1,4 +1,5 @@
-"""The paper questionnaire: any survey as a print-ready form, in standard and large print.
+"""The paper questionnaire: any survey as a print-ready form, in standard and large print, or one
+copy per one-time code with the household's code printed on it; and the code leaflets.
 
 Questions carry the same numbers as on the paper-entry screen (Q1, Q2, … through the survey in
 page order), so volunteers can key returns in quickly. Registered with `plans.documents` in
@@ -14,6 +15,7 @@ from plans import documents
 
 # Lines of write-in space for each kind of free-text question.
 SLIPS_PER_PAGE = 8
+MAX_CODED_COPIES = 200  # questionnaires with codes built at once: one PDF stays within a task's time
 WRITE_IN_LINES = {QuestionKind.SHORT_TEXT: 2, QuestionKind.LONG_TEXT: 7, QuestionKind.LOVE_HATE: 4}
 
 
@@ -110,6 +112,23 @@ def leaflets_headings(publication) -> list[str]:
     return [_("Have your say")]
 
 
+def _coded_source(plan, source_id) -> documents.Source | None:
+    survey = _survey(plan, source_id)
+    if survey is None or not survey.uses_codes:
+        return None
+    return documents.Source(title=_("Questionnaires with codes: %(title)s") % {"title": survey.title},
+                            label=_("One copy per one-time code"),
+                            date=survey.opened_at or survey.created_at, is_public=False)
+
+
+def coded_context(publication) -> dict:
+    """The paper questionnaire once per code, each copy with its own code printed on it. The
+    codes come from the publication's input, as for leaflets, and are wiped once it is built."""
+    secret = publication.secret_input or {}
+    return {**questionnaire_context(publication), "batch": secret.get("batch", ""),
+            "codes": [display_code(code) for code in secret.get("codes", [])]}
+
+
 def register_kinds() -> None:
     documents.register(documents.DocumentKind(
         key="code_leaflets", label=gettext_lazy("Code leaflets"),
@@ -123,6 +142,14 @@ def register_kinds() -> None:
         template="consultation/documents/questionnaire.html", source=_source,
         context=questionnaire_context, headings=questionnaire_headings, pages=(1, 80),
         offers_large_print=True, rebuildable=True))
+    documents.register(documents.DocumentKind(
+        key="coded_questionnaires", label=gettext_lazy("Paper questionnaires with codes"),
+        template="consultation/documents/questionnaires_coded.html", source=_coded_source,
+        context=coded_context, headings=questionnaire_headings, pages=(1, 80 * MAX_CODED_COPIES),
+        private_perm="plans.edit_plan_content", rebuildable=True, web_page=False,
+        private_note=gettext_lazy("Each copy holds its household's one-time code, so only the "
+                                  "steering group can open it. Keep the printed forms safe until "
+                                  "they are delivered.")))
 
 
 def latest_copies(survey) -> list[dict]:

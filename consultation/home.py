@@ -1,12 +1,13 @@
-"""Home page panel: the surveys open now on the plans a person helps to run."""
+"""Home page panels: the surveys open now on the plans a person helps to run, and a community's
+surveys on its public page."""
 
 from clp.home import HomePanel, register
+from consultation.models import Survey, SurveyStatus
+from plans.community import CommunityPanel, register_panel
+from plans.models import Membership
 
 
 def _open_surveys(user):
-    from consultation.models import Survey, SurveyStatus
-    from plans.models import Membership
-
     plans = Membership.objects.active().filter(user=user).values("plan_id")
     surveys = list(Survey.objects.with_response_counts()
                    .filter(plan_id__in=plans, status=SurveyStatus.OPEN)
@@ -19,8 +20,6 @@ def register_panels() -> None:
 
 
 def _community_surveys(community):
-    from consultation.models import Survey, SurveyStatus
-
     surveys = list(Survey.objects.filter(plan__community=community)
                    .filter(status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED])
                    .order_by("closes_on", "title"))
@@ -32,7 +31,5 @@ def _community_surveys(community):
 
 
 def register_community_panels() -> None:
-    from plans.community import CommunityPanel, register_panel
-
     register_panel(CommunityPanel("surveys", "consultation/includes/community_surveys.html", 10,
                                   _community_surveys))

@@ -44,6 +44,10 @@ class DocumentKind:
     # Who may download it while it is not public (plans.view_plan unless the file holds secrets).
     private_perm: str = "plans.view_plan"
     private_note: str = ""  # shown on its page, e.g. why only the steering group may open it
+    # For kinds built from one of several records of the plan (a meeting pack, for a meeting):
+    # returns (source id, label) pairs, offered on the plan's Publications page.
+    choices: Callable[[object], list[tuple[int, str]]] | None = None
+    choice_label: str = ""  # the label of that choice, e.g. "For the meeting"
     extra: dict = field(default_factory=dict)
 
     def page_bounds(self, large_print: bool) -> tuple[int, int]:

@@ -4,6 +4,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -297,7 +298,9 @@ def content_delete(*, obj, actor: User) -> None:
 # down is logged, never shown as an error: the sweep re-queues rows whose message was lost and
 # rows whose worker died mid-render, and the task's conditional claim makes a re-run harmless.
 
-STALE_RENDER = timedelta(minutes=10)
+# A `rendering` row older than a task's hard time limit (plus a margin) belongs to a worker that
+# died or was killed: no live render can last longer (clp/settings.py, OUTBOX_CLAIM_SECONDS).
+STALE_RENDER = timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
 LOST_QUEUED = timedelta(minutes=2)
 MAX_ATTEMPTS = 3
 

@@ -20,8 +20,8 @@ from actions.models import (
 )
 from clp.models import Community
 from consultation import analysis
+from consultation.analysis.suppression import threshold
 from consultation.models import Survey
-from consultation.suppression import threshold
 from plans.models import Plan, PlanStatus
 
 

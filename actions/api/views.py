@@ -23,7 +23,7 @@ from actions.api.http import (
 )
 from actions.models import Decision, Endorsement, OwnerStatus, PartnerKind, Section, UpdateStatus
 from clp.models import CommunityKind, CouncilTier
-from consultation.suppression import threshold
+from consultation.analysis.suppression import threshold
 
 
 def _codes(choices) -> str:

@@ -19,7 +19,7 @@ from actions.portfolio.models import SavedFilter
 from clp import charts
 from clp.access import get_object_for_user
 from clp.models import Organisation
-from consultation.tables import download
+from consultation.analysis.tables import download
 from plans.models import Plan
 
 FILTER_PARAMS = ("q", "district", "flag", "step", "sort", "order")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actions import delivery, health, progress
+from actions import delivery, delivery_documents, health, progress
 from actions.forms import (
     CommunityUpdateForm,
     PartnerForm,
@@ -61,6 +61,7 @@ def overview(request, pk):
         "pending_offers": HelpOffer.objects.filter(action__priority__plan=plan,
                                                    status=OfferStatus.CONFIRMED).count(),
         "pending_issues": plan.raised_issues.filter(status=CommentStatus.PENDING).count(),
+        "meeting_choices": delivery_documents.meeting_choices(plan),
     })
 
 
@@ -210,9 +211,12 @@ def raised_issue_moderate(request, pk, rid):
 @login_required
 def community_updates(request, pk):
     plan = plan_for(request, pk)
+    updates = list(plan.community_updates.select_related("created_by", "published_by"))
+    pdfs = delivery_documents.update_publications(plan)
+    for update in updates:
+        update.publication = pdfs.get(update.pk)
     return render(request, "actions/community_updates.html", {
-        "plan": plan, "updates": plan.community_updates.select_related("created_by", "published_by"),
-        "since": delivery.update_period_start(plan)})
+        "plan": plan, "updates": updates, "since": delivery.update_period_start(plan)})
 
 
 @login_required

@@ -213,7 +213,7 @@ def _initial_from_issue(plan, params) -> dict:
     issue = plan.issues.select_related("theme").filter(pk=raw).first() if raw.isdigit() else None
     if issue is None:
         return initial
-    from consultation.evidence_services import issue_support
+    from consultation.analysis.issues import issue_support
 
     support = issue_support(issue)
     why = [_("Raised by %(n)s of the %(of)s people who answered an open survey.")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from actions import delivery, tokens
+from actions.delivery_documents import update_publications
 from actions.forms import FollowForm, OfferForm, OwnerAnswerForm, RaiseIssueForm, UpdateForm
 from actions.models import Action, Priority, ProgressUpdate, UpdateStatus
 from plans.models import Plan
@@ -55,13 +56,16 @@ def public_progress(request, pk):
     plan = _published_plan(pk)
     priorities = _public_priorities(plan)
     every = [a for p in priorities for a in p.actions.all()]
+    updates = list(plan.community_updates.filter(published_at__isnull=False).order_by("-published_at")[:5])
+    pdfs = update_publications(plan, public_only=True)
+    for update in updates:
+        update.publication = pdfs.get(update.pk)
     return render(request, "actions/public/progress.html", {
         "plan": plan,
         "sections": [(s, [p for p in priorities if p.section == s]) for s in (1, 2)],
         "achieved": [a for a in every if a.progress == UpdateStatus.DONE],
         "dropped": [a for a in every if a.progress == UpdateStatus.DROPPED],
-        "updates": plan.community_updates.filter(published_at__isnull=False)
-        .order_by("-published_at")[:5],
+        "updates": updates,
     })
 
 

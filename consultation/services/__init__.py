@@ -1,7 +1,10 @@
 """Consultation services: views and tasks call these; they never write consultation rows themselves.
 
 `building` makes surveys (dimensions, lifecycle, pages, questions); `collecting` gathers answers
-(codes, residents, volunteers, CSV imports) and does the after-commit and periodic work.
+(codes, residents, volunteers) and does the after-commit and periodic work; `importing` checks
+and imports CSV files of paper returns; `evidence` is the Evidence analysis's writes (population
+figures, themes and coding, the issues register, publishing residents' words); `retention`
+removes personal data when it is no longer needed.
 """
 
 from consultation.services.base import (
@@ -30,15 +33,12 @@ from consultation.services.building import (
 )
 from consultation.services.collecting import (
     CODE_USED,
-    ImportResult,
     answers_save,
+    coded_questionnaires_make,
     codes_generate,
     codes_withdraw,
     deletion_request_make,
     find_code,
-    import_check,
-    import_run,
-    import_upload,
     leaflets_make,
     missing_required,
     response_delete,
@@ -49,10 +49,12 @@ from consultation.services.collecting import (
     survey_notify_milestone,
     surveys_sweep,
 )
+from consultation.services.importing import ImportResult, import_check, import_run, import_upload
 
 __all__ = [
     "CODE_USED", "MILESTONES", "CodeRefused", "DuplicateCode", "ImportResult", "Incomplete",
-    "Refused", "answers_save", "codes_generate", "codes_withdraw", "deletion_request_make",
+    "Refused", "answers_save", "coded_questionnaires_make", "codes_generate", "codes_withdraw",
+    "deletion_request_make",
     "response_renew_token", "dimension_for", "find_code", "import_check", "import_run",
     "import_upload", "leaflets_make", "missing_required", "question_create", "question_delete",
     "question_duplicate", "question_move", "question_update", "response_delete", "response_enter",

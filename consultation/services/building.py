@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clp.models import User
-from consultation import groups
+from consultation.analysis import groups
 from consultation.models import (
     Answer,
     Dimension,
@@ -19,8 +19,8 @@ from consultation.models import (
     Survey,
     SurveyStatus,
 )
+from consultation.models.starters import DIMENSIONS, PREFER_NOT_TO_SAY, STARTERS
 from consultation.services.base import OTHER_LABEL, Refused, record_event
-from consultation.starters import DIMENSIONS, PREFER_NOT_TO_SAY, STARTERS
 from plans import services as plan_services
 from plans.models import EventKind, Plan
 

@@ -1,4 +1,5 @@
-"""Collecting answers: one-time codes, residents online, volunteers on paper, CSV imports.
+"""Collecting answers: one-time codes, residents online, volunteers on paper (CSV files of paper
+returns are consultation.services.importing).
 
 A resident's submission is committed in the request and depends on nothing but the database;
 anything extra (the milestone email) is queued after commit, and a queue that is down is logged,
@@ -8,7 +9,6 @@ never shown to the resident (the periodic sweep catches up).
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from clp.audit import AuditKind, audit_record
 from clp.models import User
 from clp.outbox import Claim
-from consultation import counts
+from consultation import tasks
+from consultation.analysis import counts
 from consultation.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -49,6 +50,7 @@ from consultation.services.base import (
 )
 from consultation.services.building import survey_close
 from plans.models import MANAGER_ROLES
+from plans.services import publication_request
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +80,20 @@ def codes_generate(*, survey: Survey, count: int, batch: str, actor: User) -> li
 def leaflets_make(*, survey: Survey, count: int, batch: str, layout: str, actor: User):
     """Make a batch of codes and queue their leaflets as a PDF. The plain codes go only into the
     publication's input, which is wiped once the PDF is built: they live on only in the file."""
-    from plans.services import publication_request
-
     codes = codes_generate(survey=survey, count=count, batch=batch, actor=actor)
     return publication_request(plan=survey.plan, kind="code_leaflets", source_id=survey.pk, actor=actor,
                                secret_input={"codes": codes, "layout": layout, "batch": batch})
+
+
+@transaction.atomic
+def coded_questionnaires_make(*, survey: Survey, count: int, batch: str, actor: User):
+    """Make a batch of codes and queue one paper questionnaire per code, with its code printed on
+    it. As for leaflets, the plain codes go only into the publication's input, wiped once built."""
+    from plans.services import publication_request
+
+    codes = codes_generate(survey=survey, count=count, batch=batch, actor=actor)
+    return publication_request(plan=survey.plan, kind="coded_questionnaires", source_id=survey.pk,
+                               actor=actor, secret_input={"codes": codes, "batch": batch})
 
 
 @transaction.atomic
@@ -147,11 +158,12 @@ def answers_save(*, response: Response, rows: dict[Question, list[Answer]]) -> N
     if locked.is_submitted:
         raise Refused(_("These answers have already been sent."))
     Answer.objects.filter(response=locked, question__in=list(rows)).delete()
-    Answer.objects.bulk_create([_own(a, locked) for answers in rows.values() for a in answers])
+    Answer.objects.bulk_create([own(a, locked) for answers in rows.values() for a in answers])
     locked.save(update_fields=["updated_at"])
 
 
-def _own(answer: Answer, response: Response) -> Answer:
+def own(answer: Answer, response: Response) -> Answer:
+    """The answer row, now belonging to `response` (the answers form builds rows without one)."""
     answer.response = response
     return answer
 
@@ -190,7 +202,7 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
         locked.save(update_fields=["status", "submitted_at", "answers_digest", "client_key",
                                    "number", "updated_at"])
         counts.changed(locked.survey_id)
-        _after_submit(locked.survey)
+        after_submit(locked.survey)
     return locked
 
 
@@ -217,12 +229,11 @@ def _check_repeat(survey: Survey, client_key: str, digest: str) -> None:
                         "for a paper copy."))
 
 
-def _after_submit(survey: Survey) -> None:
+def after_submit(survey: Survey) -> None:
+    """What follows a response counted (online, keyed in or imported): the milestone email."""
     # The answer is already committed: a broker that is down must not turn into an error for the
     # resident (delay_on_commit logs it; the periodic sweep sends any milestone email it misses).
     # Once the last milestone is passed there is nothing left to check.
-    from consultation import tasks
-
     if survey.milestone_notified < MILESTONES[-1]:
         tasks.notify_response_milestone.delay_on_commit(survey.pk)
 
@@ -245,14 +256,14 @@ def response_enter(*, survey: Survey, channel: str, rows: dict[Question, list[An
                 number=Response.take_numbers(survey.pk)[0])
     except IntegrityError as error:  # another volunteer saved the same code a moment ago
         raise DuplicateCode(str(CODE_USED), Response.objects.filter(code=code).first()) from error
-    Answer.objects.bulk_create([_own(a, response) for answers in rows.values() for a in answers])
+    Answer.objects.bulk_create([own(a, response) for answers in rows.values() for a in answers])
     response.answers_digest = _digest(response)
     response.save(update_fields=["answers_digest"])
     if code is not None:
         code.used_at = now
         code.save(update_fields=["used_at"])
     counts.changed(survey.pk)
-    _after_submit(survey)
+    after_submit(survey)
     return response
 
 
@@ -300,69 +311,6 @@ def deletion_request_make(*, response: Response) -> DeletionRequest:
         record_event(response.survey, None, _("A resident asked for a response to “%(title)s” to "
                                               "be deleted") % {"title": response.survey.title})
     return request
-
-
-# --- CSV import ---------------------------------------------------------------------------------
-
-@transaction.atomic
-def import_upload(*, survey: Survey, filename: str, content: str, channel: str,
-                  actor: User) -> ImportBatch:
-    """Keep an uploaded CSV and check it once, so the preview only shows what was found."""
-    batch = ImportBatch.objects.create(survey=survey, filename=filename[:255], content=content,
-                                       channel=channel, uploaded_by=actor)
-    return import_check(batch=batch)
-
-
-def import_check(*, batch: ImportBatch) -> ImportBatch:
-    """Check every row of a kept CSV (without saving anything) and store what was found."""
-    from consultation import imports
-
-    parsed = imports.parse(batch.survey, batch.content, keep_rows=False)
-    batch.row_count = len(parsed.rows)
-    batch.problems = [{"row": e.row, "column": e.column, "message": str(e.message)}
-                      for e in parsed.errors]
-    batch.save(update_fields=["row_count", "problems"])
-    return batch
-
-
-@dataclass
-class ImportResult:
-    count: int
-
-
-@transaction.atomic
-def import_run(*, batch: ImportBatch, actor: User) -> ImportResult:
-    """Import every row of a checked CSV, or none of them if anything is wrong."""
-    from consultation import imports
-
-    locked = ImportBatch.objects.select_for_update().select_related("survey__plan").get(pk=batch.pk)
-    if locked.imported_at:
-        raise Refused(_("This file has already been imported."))
-    survey = locked.survey
-    if survey.is_draft:
-        raise Refused(_("Open the survey before importing answers."))
-    parsed = imports.parse(survey, locked.content, lock_codes=True)
-    if parsed.errors:
-        raise imports.ImportRefused(parsed.errors)
-    now = timezone.now()
-    numbers = Response.take_numbers(survey.pk, len(parsed.rows))
-    responses = Response.objects.bulk_create([
-        Response(survey=survey, channel=locked.channel, code=row.code, entered_by=actor,
-                 import_batch=locked, status=ResponseStatus.SUBMITTED, submitted_at=now,
-                 number=number)
-        for row, number in zip(parsed.rows, numbers, strict=True)])
-    Answer.objects.bulk_create([_own(a, response) for response, row in zip(responses, parsed.rows,
-                                                                           strict=True)
-                                for answers in row.answers.values() for a in answers])
-    AccessCode.objects.filter(pk__in=[r.code.pk for r in parsed.rows if r.code]).update(used_at=now)
-    # The answers are now in the database; the uploaded copy (personal data) is not kept.
-    locked.imported_at, locked.imported_count, locked.content = now, len(responses), ""
-    locked.save(update_fields=["imported_at", "imported_count", "content"])
-    record_event(survey, actor, _("Imported %(n)s paper returns into “%(title)s” from %(file)s")
-            % {"n": len(responses), "title": survey.title, "file": locked.filename})
-    counts.changed(survey.pk)
-    _after_submit(survey)
-    return ImportResult(count=len(responses))
 
 
 # --- after-commit work and sweeps ---------------------------------------------------------------

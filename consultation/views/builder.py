@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultation import documents, services
-from consultation.answers import AnswerForm
-from consultation.forms import QuestionForm, SectionForm, SurveyCreateForm, SurveyForm
+from consultation.forms import AnswerForm, QuestionForm, SectionForm, SurveyCreateForm, SurveyForm
 from consultation.models import Question, QuestionKind, Section, Survey
 from consultation.views.common import plan_for, posted, survey_for
 

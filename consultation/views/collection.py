@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clp.audit import AuditKind, audit_record
-from consultation import exports, services, spreadsheet
-from consultation.answers import describe
+from consultation import services
+from consultation.analysis import exports, spreadsheet
+from consultation.analysis.exports import describe
 from consultation.forms import ReasonForm
 from consultation.models import Channel, ResponseStatus
 from consultation.views.common import posted, survey_for

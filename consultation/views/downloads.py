@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from consultation import analysis, evidence_services, flags
+from consultation import analysis
+from consultation.analysis import flags
+from consultation.analysis.issues import issues_register
+from consultation.analysis.tables import download
 from consultation.models import Dimension, Question
-from consultation.tables import download
 from consultation.views.common import plan_for, survey_for
 from consultation.views.results import results_for_request
 
@@ -79,7 +81,7 @@ def crosstab_download(request, pk, sid, qid, fmt):
 @login_required
 def issues_download(request, pk, fmt):
     plan = plan_for(request, pk)
-    register = evidence_services.issues_register(plan)
+    register = issues_register(plan)
 
     def rows():
         yield [_("Issue"), _("What is the problem"), _("Who it affects"), _("Theme"),

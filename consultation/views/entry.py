@@ -13,10 +13,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultation import imports, services
-from consultation.answers import AnswerForm
-from consultation.forms import CodesForm, EntryForm, ImportForm
-from consultation.spreadsheet import Echo
+from consultation import services
+from consultation.analysis.spreadsheet import Echo
+from consultation.forms import AnswerForm, CodesForm, EntryForm, ImportForm
+from consultation.services import importing
 from consultation.views.common import posted, survey_for
 
 EDIT = "plans.edit_plan_content"
@@ -34,6 +34,12 @@ def codes(request, pk, sid):
                                                  layout=data["output"], actor=request.user)
             messages.success(request, _("%(n)s codes made. Their leaflets are being built as a PDF.")
                              % {"n": data["count"]})
+            return redirect(publication)
+        if data["output"] == "questionnaires":
+            publication = services.coded_questionnaires_make(
+                survey=survey, count=data["count"], batch=data["batch"], actor=request.user)
+            messages.success(request, _("%(n)s codes made. Their questionnaires are being built as "
+                                        "a PDF.") % {"n": data["count"]})
             return redirect(publication)
         made = services.codes_generate(survey=survey, actor=request.user, count=data["count"],
                                        batch=data["batch"])
@@ -123,7 +129,7 @@ def import_upload(request, pk, sid):
         return redirect("consultation:import_preview", pk=pk, sid=sid, bid=batch.pk)
     return render(request, "consultation/import_upload.html", {
         "plan": survey.plan, "survey": survey, "form": form,
-        "columns": imports.columns(survey.ordered_questions())})
+        "columns": importing.columns(survey.ordered_questions())})
 
 
 @login_required
@@ -131,7 +137,7 @@ def import_template(request, pk, sid):
     survey = survey_for(request, pk, sid, EDIT)
     writer = csv.writer(Echo())
     response = StreamingHttpResponse(
-        ["\ufeff", writer.writerow(imports.template_header(survey.ordered_questions()))],
+        ["\ufeff", writer.writerow(importing.template_header(survey.ordered_questions()))],
         content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{slugify(survey.title)[:60] or "survey"}-template.csv"')
@@ -147,7 +153,7 @@ def import_preview(request, pk, sid, bid):
     if request.method == "POST" and not batch.imported_at:
         try:
             result = services.import_run(batch=batch, actor=request.user)
-        except imports.ImportRefused as refused:
+        except importing.ImportRefused as refused:
             # Something changed since the check (a code used meanwhile): show what is wrong now.
             batch.problems = [{"row": e.row, "column": e.column, "message": str(e.message)}
                               for e in refused.errors]

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from consultation import evidence_services
-from consultation.forms_evidence import DimensionGroupsForm
+from consultation.forms import DimensionGroupsForm
 from consultation.models import Answer, Dimension
+from consultation.services import evidence as evidence_services
 from consultation.views.common import plan_for
 
 

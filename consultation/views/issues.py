@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clp.paging import Window, capped_count
-from consultation import evidence_services, flags
-from consultation.forms_evidence import IssueForm, PrioritiesRoundForm, ThemeForm
-from consultation.models import Answer, Survey
-from consultation.models_evidence import AnswerCoding, Issue, Theme
+from consultation.analysis import flags
+from consultation.analysis.issues import issue_support, issues_register
+from consultation.forms import IssueForm, PrioritiesRoundForm, ThemeForm
+from consultation.models import Answer, AnswerCoding, Issue, Survey, Theme
+from consultation.services import evidence as evidence_services
 from consultation.views.common import plan_for
 
 CODING_PAGE = 20
@@ -33,8 +34,9 @@ def themes(request, pk):
         if plan.themes.filter(name__iexact=form.cleaned_data["name"]).exists():
             form.add_error("name", _("There is already a theme called that."))
         else:
-            form.save()
-            messages.success(request, _("Theme “%(t)s” added.") % {"t": form.instance.name})
+            theme = evidence_services.theme_save(theme=form.save(commit=False), actor=request.user,
+                                                 created=True)
+            messages.success(request, _("Theme “%(t)s” added.") % {"t": theme.name})
             return redirect("consultation:themes", pk=plan.pk)
     return render(request, "consultation/issues/themes.html",
                   {"plan": plan, "themes": plan.themes.all(), "form": form})
@@ -47,7 +49,7 @@ def theme_edit(request, pk, tid):
     theme = get_object_or_404(Theme, pk=tid, plan=plan)
     form = ThemeForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        evidence_services.theme_save(theme=form.save(commit=False), actor=request.user, created=False)
         messages.success(request, _("Theme “%(t)s” saved.") % {"t": theme.name})
         return redirect("consultation:themes", pk=plan.pk)
     return render(request, "consultation/issues/theme_form.html",
@@ -130,7 +132,7 @@ def coding_bulk(request, pk):
 @login_required
 def issues(request, pk):
     plan = plan_for(request, pk)
-    register = evidence_services.issues_register(plan)
+    register = issues_register(plan)
     return render(request, "consultation/issues/issues.html", {"plan": plan, **register, **_flag_rules()})
 
 
@@ -142,9 +144,9 @@ def issue_edit(request, pk, iid=None):
     issue = get_object_or_404(Issue, pk=iid, plan=plan) if iid else Issue(plan=plan)
     form = IssueForm(request.POST or None, instance=issue, plan=plan)
     if request.method == "POST" and form.is_valid():
-        issue = form.save(commit=False)
-        evidence_services.issue_save(issue=issue, actor=request.user, created=iid is None)
-        form.save_m2m()
+        links = {name: form.cleaned_data[name] for name in ("questions", "evidence_items", "meetings")}
+        issue = evidence_services.issue_save(issue=form.save(commit=False), actor=request.user,
+                                             created=iid is None, links=links)
         messages.success(request, _("Issue “%(t)s” saved. Now link the answers that raised it.")
                          % {"t": issue.title})
         return redirect(issue)
@@ -166,7 +168,7 @@ def issue_detail(request, pk, iid):
             candidates = candidates.filter(codings__theme_id=int(theme_id))
         candidates = candidates[:50]
     return render(request, "consultation/issues/issue_detail.html", {**_flag_rules(),
-        "plan": plan, "issue": issue, "support": evidence_services.issue_support(issue),
+        "plan": plan, "issue": issue, "support": issue_support(issue),
         "linked": Paginator(linked, 50).get_page(request.GET.get("page")), "candidates": candidates,
         "term": term, "theme_id": theme_id, "themes": plan.themes.all(),
         "questions": issue.questions.select_related("survey"),

@@ -15,8 +15,9 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from consultation import services
-from consultation.answers import AnswerForm, describe, initial_for
-from consultation.forms import DeletionRequestForm, ResumeForm, StartForm
+from consultation.analysis.exports import describe
+from consultation.forms import AnswerForm, DeletionRequestForm, ResumeForm, StartForm
+from consultation.forms.answers import initial_for
 from consultation.models import Response, ResponseStatus, Survey, SurveyStatus
 from consultation.views.common import posted
 

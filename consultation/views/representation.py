@@ -10,9 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultation import analysis, evidence_services, groups
-from consultation.forms_evidence import BaselineCsvForm, BaselineForm, ReviewForm
+from consultation import analysis
+from consultation.analysis import groups
+from consultation.analysis.coverage import engagement_coverage
+from consultation.forms import BaselineCsvForm, BaselineForm, ReviewForm
 from consultation.models import Dimension, Survey
+from consultation.services import evidence as evidence_services
 from consultation.views.common import plan_for
 
 
@@ -34,7 +37,7 @@ def representation(request, pk):
     return render(request, "consultation/results/representation.html", {
         "suppressed": seen.limit if seen else None,
         "plan": plan, "surveys": surveys, "survey": survey, "shares": shares,
-        "coverage": evidence_services.engagement_coverage(
+        "coverage": engagement_coverage(
             plan, None, survey, categories=seen.reached_categories() if seen else None),
         "reviews": plan.representation_reviews.select_related("reviewed_by")[:5],
         "review_form": ReviewForm(),

@@ -1,7 +1,7 @@
 """Results: per-question figures and charts, filters, cross-tabs and weighted results.
 
 Every figure comes from `analysis.results_for`, so what is hidden outside the steering group is
-decided in one place (consultation.suppression.Disclosure) for the page and its downloads alike.
+decided in one place (consultation.analysis.suppression.Disclosure) for the page and its downloads alike.
 """
 
 from django.contrib.auth.decorators import login_required

@@ -4,16 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clp.paging import Window, capped_count
-from consultation import analysis, evidence_services
-from consultation.forms_evidence import PublishForm
-from consultation.models import Answer, Survey
-from consultation.models_evidence import PublishedText
-from consultation.redaction import identifying_bits, redact
-from consultation.suppression import threshold
+from consultation import analysis
+from consultation.analysis.redaction import identifying_bits, redact
+from consultation.analysis.suppression import threshold
+from consultation.forms import PublishForm
+from consultation.models import Answer, PublishedText, Survey
+from consultation.services import evidence as evidence_services
 from consultation.views.common import survey_for
 from consultation.views.results import _chart
 
@@ -71,8 +72,6 @@ def text_unpublish(request, pk, sid, aid):
 
 
 def _texts_url(survey) -> str:
-    from django.urls import reverse
-
     return reverse("consultation:text_answers", kwargs={"pk": survey.plan_id, "sid": survey.pk})
 
 

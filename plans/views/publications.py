@@ -58,7 +58,11 @@ def publications(request, pk):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for publication in page:
         publication.document = documents.get_kind(publication.kind)
-    return render(request, "plans/publications.html", {"plan": plan, "page": page})
+    # Kinds built from one of the plan's records (a meeting pack: which meeting?), for managers.
+    choosers = ([{"kind": kind, "choices": kind.choices(plan)} for kind in documents.kinds()
+                 if kind.choices is not None] if request.user.has_perm(MANAGE, plan) else [])
+    return render(request, "plans/publications.html", {"plan": plan, "page": page,
+                                                       "choosers": choosers})
 
 
 @login_required

@@ -123,7 +123,7 @@ def _extend_inbox(world) -> None:
 def _extend_open_data(world, chair) -> None:
     """A published community update, an endorsement and a survey with published results."""
     from actions.models import Endorsement
-    from consultation.evidence_services import results_set_published
+    from consultation.services.evidence import results_set_published
     from tests.consultation.factories import make_survey
 
     world.published_update = CommunityUpdate.objects.create(

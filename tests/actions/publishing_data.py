@@ -2,7 +2,7 @@
 
 from actions import versions
 from actions.models import Decision, Endorsement, PlanVersion, Section
-from consultation.models_evidence import Issue
+from consultation.models import Issue
 from tests.actions.factories import ActionFactory, PriorityFactory
 from tests.consultation.analysis_data import add_responses, analysis_survey
 

@@ -18,6 +18,7 @@ def test_seed_demo_publishes_real_documents_once(db, django_capture_on_commit_ca
     publications = {(p.plan.community.slug, p.kind): p
                     for p in Publication.objects.select_related("plan__community")}
     assert sorted(publications) == [("bramley-green", "code_leaflets"), ("bramley-green", "questionnaire"),
+                                    ("eastfield-ward", "community_update"),
                                     ("eastfield-ward", "household_summary"), ("eastfield-ward", "plan")]
     assert all(p.status == PublicationStatus.DONE for p in publications.values()), [
         p.error for p in publications.values()]

@@ -1,8 +1,8 @@
 from django.urls import reverse
 
 from actions.models import Priority
-from consultation import evidence_services
-from consultation.models_evidence import Issue
+from consultation.models import Issue
+from consultation.services import evidence as evidence_services
 
 
 def test_a_priority_is_made_from_an_issue_with_its_evidence(world):

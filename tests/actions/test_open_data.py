@@ -29,9 +29,9 @@ from actions.models import (
 from actions.versions import snapshot
 from clp.forms import CommunityForm
 from consultation import analysis
-from consultation.evidence_services import results_set_published
+from consultation.analysis.suppression import threshold
 from consultation.models import AccessCode, QuestionKind, code_digest
-from consultation.suppression import threshold
+from consultation.services.evidence import results_set_published
 from plans.models import Plan, PlanStatus
 from tests.actions.factories import ActionFactory, PriorityFactory
 from tests.consultation.factories import make_survey, option, question, submitted_response

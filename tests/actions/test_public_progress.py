@@ -16,7 +16,7 @@ from actions.models import (
     PlanVersion,
     RaisedIssue,
 )
-from consultation.models_evidence import Issue
+from consultation.models import Issue
 from plans.models import Plan
 from plans.steps import Step
 from tests.actions.factories import ActionFactory, PriorityFactory

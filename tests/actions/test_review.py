@@ -89,7 +89,7 @@ def test_only_managers_review(world, reviewing):
 
 
 def test_review_page_lists_new_issues(world, reviewing):
-    from consultation.models_evidence import Issue
+    from consultation.models import Issue
 
     plan, _actions = reviewing
     Issue.objects.create(plan=plan, title="Potholes", description="On Mill Lane")

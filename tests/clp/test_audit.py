@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from clp.models import AuditEvent, AuditKind
-from consultation import evidence_services, services
+from consultation import services
 from consultation.models import AccessMode, QuestionKind, Response
+from consultation.services import evidence as evidence_services
 from plans import services as plan_services
 from tests.consultation.factories import make_survey, question, submitted_response
 from tests.consultation.test_answering import _first_page, _start, _url

@@ -1,7 +1,7 @@
 """Surveys for tests, built through the real services so they look like the group made them."""
 
 from consultation import services
-from consultation.answers import AnswerForm
+from consultation.forms.answers import AnswerForm
 from consultation.models import AccessMode, QuestionKind, Response, Survey, SurveyStatus
 from tests.factories import UserFactory
 

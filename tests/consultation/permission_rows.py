@@ -104,9 +104,8 @@ ROWS = {
 # --- Evidence analysis: results, who has been heard, coding, issues ------------------------------
 
 def _evidence_world(world) -> None:
-    from consultation import evidence_services
-    from consultation.models import Answer, Dimension, QuestionKind
-    from consultation.models_evidence import Issue
+    from consultation.models import Answer, Dimension, Issue, QuestionKind
+    from consultation.services import evidence as evidence_services
 
     chair = world.people["chair"]
     world.choice_question = world.survey.questions.filter(kind=QuestionKind.SINGLE).first()

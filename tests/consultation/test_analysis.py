@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from consultation import analysis, evidence_services
+from consultation import analysis
 from consultation.models import Answer
+from consultation.services import evidence as evidence_services
 from tests.consultation.analysis_data import add_responses, analysis_survey
 
 
@@ -167,7 +168,7 @@ def test_results_page_query_count_is_the_same_at_100_and_10000_responses(world, 
         assert client.get(url).status_code == 200
     small_count = len(small.captured_queries)  # before the next request resets the log
     add_responses(survey, q, options, cats, age_options, [(9900, person)])
-    client.get(url)  # the first view of a new version counts its tables (consultation.counts)
+    client.get(url)  # the first view of a new version counts its tables (consultation.analysis.counts)
     with django_assert_num_queries(small_count):
         response = client.get(url)
     assert "Based on 10000 responses." in response.text or "Based on 10,000 responses." in response.text

@@ -12,8 +12,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from consultation import analysis, evidence_services
+from consultation import analysis
 from consultation.models import Answer, DimensionCategory, Option, Question, QuestionKind, Response
+from consultation.services import evidence as evidence_services
 from tests.consultation.analysis_data import add_responses, analysis_survey
 
 NEIGHBOUR = "hidden so that a smaller group cannot be worked out"
@@ -54,7 +55,7 @@ def _table(page: str, question) -> str:
 def _csv(response) -> list[list[str]]:
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[-1][0] == "End of file"  # a whole file says so (consultation/spreadsheet.py)
+    assert rows[-1][0] == "End of file"  # a whole file says so (consultation/analysis/spreadsheet.py)
     return rows[:-1]
 
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consultation import analysis
+from consultation.analysis.coverage import engagement_coverage
 from consultation.models import (
     Answer,
     Dimension,
@@ -147,12 +148,11 @@ def test_where_people_tick_several_groups_a_councillor_filters_by_one_at_a_time(
 
 def test_groups_reached_by_answers_are_read_once_each_not_once_per_answer(world):
     """Answer's Meta.ordering would add its id to SELECT DISTINCT and fetch every answer."""
-    from consultation import evidence_services
 
     survey, q, options, cats, age_options = analysis_survey(world.plan)
     add_responses(survey, q, options, cats, age_options, [(30, {"age": "young"}), (30, {"age": "old"})])
     with CaptureQueriesContext(connection) as captured:
-        evidence_services.engagement_coverage(world.plan, analysis.respondents(survey))
+        engagement_coverage(world.plan, analysis.respondents(survey))
     distinct = next(query["sql"] for query in captured.captured_queries if "DISTINCT" in query["sql"])
     assert '"consultation_answer"."id"' not in distinct.split(" FROM ", 1)[0]
     with connection.cursor() as cursor:

@@ -1,4 +1,4 @@
-from consultation.suppression import suppress, suppress_row
+from consultation.analysis.suppression import suppress, suppress_row
 
 
 def test_cells_below_the_threshold_are_hidden_with_their_complement():

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultation import services
-from consultation.answers import AnswerForm
+from consultation.forms.answers import AnswerForm
 from consultation.models import (
     AccessMode,
     Answer,

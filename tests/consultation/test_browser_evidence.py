@@ -5,7 +5,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from consultation.models_evidence import AnswerCoding, Issue
+from consultation.models import AnswerCoding, Issue
 from tests import factories
 from tests.browser import assert_accessible, sign_in, sign_out
 from tests.consultation.analysis_data import add_responses, analysis_survey
@@ -82,7 +82,7 @@ def test_volunteer_codes_twenty_answers_and_builds_three_issues(live_server, pag
 
 
 def test_results_breakdown_weighting_and_representation_pages_are_accessible(live_server, page):
-    from consultation import evidence_services
+    from consultation.services import evidence as evidence_services
 
     chair = factories.UserFactory(email="chair2@example.org")
     plan = factories.PlanFactory(title="Wicket Plan")

@@ -10,7 +10,7 @@ from consultation.models import (
     Survey,
     SurveyStatus,
 )
-from consultation.starters import STARTERS
+from consultation.models.starters import STARTERS
 from plans.gates import checklist
 from plans.models import PlanEvent
 from plans.steps import Step

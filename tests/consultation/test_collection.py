@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from consultation import imports, services
+from consultation import services
 from consultation.models import (
     CODE_ALPHABET,
     AccessCode,
@@ -23,6 +23,7 @@ from consultation.models import (
     SurveyStatus,
     normalise_code,
 )
+from consultation.services import importing
 from plans.models import PlanEvent
 from tests.consultation.factories import make_survey, option, question, submitted_response
 
@@ -173,7 +174,7 @@ def test_a_csv_with_a_bad_row_is_refused_naming_the_row_then_imported_when_fixed
     assert "There are 2 problems in the file" in preview.text
     assert "“Forever” is not one of the choices" in preview.text
     assert "Write a whole number from 1 to 5." in preview.text
-    problems = imports.parse(survey, batch.content).errors
+    problems = importing.parse(survey, batch.content).errors
     assert {(e.row, e.column.split(" – ")[0]) for e in problems} == {(3, "Q1"), (3, "Q2")}
     # Posting anyway imports nothing.
     refused = client.post(response["Location"])
@@ -209,14 +210,14 @@ def test_import_checks_codes_columns_and_repeats(world, survey):
                             code_text=used)
     header = ["code", "Q1 – anything", "Q9 – not a question"]
     rows = [header, [code, "Under 2 years"], [code, "Under 2 years"], [used, ""], ["NOPE-NOPE", ""]]
-    parsed = imports.parse(survey, "\n".join(",".join(r) for r in rows))
+    parsed = importing.parse(survey, "\n".join(",".join(r) for r in rows))
     messages = [(e.row, e.message) for e in parsed.errors]
     assert (1, "This column is not in the template for this survey. Download the template again.") \
         in messages
     assert any(row == 3 and "is also on row 2" in m for row, m in messages)
     assert any(row == 4 and "has already been used" in m for row, m in messages)
     assert any(row == 5 and "We do not recognise that code" in m for row, m in messages)
-    assert imports.parse(survey, "").errors[0].message.startswith("The file is empty")
+    assert importing.parse(survey, "").errors[0].message.startswith("The file is empty")
 
 
 def test_a_file_that_is_not_csv_is_refused(world, survey):

@@ -12,8 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consultation import evidence_services, services
+from consultation import services
 from consultation.models import Answer, Response, ResponsesVersion
+from consultation.services import evidence as evidence_services
 from tests.consultation.analysis_data import add_responses, analysis_survey
 from tests.realservices import RedisServer, cache_settings
 

@@ -2,9 +2,8 @@
 
 from django.urls import reverse
 
-from consultation import evidence_services
-from consultation.models import Dimension, DimensionCategory, Option
-from consultation.models_evidence import BaselineFigure, PopulationBaseline
+from consultation.analysis.coverage import community_group_of, engagement_coverage
+from consultation.models import BaselineFigure, Dimension, DimensionCategory, Option, PopulationBaseline
 from plans.steps import CommunityGroup
 from tests.consultation.analysis_data import add_responses, analysis_survey
 
@@ -31,14 +30,14 @@ def test_a_plans_own_age_band_65_plus_counts_as_older_people(world):
     age_options[band.pk] = Option.objects.create(question=q["age"], label="65+", category=band, position=9)
     cats["band"] = band
     responses = add_responses(survey, q, options, cats, age_options, [(140, {"yes": True, "age": "band"})])
-    coverage = {row["group"]: row for row in evidence_services.engagement_coverage(
+    coverage = {row["group"]: row for row in engagement_coverage(
         world.plan, survey.responses.filter(pk__in=[r.pk for r in responses]), survey)}
     assert coverage[CommunityGroup.OLDER_PEOPLE.label]["by_answers"]
     assert not coverage[CommunityGroup.YOUNG_PEOPLE.label]["by_answers"]
-    assert evidence_services.community_group_of("age", "Under 18") == CommunityGroup.YOUNG_PEOPLE
-    assert evidence_services.community_group_of("age", "16 to 24") == CommunityGroup.YOUNG_PEOPLE
-    assert evidence_services.community_group_of("age", "18–34") is None
-    assert evidence_services.community_group_of("age", "65 and over") == CommunityGroup.OLDER_PEOPLE
+    assert community_group_of("age", "Under 18") == CommunityGroup.YOUNG_PEOPLE
+    assert community_group_of("age", "16 to 24") == CommunityGroup.YOUNG_PEOPLE
+    assert community_group_of("age", "18–34") is None
+    assert community_group_of("age", "65 and over") == CommunityGroup.OLDER_PEOPLE
 
 
 def test_exactly_half_its_share_is_about_right_and_the_page_says_where_the_line_is(world):

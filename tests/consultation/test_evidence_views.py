@@ -2,9 +2,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from consultation import evidence_services
-from consultation.models import Answer, QuestionKind, Survey, SurveyKind
-from consultation.models_evidence import AnswerCoding, Issue
+from consultation.analysis.issues import issue_support, issues_register
+from consultation.models import Answer, AnswerCoding, Issue, QuestionKind, Survey, SurveyKind
+from consultation.services import evidence as evidence_services
 from plans import gates
 from tests.consultation.analysis_data import add_responses, analysis_survey
 
@@ -58,7 +58,7 @@ def test_an_issue_is_built_from_linked_answers_and_shows_its_support(world, data
     assert found.count('name="answer"') == 6
     ids = list(Answer.objects.filter(text__icontains="speeding").values_list("pk", flat=True))
     client.post(reverse("consultation:issue_link", args=[world.plan.pk, issue.pk]), {"answer": ids})
-    support = evidence_services.issue_support(issue)
+    support = issue_support(issue)
     assert (support["raised"], support["of"]) == (6, 40)
     register = client.get(reverse("consultation:issues", args=[world.plan.pk])).text
     assert "Speeding on the main road" in register and "15%" in register
@@ -85,7 +85,7 @@ def test_minority_need_and_clear_mandate_flags(world, data):
     evidence_services.issue_link_answers(
         issue=speed, answer_ids=list(Answer.objects.filter(text__icontains="speeding")
                                      .values_list("pk", flat=True)), actor=chair)
-    register = {i.title: i for i in evidence_services.issues_register(world.plan)["issues"]}
+    register = {i.title: i for i in issues_register(world.plan)["issues"]}
     # All 4 bus answers come from the young, who are 4 of the 40 who gave their age.
     assert register["Bus"].minority_groups == ["18 to 24"]
     assert not register["Bus"].mandate
@@ -147,7 +147,7 @@ def test_priorities_round_is_drafted_and_its_ratings_flow_back(world, data):
     for rating in (5, 5, 4, 2):
         r = Response.objects.create(survey=survey, status="submitted")
         Answer.objects.create(response=r, question=question, number=rating)
-    rating = evidence_services.issue_support(issue)["rating"]
+    rating = issue_support(issue)["rating"]
     assert rating["answered"] == 4 and rating["mean"] == 4.0 and rating["important_share"] == 0.75
 
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from consultation import exports
+from consultation.analysis import exports
 from consultation.models import Answer
 from tests.consultation.big_survey import add_responses
 from tests.consultation.factories import make_survey

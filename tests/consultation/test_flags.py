@@ -11,10 +11,19 @@ from actions import services as action_services
 from actions import versions
 from actions.models import Section
 from actions.views.priorities import _initial_from_issue
-from consultation import evidence_services, flags
-from consultation.models import Answer, Question, QuestionKind, Response, Survey
+from consultation.analysis import flags
+from consultation.analysis.issues import issue_support, issues_register
+from consultation.models import (
+    Answer,
+    BaselineFigure,
+    Issue,
+    PopulationBaseline,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+)
 from consultation.models import Section as Page
-from consultation.models_evidence import BaselineFigure, Issue, PopulationBaseline
 from tests.actions.factories import PriorityFactory
 from tests.consultation.analysis_data import add_responses, analysis_survey
 
@@ -89,7 +98,7 @@ def _register_row(page: str, title: str) -> str:
 @pytest.mark.parametrize("name, mandate", [("speeding", True), ("bus", True), ("dog_bin", False)])
 def test_clear_mandate_is_identical_on_every_page_and_download(world, register, name, mandate):
     issue = register[name]
-    reason = evidence_services.issue_support(issue)["mandate_reason"]
+    reason = issue_support(issue)["mandate_reason"]
     assert bool(reason) is mandate
     places = _everywhere(world, issue)
     places["register"] = _register_row(places["register"], issue.title)
@@ -103,19 +112,19 @@ def test_clear_mandate_is_identical_on_every_page_and_download(world, register, 
 
 
 def test_mandate_wording_says_what_it_rests_on(world, register):
-    speeding = evidence_services.issue_support(register["speeding"])["mandate_reason"]
+    speeding = issue_support(register["speeding"])["mandate_reason"]
     assert speeding == ("Clear mandate: 25 of the 100 people who answered an open survey raised it (25%).")
-    bus = evidence_services.issue_support(register["bus"])["mandate_reason"]
+    bus = issue_support(register["bus"])["mandate_reason"]
     assert bus == ("Clear mandate: 12 of the 15 people who rated it in the priorities round said it "
                    "is important or very important (80%).")
 
 
 def test_one_person_raising_and_rating_an_issue_is_no_mandate(world, register):
     # Raised by 1 of 100 and rated important by the only person who rated it.
-    support = evidence_services.issue_support(register["dog_bin"])
+    support = issue_support(register["dog_bin"])
     assert support["rating"]["important_share"] == 1.0
     assert not support["mandate"]
-    rows = {i.title: i for i in evidence_services.issues_register(world.plan)["issues"]}
+    rows = {i.title: i for i in issues_register(world.plan)["issues"]}
     assert not rows["Dog bin"].mandate
     assert rows["Bus service"].mandate  # the register counts the priorities round too
 
@@ -154,17 +163,17 @@ def test_minority_need_compares_with_the_population_where_there_are_figures(worl
         (90, {"yes": True, "age": "old"})])
     issue = _issue(world.plan, "Nowhere to meet",
                    Answer.objects.filter(response__in=responses, question=q["text"]))
-    rows = {i.title: i for i in evidence_services.issues_register(world.plan)["issues"]}
+    rows = {i.title: i for i in issues_register(world.plan)["issues"]}
     assert rows["Nowhere to meet"].minority_groups == ["18 to 24"]  # no population figures yet
     _baseline(cats["young"].dimension, {cats["young"]: 500, cats["old"]: 500})
-    rows = {i.title: i for i in evidence_services.issues_register(world.plan)["issues"]}
+    rows = {i.title: i for i in issues_register(world.plan)["issues"]}
     assert rows["Nowhere to meet"].minority_groups == []
-    support = evidence_services.issue_support(issue)
+    support = issue_support(issue)
     assert support["minority"] == []
     page = world.client("member").get(issue.get_absolute_url()).text
     assert "Share of the population" in page and "Minority need</span>" not in page
     # Where the young really are a small part of the population, it is a minority need again.
     BaselineFigure.objects.filter(category=cats["young"]).update(count=100)
-    rows = {i.title: i for i in evidence_services.issues_register(world.plan)["issues"]}
+    rows = {i.title: i for i in issues_register(world.plan)["issues"]}
     assert rows["Nowhere to meet"].minority_groups == ["18 to 24"]
     assert "a small part of the population" in world.client("member").get(issue.get_absolute_url()).text

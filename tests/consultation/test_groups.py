@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from consultation import services
-from consultation.models import Answer, DimensionCategory, Question, QuestionKind, Response
-from consultation.models_evidence import BaselineFigure
+from consultation.models import Answer, BaselineFigure, DimensionCategory, Question, QuestionKind, Response
 from tests.consultation.factories import make_survey
 
 CENSUS = ["Under 11", "11 to 15", "16 to 17", "18 to 24", "25 to 44", "45 to 64", "65 to 74", "75 or over"]

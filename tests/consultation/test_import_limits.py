@@ -9,8 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from consultation import imports, services
+from consultation import services
+from consultation.forms import uploads
 from consultation.models import AccessMode, Channel, ImportBatch, Response
+from consultation.services import importing
 from tests.consultation.factories import make_survey
 
 
@@ -27,7 +29,7 @@ def _url(name, survey, **kwargs):
 
 
 def _rows(survey, n, codes=()):
-    header = imports.template_header(survey.ordered_questions())
+    header = importing.template_header(survey.ordered_questions())
     row = ["", "over 10 years", "4", "The green", "Lorries", "Shop; Pub", "", "65 to 74"]
     rows = [header] + [list(row) for _i in range(n)]
     for i, code in enumerate(codes, start=1):
@@ -65,7 +67,7 @@ def test_checking_5000_rows_runs_a_bounded_number_of_queries(world, survey,
     text = _csv(_rows(survey, 5000, survey.printed)).decode("utf-8-sig")
     # Two queries per row with a code (to find it and see whether it was used), none for others.
     with django_assert_max_num_queries(2 * len(survey.printed) + 10):
-        parsed = imports.parse(survey, text, keep_rows=False)
+        parsed = importing.parse(survey, text, keep_rows=False)
     assert len(parsed.rows) == 5000 and parsed.errors == []
 
 
@@ -99,7 +101,7 @@ def test_files_that_cannot_be_read_are_refused_with_a_clear_message(world, surve
     assert not ImportBatch.objects.exists()
 
 
-@pytest.mark.parametrize("size", [imports.MAX_CELL + 1, 128 * 1024 + 10])
+@pytest.mark.parametrize("size", [uploads.MAX_CELL + 1, 128 * 1024 + 10])
 def test_a_cell_over_the_limit_is_refused_naming_its_row(world, survey, size):
     rows = _rows(survey, 3)
     rows[2][3] = "x" * size

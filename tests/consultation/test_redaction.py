@@ -4,9 +4,8 @@ warned about anything the patterns cannot take out."""
 import pytest
 from django.urls import reverse
 
-from consultation.models import Answer
-from consultation.models_evidence import PublishedText
-from consultation.redaction import identifying_bits, redact
+from consultation.analysis.redaction import identifying_bits, redact
+from consultation.models import Answer, PublishedText
 from tests.consultation.analysis_data import add_responses, analysis_survey
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clp.celery import app
 from consultation import services
-from consultation.answers import AnswerForm
+from consultation.forms.answers import AnswerForm
 from consultation.models import (
     AccessMode,
     ImportBatch,

@@ -50,7 +50,7 @@ def test_online_answers_are_numbered_when_sent_and_numbers_are_not_reused(world,
 
 
 def _rows(survey):
-    from consultation.answers import AnswerForm
+    from consultation.forms.answers import AnswerForm
 
     form = AnswerForm(form_data(survey), questions=survey.ordered_questions(), enforce_required=False)
     assert form.is_valid()

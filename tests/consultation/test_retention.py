@@ -11,13 +11,14 @@ from consultation.models import (
     AccessCode,
     AccessMode,
     Answer,
+    AnswerCoding,
     ImportBatch,
     Response,
     ResponseStatus,
     Survey,
     SurveyStatus,
+    Theme,
 )
-from consultation.models_evidence import AnswerCoding, Theme
 from consultation.services.retention import add_months, surveys_apply_retention
 from consultation.tasks import apply_retention
 from tests.consultation.factories import make_survey, submitted_response

@@ -6,9 +6,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from consultation import evidence_services
-from consultation.models import Answer, Survey, SurveyKind, SurveyStatus
-from consultation.models_evidence import Issue, RepresentationReview
+from consultation.models import Answer, Issue, RepresentationReview, Survey, SurveyKind, SurveyStatus
+from consultation.services import evidence as evidence_services
 from plans import gates
 from plans import services as plan_services
 from plans.models import ChecklistEntry, Plan

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actions.models import EndorsementRequest, PlanVersion, UpdateStatus
 from actions.portfolio import rows as portfolio
-from consultation.models_evidence import BaselineFigure, PopulationBaseline
+from consultation.models import BaselineFigure, PopulationBaseline
 from plans.models import ChecklistEntry, CouncillorLink, EventKind, PlanEvent, Role
 from plans.steps import Step
 from tests import factories

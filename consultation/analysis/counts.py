@@ -11,7 +11,7 @@ So they are computed once per *version of the survey's answers* and kept in the 
 (Redis in production) under the key ``survey-counts:<database>:<survey id>:<version>:<part>``:
 
 - The version is a row of its own (`ResponsesVersion`), bumped by every service that changes
-  submitted answers (consultation.services.collecting), **in the same transaction** as the
+  submitted answers (consultation.services), **in the same transaction** as the
   change, and as a safety net by a signal whenever a submitted response or an answer of one is
   saved or a response deleted. Readers read the version first, in its own statement, then the
   counts: under READ COMMITTED a reader that sees version n sees every answer committed with
@@ -33,6 +33,21 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count
+from django.db.models.signals import post_save
+
+from consultation.analysis.base import NUMBER_KINDS, count_answers, one_answer, respondents
+from consultation.analysis.coverage import people_with_a_group
+from consultation.analysis.suppression import CHANNEL
+from consultation.models import (
+    Answer,
+    Dimension,
+    DimensionCategory,
+    Question,
+    Response,
+    ResponseStatus,
+    ResponsesVersion,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +71,6 @@ class Tables:
 
 
 def version(survey) -> int:
-    from consultation.models import ResponsesVersion
-
     return (ResponsesVersion.objects.filter(survey_id=survey.pk)
             .values_list("number", flat=True).first()) or 0
 
@@ -98,30 +111,17 @@ def remember(survey, part: str, compute):
     return found
 
 
-def count(survey) -> Tables:
-    """Count every table in the database (a fixed number of queries, each reading every answer)."""
-    from consultation import analysis
-
-    return analysis.count_tables(survey)
-
-
 def changed(survey_id: int) -> None:
     """The survey's submitted answers changed: figures belong to a new version from now on."""
-    from consultation.models import ResponsesVersion
-
     ResponsesVersion.bump(survey_id=survey_id)
 
 
 def _response_saved(sender, instance, **kwargs) -> None:
-    from consultation.models import ResponseStatus
-
     if instance.status == ResponseStatus.SUBMITTED:
         changed(instance.survey_id)
 
 
 def _answer_saved(sender, instance, **kwargs) -> None:
-    from consultation.models import ResponsesVersion
-
     ResponsesVersion.bump(response_id=instance.response_id)
 
 
@@ -129,9 +129,58 @@ def connect() -> None:
     """A safety net under the services: a submitted response or an answer saved one at a time
     (the admin, a shell, a test's factory) starts a new version too. Bulk writes and deletes go
     through the services, which bump the version themselves."""
-    from django.db.models.signals import post_save
-
-    from consultation.models import Answer, Response
-
     post_save.connect(_response_saved, sender=Response, dispatch_uid="counts-response")
     post_save.connect(_answer_saved, sender=Answer, dispatch_uid="counts-answer")
+
+
+def count(survey) -> Tables:
+    """Count every table in the database (a fixed number of queries, each reading every answer)."""
+    base = respondents(survey)
+    dimensions = list(Dimension.objects.filter(
+        pk__in=Question.objects.filter(survey=survey).values("dimension")))
+    answered, by_value, rank_sums = count_answers(base, Answer.objects.filter(question__survey=survey))
+    single = {q.pk: one_answer(q) for q in Question.objects.filter(survey=survey)
+              .select_related("dimension")}
+    t = Tables(total=base.count(), answered=answered, by_value=dict(by_value),
+                      rank_sums=rank_sums, groups={}, represented={}, cross={}, column_totals={})
+    _fill_groups(t, base, dimensions)
+    _fill_breakdowns(t, survey, base, single,
+                     dict(DimensionCategory.objects.filter(dimension__in=dimensions)
+                          .values_list("pk", "dimension_id")))
+    return t
+
+
+def _fill_groups(t, base, dimensions) -> None:
+    for dim_id, cat_id, n in (Answer.objects.filter(response__in=base, category__dimension__in=dimensions)
+                              .values_list("category__dimension", "category")
+                              .annotate(n=Count("response", distinct=True)).order_by()):
+        t.groups[(dim_id, cat_id)] = n
+    for channel, n in base.values_list("channel").annotate(n=Count("pk")).order_by():
+        t.groups[(CHANNEL, channel)] = n
+    t.represented = people_with_a_group(base, dimensions)
+
+
+def _fill_breakdowns(t, survey, base, single: dict, dim_of: dict) -> None:
+    """Each answer by each group and by channel, and the people in each who answered."""
+    answers = Answer.objects.filter(question__survey=survey, response__in=base).order_by()
+    grouped = answers.filter(response__answers__category__isnull=False)
+    by_group, by_channel = "response__answers__category", "response__channel"
+    # One answer per person and value, and one answer per person and group: rows are people.
+    rows = Count("pk")
+    for value, kinds in (("option", {"option__isnull": False}),
+                         ("number", {"question__kind__in": NUMBER_KINDS})):
+        for q, v, c, n in grouped.filter(**kinds).values_list("question", value, by_group).annotate(n=rows):
+            if c in dim_of:
+                t.cross[(q, dim_of[c], v, c)] = n
+        for q, v, c, n in answers.filter(**kinds).values_list("question", value, by_channel).annotate(n=rows):
+            t.cross[(q, CHANNEL, v, c)] = n
+    for (q, d, _v, c), n in t.cross.items():
+        if single.get(q):  # the people who answered are the answers added up
+            t.column_totals[(q, d, c)] = t.column_totals.get((q, d, c), 0) + n
+    several = {"question__in": [q for q, one in single.items() if not one]}
+    people = Count("response", distinct=True)
+    for q, c, n in grouped.filter(**several).values_list("question", by_group).annotate(n=people):
+        if c in dim_of:
+            t.column_totals[(q, dim_of[c], c)] = n
+    for q, c, n in answers.filter(**several).values_list("question", by_channel).annotate(n=people):
+        t.column_totals[(q, CHANNEL, c)] = n

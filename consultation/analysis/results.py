@@ -7,7 +7,7 @@ percentages add up to 100 they are rounded so that they do (largest remainder).
 
 `results_for(survey, viewer=..., filters=...)` is the one way to get results as a given person
 may see them (`viewer=None`: the public). It builds the survey's `Disclosure`
-(consultation.suppression), which decides once which groups, cells, totals, means and ranking
+(consultation.analysis.suppression), which decides once which groups, cells, totals, means and ranking
 scores are hidden and whether the filter may be shown; the results, the breakdowns
 (`.crosstab()`), weighted figures (`.weighted()`) and "who we have heard" (`.groups()`) it
 returns have been through it, for pages, downloads, PDFs and the open-data API alike.
@@ -17,21 +17,27 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from consultation import counts
-from consultation.groups import rolled_up, shown
-from consultation.models import (
-    Answer,
-    Channel,
-    Dimension,
-    DimensionCategory,
-    Question,
-    QuestionKind,
-    Response,
+from consultation.analysis import counts
+from consultation.analysis.base import (
+    CHART_KINDS,
+    NUMBER_KINDS,
+    TEXT_KINDS,
+    Cell,
+    Filters,
+    count_answers,
+    one_answer,
+    percent,
+    respondents,
+    rounded,
+    value_labels,
+    whole_percents,
 )
-from consultation.suppression import (
+from consultation.analysis.coverage import DimensionShares, representation
+from consultation.analysis.groups import shown
+from consultation.analysis.suppression import (
     CHANNEL,
     SMALL,
     Dim,
@@ -41,96 +47,9 @@ from consultation.suppression import (
     largest_remainder,
     threshold,
 )
-
-CHART_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.DEMOGRAPHIC,
-               QuestionKind.RATING, QuestionKind.YES_NO}
-TEXT_KINDS = {QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.LOVE_HATE}
-NUMBER_KINDS = {QuestionKind.RATING, QuestionKind.YES_NO}
-
-
-def percent(part: float, whole: float) -> float | None:
-    return None if not whole else float(part) * 100 / float(whole)
-
-
-def rounded(value: float | None, places: int = 0) -> str:
-    if value is None:
-        return "–"
-    q = Decimal(1).scaleb(-places)
-    return str(Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP))
-
-
-# --- who is counted ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Filters:
-    """Narrow the respondents: by demographic answers (any of the categories chosen within one
-    dimension, all of the dimensions) and by channel."""
-
-    category_ids: tuple[int, ...] = ()
-    channel: str = ""
-
-    @classmethod
-    def from_query(cls, data, plan) -> "Filters":
-        valid = set(DimensionCategory.objects.filter(dimension__plan=plan).values_list("pk", flat=True))
-        ids = []
-        for raw in data.getlist("category"):
-            if raw.isdigit() and int(raw) in valid:
-                ids.append(int(raw))
-        channel = data.get("channel", "")
-        return cls(tuple(sorted(set(ids))), channel if channel in Channel.values else "")
-
-    @property
-    def key(self) -> str:
-        """The filter in a cache key (consultation.counts)."""
-        return f"{','.join(map(str, self.category_ids))}|{self.channel}"
-
-    @property
-    def active(self) -> bool:
-        return bool(self.category_ids or self.channel)
-
-    def selection(self) -> dict:
-        """The filter as {dimension id (or "channel"): chosen categories}, for the Disclosure."""
-        chosen = defaultdict(list)
-        for cat_id, dim_id in (DimensionCategory.objects.filter(pk__in=self.category_ids)
-                               .values_list("pk", "dimension_id").order_by("pk")):
-            chosen[dim_id].append(cat_id)
-        if self.channel:
-            chosen[CHANNEL].append(self.channel)
-        return dict(chosen)
-
-
-def respondents(survey, filters: Filters = Filters()):
-    """Submitted responses of the survey that match the filters (a lazy queryset)."""
-    qs = Response.objects.filter(survey=survey).submitted()
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    if filters.category_ids:
-        by_dimension = defaultdict(list)
-        for cat_id, dim_id in DimensionCategory.objects.filter(
-                pk__in=filters.category_ids).values_list("pk", "dimension_id"):
-            by_dimension[dim_id].append(cat_id)
-        for cat_ids in by_dimension.values():
-            qs = qs.filter(Exists(Answer.objects.filter(response=OuterRef("pk"), category_id__in=cat_ids)))
-    return qs
-
+from consultation.models import Answer, Channel, Dimension, DimensionCategory, Question, QuestionKind
 
 # --- results per question ----------------------------------------------------------------------
-
-@dataclass
-class Cell:
-    label: str
-    count: int
-    percent: float | None
-    hidden: bool = False
-    extra: str = ""  # e.g. mean rank for a ranking question
-    value: object = None
-    hidden_label: str = ""           # what is shown instead of a hidden figure, and why
-    whole_percent: int | None = None  # the percentage as shown, rounded to add up to 100
-
-    def hide(self, label: str) -> None:
-        self.hidden, self.hidden_label = True, label
-        self.count, self.percent, self.whole_percent, self.extra = 0, None, None, ""
-
 
 @dataclass
 class QuestionResult:
@@ -159,27 +78,6 @@ class QuestionResult:
         return self.hidden_reason == SMALL
 
 
-def _value_labels(q: Question) -> list[tuple[object, str]]:
-    if q.kind == QuestionKind.YES_NO:
-        return [(1, _("Yes")), (0, _("No"))]
-    if q.kind == QuestionKind.RATING:
-        labels = []
-        for n in q.scale():
-            label = str(n)
-            if n == q.scale_min and q.scale_min_label:
-                label = f"{n} – {q.scale_min_label}"
-            elif n == q.scale_max and q.scale_max_label:
-                label = f"{n} – {q.scale_max_label}"
-            labels.append((n, label))
-        return labels
-    return [(o.pk, o.label) for o in q.options.all()]
-
-
-def _one_answer(q: Question) -> bool:
-    """Each person gives one of the answers, so the answers add up to the people who answered."""
-    return q.kind != QuestionKind.RANKING and q.kind not in TEXT_KINDS and not q.allows_several
-
-
 def survey_results(survey, filters: Filters = Filters(), *, suppress_below: int | None = None
                    ) -> list[QuestionResult]:
     """Every question's figures: as the steering group sees them, or with `suppress_below` as
@@ -196,30 +94,12 @@ def question_result(question: Question, filters: Filters = Filters(), *,
                     Answer.objects.filter(question=question), disclosure or Disclosure())[0]
 
 
-def _counts(base, answers) -> tuple[dict, dict, dict]:
-    """People who answered each question, and each answer's count (three queries)."""
-    answers = answers.filter(response__in=base)
-    answered = dict(answers.values_list("question").annotate(n=Count("response", distinct=True)))
-    by_value = defaultdict(dict)
-    rank_sums = {}
-    for qid, oid, n, rank_sum in (answers.filter(option__isnull=False)
-                                  .values_list("question", "option")
-                                  .annotate(n=Count("response", distinct=True), s=Sum("number"))):
-        by_value[qid][oid] = n
-        rank_sums[(qid, oid)] = rank_sum
-    for qid, number, n in (answers.filter(question__kind__in=NUMBER_KINDS)
-                           .values_list("question", "number")
-                           .annotate(n=Count("response", distinct=True))):
-        by_value[qid][number] = n
-    return answered, by_value, rank_sums
-
-
 def _results(questions, base, answers, disclosure: Disclosure, *, tables=None) -> list[QuestionResult]:
     """Each question's result, counted for `base`, or taken from the survey's cached `tables`."""
     if tables is not None:
         answered, by_value, rank_sums = tables.answered, defaultdict(dict, tables.by_value), tables.rank_sums
     else:
-        answered, by_value, rank_sums = _counts(base, answers)
+        answered, by_value, rank_sums = count_answers(base, answers)
     results = []
     for q in questions:
         result = QuestionResult(question=q, answered=answered.get(q.pk, 0))
@@ -229,7 +109,7 @@ def _results(questions, base, answers, disclosure: Disclosure, *, tables=None) -
             result.text_count = result.answered
         else:
             result.cells = [Cell(label, counts.get(v, 0), percent(counts.get(v, 0), result.answered), value=v)
-                            for v, label in _value_labels(q)]
+                            for v, label in value_labels(q)]
             if q.kind == QuestionKind.RATING and result.answered:
                 result.mean = sum(v * n for v, n in counts.items()) / sum(counts.values())
             if q.kind == QuestionKind.RANKING:
@@ -252,20 +132,7 @@ def _apply(result: QuestionResult, verdict, disclosure: Disclosure) -> None:
             cell.hide(disclosure.label(verdict.cells[cell.value]))
     if not verdict.mean:
         result.mean = None
-    _whole_percents(result.cells, adds_up=_one_answer(result.question))
-
-
-def _whole_percents(cells: list[Cell], *, adds_up: bool) -> None:
-    """Whole-number percentages: a full column adds up to 100. With a cell hidden, each is only
-    rounded, since sharing out the rounding would depend on the hidden figure."""
-    values = [c.percent for c in cells]
-    if adds_up and not any(c.hidden for c in cells):
-        whole = largest_remainder(values)
-    else:
-        whole = [None if v is None else int(Decimal(str(v)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-                 for v in values]
-    for cell, value in zip(cells, whole, strict=True):
-        cell.whole_percent = value
+    whole_percents(result.cells, adds_up=one_answer(result.question))
 
 
 def _ranking(q: Question, result: QuestionResult, rank_sums: dict) -> None:
@@ -326,7 +193,7 @@ def crosstab(question: Question, dimension: Dimension, filters: Filters = Filter
     disclosure = disclosure or Disclosure()
     base = respondents(question.survey, filters)
     columns = list(dimension.categories.all())
-    keys = _value_labels(question)
+    keys = value_labels(question)
     value_field = "number" if question.kind in NUMBER_KINDS else "option"
     joined = Answer.objects.filter(question=question, response__in=base,
                                    response__answers__category__dimension=dimension)
@@ -338,7 +205,7 @@ def crosstab(question: Question, dimension: Dimension, filters: Filters = Filter
         return cells, dict(joined.values_list("response__answers__category")
                            .annotate(n=Count("response", distinct=True)).order_by())
 
-    # Kept for this version of the answers (consultation.counts), like the survey's tables.
+    # Kept for this version of the answers (consultation.analysis.counts), like the survey's tables.
     part = f"crosstab:{question.pk}:{dimension.pk}:{filters.key}"
     cells, totals = counts.remember(question.survey, part, count)
     columns = shown(columns, used={pk for pk, n in totals.items() if n})
@@ -367,126 +234,9 @@ def _crosstab_percents(tab: CrossTab) -> None:
     for c in range(len(tab.columns)):
         cells = [Cell("", tab.counts[r][c], tab.percent(r, c), hidden=tab.hidden[r][c])
                  for r in range(len(tab.rows))]
-        _whole_percents(cells, adds_up=_one_answer(tab.question))
+        whole_percents(cells, adds_up=one_answer(tab.question))
         for r, cell in enumerate(cells):
             tab.percents[r][c] = cell.whole_percent
-
-
-# --- representativeness and weighting -----------------------------------------------------------
-
-@dataclass
-class GroupShare:
-    category: DimensionCategory
-    respondents: int
-    share: float | None          # of the people who gave a group in this dimension
-    population: int | None
-    population_share: float | None
-    hidden_label: str = ""       # the number of people is hidden (why); so is anything from it
-    whole_share: int | None = None
-
-    @property
-    def hidden(self) -> bool:
-        return bool(self.hidden_label)
-
-    @property
-    def ratio(self) -> float | None:
-        if self.hidden or self.share is None or not self.population_share:
-            return None
-        return self.share / self.population_share
-
-    @property
-    def flag(self) -> str:
-        if not self.population_share or self.hidden:
-            return ""  # no population figure, nobody of this group to hear from, or hidden
-        if self.respondents == 0:
-            return "not_heard"
-        if self.ratio is not None and self.ratio < UNDER_REPRESENTED:
-            return "under"
-        if self.ratio is not None and self.ratio > OVER_REPRESENTED:
-            return "over"
-        return ""
-
-
-UNDER_REPRESENTED = 0.5
-OVER_REPRESENTED = 1.5
-
-
-@dataclass
-class DimensionShares:
-    dimension: Dimension
-    groups: list[GroupShare]
-    answered: int                # people (not ticks) who gave a group other than "prefer not to say"
-    baseline: object | None
-    answered_label: str = ""     # why `answered` is hidden, if it is
-
-    @property
-    def flagged(self) -> list[GroupShare]:
-        return [g for g in self.groups if g.flag in ("under", "not_heard")]
-
-
-def representation(plan, responses, survey=None, *, disclosure: Disclosure | None = None,
-                   tables=None) -> list[DimensionShares]:
-    """For each dimension (asked in `survey`, if given): respondents' share of each group against
-    the population's. Shares are of people, so on a question where people tick several groups
-    they add up to more than 100%."""
-    disclosure = disclosure or Disclosure()
-    dimensions = Dimension.objects.filter(plan=plan)
-    if survey is not None:
-        dimensions = dimensions.filter(pk__in=Question.objects.filter(survey=survey).values("dimension"))
-    dimensions = list(dimensions.prefetch_related("categories").select_related("baseline")
-                      .prefetch_related("baseline__figures"))
-    if tables is not None and survey is not None:  # the survey's cached tables (all its answers)
-        by_category = {c: n for (d, c), n in tables.groups.items() if d != CHANNEL}
-        people = tables.represented
-    else:
-        by_category = dict(Answer.objects.filter(response__in=responses, category__dimension__plan=plan)
-                           .values_list("category").annotate(n=Count("response", distinct=True))
-                           .order_by())
-        people = _people_with_a_group(responses, dimensions)
-    return [_shares(dimension, by_category, people.get(dimension.pk, 0), disclosure)
-            for dimension in dimensions]
-
-
-def _people_with_a_group(responses, dimensions) -> dict[int, int]:
-    return dict(Answer.objects.filter(response__in=responses, category__dimension__in=dimensions,
-                                      category__is_prefer_not_to_say=False)
-                .values_list("category__dimension").annotate(n=Count("response", distinct=True))
-                .order_by())
-
-
-def _shares(dimension, counts, answered, disclosure) -> DimensionShares:
-    every = [c for c in dimension.categories.all() if not c.is_prefer_not_to_say]
-    # Retired groups nobody answered with are not shown; census bands count in the plan's own.
-    cats = shown(every, used={c.pk for c in every if counts.get(c.pk)})
-    baseline = getattr(dimension, "baseline", None)
-    figures = {f.category_id: f.count for f in baseline.figures.all()} if baseline else {}
-    figures = rolled_up(every, figures, {c.pk for c in cats})
-    pop_total = sum(figures.get(c.pk, 0) for c in cats)
-    groups = [GroupShare(c, counts.get(c.pk, 0), percent(counts.get(c.pk, 0), answered),
-                         figures.get(c.pk) if baseline else None,
-                         percent(figures.get(c.pk, 0), pop_total) if baseline and pop_total else None,
-                         hidden_label=disclosure.label(disclosure.group(dimension.pk, c.pk)))
-              for c in cats]
-    answered_label = disclosure.label(disclosure.represented(dimension.pk))
-    for g in groups:
-        if g.hidden or answered_label:
-            g.respondents, g.share = (0 if g.hidden else g.respondents), None
-    cells = [Cell("", g.respondents, g.share, hidden=g.hidden) for g in groups]
-    _whole_percents(cells, adds_up=not dimension.allows_several)
-    for g, cell in zip(groups, cells, strict=True):
-        g.whole_share = cell.whole_percent
-    return DimensionShares(dimension, groups, 0 if answered_label else answered, baseline, answered_label)
-
-
-def dimension_shares(dimension, counts: dict[int, int], answered: int | None = None,
-                     disclosure: Disclosure | None = None) -> DimensionShares:
-    """One dimension's groups against the population, from respondents counted per category
-    (categories and baseline figures prefetched; runs no query). Without `disclosure` nothing is
-    hidden: for flags worked out from the figures, not for showing them."""
-    if answered is None:
-        answered = sum(counts.get(c.pk, 0) for c in dimension.categories.all()
-                       if not c.is_prefer_not_to_say)
-    return _shares(dimension, counts, answered, disclosure or Disclosure())
 
 
 @dataclass
@@ -530,7 +280,7 @@ def weighted_result(question: Question, dimension: Dimension, filters: Filters =
                       unrepresented=[c.label for c in cats if c.pk not in weights])
     if not disclosure.weighting_allowed(question.pk, dimension.pk, [c.pk for c in tab.columns]):
         result.withheld, result.weighted, result.weights, result.excluded = True, [], {}, 0
-    result.whole = largest_remainder(result.weighted) if _one_answer(question) else [
+    result.whole = largest_remainder(result.weighted) if one_answer(question) else [
         None if w is None else int(Decimal(str(w)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
         for w in result.weighted]
     return result
@@ -540,7 +290,7 @@ def weighted_result(question: Question, dimension: Dimension, filters: Filters =
 
 def survey_figures(survey) -> Figures:
     """Every count of the survey that a page could show, unfiltered: the counts from the
-    survey's cached tables (consultation.counts), arranged by its questions and groups as they
+    survey's cached tables (consultation.analysis.counts), arranged by its questions and groups as they
     are now (a fixed number of queries, none of them reading answers when the cache is warm)."""
     questions = survey.ordered_questions()
     dims = _survey_dims(questions)
@@ -567,66 +317,13 @@ def _survey_dims(questions) -> dict:
     return dims
 
 
-def count_tables(survey) -> "counts.Tables":
-    """Count the survey's unfiltered tables in the database (what consultation.counts caches)."""
-    base = respondents(survey)
-    dimensions = list(Dimension.objects.filter(
-        pk__in=Question.objects.filter(survey=survey).values("dimension")))
-    answered, by_value, rank_sums = _counts(base, Answer.objects.filter(question__survey=survey))
-    one_answer = {q.pk: _one_answer(q) for q in Question.objects.filter(survey=survey)
-                  .select_related("dimension")}
-    t = counts.Tables(total=base.count(), answered=answered, by_value=dict(by_value),
-                      rank_sums=rank_sums, groups={}, represented={}, cross={}, column_totals={})
-    _fill_groups(t, base, dimensions)
-    _fill_breakdowns(t, survey, base, one_answer,
-                     dict(DimensionCategory.objects.filter(dimension__in=dimensions)
-                          .values_list("pk", "dimension_id")))
-    return t
-
-
 def _q(question: Question) -> Q:
     groups = {}
     if question.kind == QuestionKind.DEMOGRAPHIC and question.dimension_id:
         groups = {o.pk: (question.dimension_id, o.category_id)
                   for o in question.options.all() if o.category_id}
-    return Q([v for v, _label in _value_labels(question)] if question.kind not in TEXT_KINDS else [],
-             one_answer=_one_answer(question), ranking=question.kind == QuestionKind.RANKING, groups=groups)
-
-
-def _fill_groups(t, base, dimensions) -> None:
-    for dim_id, cat_id, n in (Answer.objects.filter(response__in=base, category__dimension__in=dimensions)
-                              .values_list("category__dimension", "category")
-                              .annotate(n=Count("response", distinct=True)).order_by()):
-        t.groups[(dim_id, cat_id)] = n
-    for channel, n in base.values_list("channel").annotate(n=Count("pk")).order_by():
-        t.groups[(CHANNEL, channel)] = n
-    t.represented = _people_with_a_group(base, dimensions)
-
-
-def _fill_breakdowns(t, survey, base, one_answer: dict, dim_of: dict) -> None:
-    """Each answer by each group and by channel, and the people in each who answered."""
-    answers = Answer.objects.filter(question__survey=survey, response__in=base).order_by()
-    grouped = answers.filter(response__answers__category__isnull=False)
-    by_group, by_channel = "response__answers__category", "response__channel"
-    # One answer per person and value, and one answer per person and group: rows are people.
-    rows = Count("pk")
-    for value, kinds in (("option", {"option__isnull": False}),
-                         ("number", {"question__kind__in": NUMBER_KINDS})):
-        for q, v, c, n in grouped.filter(**kinds).values_list("question", value, by_group).annotate(n=rows):
-            if c in dim_of:
-                t.cross[(q, dim_of[c], v, c)] = n
-        for q, v, c, n in answers.filter(**kinds).values_list("question", value, by_channel).annotate(n=rows):
-            t.cross[(q, CHANNEL, v, c)] = n
-    for (q, d, _v, c), n in t.cross.items():
-        if one_answer.get(q):  # the people who answered are the answers added up
-            t.column_totals[(q, d, c)] = t.column_totals.get((q, d, c), 0) + n
-    several = {"question__in": [q for q, one in one_answer.items() if not one]}
-    people = Count("response", distinct=True)
-    for q, c, n in grouped.filter(**several).values_list("question", by_group).annotate(n=people):
-        if c in dim_of:
-            t.column_totals[(q, dim_of[c], c)] = n
-    for q, c, n in answers.filter(**several).values_list("question", by_channel).annotate(n=people):
-        t.column_totals[(q, CHANNEL, c)] = n
+    return Q([v for v, _label in value_labels(question)] if question.kind not in TEXT_KINDS else [],
+             one_answer=one_answer(question), ranking=question.kind == QuestionKind.RANKING, groups=groups)
 
 
 def disclosure_for(survey, *, viewer=None, filters: Filters = Filters()) -> Disclosure:
@@ -706,7 +403,7 @@ def results_for(survey, *, viewer=None, filters: Filters = Filters(), questions:
 
 def _filtered_tables(survey, filters: Filters):
     base = respondents(survey, filters)
-    answered, by_value, rank_sums = _counts(base, Answer.objects.filter(question__survey=survey))
+    answered, by_value, rank_sums = count_answers(base, Answer.objects.filter(question__survey=survey))
     return base.count(), counts.Tables(total=0, answered=answered, by_value=dict(by_value),
                                        rank_sums=rank_sums, groups={}, represented={}, cross={},
                                        column_totals={})

@@ -1,4 +1,5 @@
-"""CSV import of paper returns keyed elsewhere: the template's columns, and checking a file.
+"""CSV import of paper returns keyed elsewhere: the template's columns, checking a file, and the
+services that keep an upload, check it and import it (all of it or none).
 
 Every row becomes form data for the same `AnswerForm` residents use, so a CSV can hold nothing
 the web form would refuse. Checking collects every problem (row, column, what is wrong) before
@@ -9,26 +10,32 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
-from consultation.answers import NO, YES, AnswerForm, name, rank_name
+from clp.models import User
+from consultation.analysis import counts
+from consultation.forms.answers import NO, YES, AnswerForm, name, rank_name
+from consultation.forms.uploads import FileRefused, check_shape
 from consultation.models import (
     AccessCode,
+    Answer,
     AnswerPart,
+    ImportBatch,
     Option,
     Question,
     QuestionKind,
+    Response,
+    ResponseStatus,
     Survey,
     display_code,
 )
-from consultation.services import CodeRefused, find_code
+from consultation.services.base import CodeRefused, Refused, record_event
+from consultation.services.collecting import after_submit, find_code, own
 
-MAX_ROWS = 5000
-MAX_CELL = 5000  # characters: the longest written answer a survey accepts
 CODE = "code"
-# UTF-16 files (Excel's "Unicode text") start with one of these byte-order marks.
-UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class ImportRefused(Exception):
@@ -117,55 +124,6 @@ def _question_columns(number: int, q: Question) -> list[Column]:
 
 def template_header(questions: list[Question]) -> list[str]:
     return [c.header for c in columns(questions)]
-
-
-class FileRefused(Exception):
-    """The file cannot be checked at all (its size, encoding or shape): one message says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def read_upload(upload) -> str:
-    """The text of an uploaded CSV, refused at once (before any row is checked) when it is not a
-    UTF-8 or Windows text file, has more than MAX_ROWS rows or has a cell over MAX_CELL."""
-    raw = upload.read()
-    if raw.startswith(UTF16_MARKS):
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise FileRefused(_("The file is saved as Unicode text but is damaged. Save it from "
-                                "the spreadsheet as “CSV UTF-8” and upload it again.")) from error
-    elif b"\x00" in raw:
-        raise FileRefused(_("This is not a CSV text file (it may be a spreadsheet or Unicode text). "
-                            "Save it from the spreadsheet as “CSV UTF-8” and upload it again."))
-    else:
-        text = decode_bytes(raw)
-    check_shape(text)
-    return text
-
-
-def check_shape(text: str) -> None:
-    """Count rows and measure cells, without checking answers: fast enough for any allowed file."""
-    count = 0
-    try:
-        for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
-            long = next((v for v in values if len(v) > MAX_CELL), None)
-            if long is not None:
-                raise FileRefused(_("Row %(row)s has a cell of %(n)s characters; a cell can hold at "
-                                    "most %(max)s. Check the row, or split the answer.")
-                                  % {"row": number, "n": f"{len(long):,}", "max": f"{MAX_CELL:,}"})
-            count += any(v.strip() for v in values) and number > 1
-    except csv.Error as error:
-        # The csv module refuses cells over 128 KiB, stray NUL characters and broken quoting.
-        raise FileRefused(_("The file cannot be read as CSV near row %(row)s (a cell may be far too "
-                            "long, or a quote mark not closed). Save it from the spreadsheet as "
-                            "“CSV UTF-8” and try again.") % {"row": count + 2}) from error
-    if count > MAX_ROWS:
-        raise FileRefused(_("The file has %(count)s rows of answers; a file can hold at most %(n)s. "
-                            "Split it into smaller files.")
-                          % {"count": f"{count:,}", "n": f"{MAX_ROWS:,}"})
 
 
 def parse(survey: Survey, text: str, *, lock_codes: bool = False, keep_rows: bool = True) -> Parsed:
@@ -307,9 +265,60 @@ def _row_code(survey, number, code_text, seen_codes, lock_codes, errors) -> Acce
     return code
 
 
-def decode_bytes(raw: bytes) -> str:
-    """UTF-8 (with or without Excel's marker), else Windows-1252."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+# --- the services -------------------------------------------------------------------------------
+
+@transaction.atomic
+def import_upload(*, survey: Survey, filename: str, content: str, channel: str,
+                  actor: User) -> ImportBatch:
+    """Keep an uploaded CSV and check it once, so the preview only shows what was found."""
+    batch = ImportBatch.objects.create(survey=survey, filename=filename[:255], content=content,
+                                       channel=channel, uploaded_by=actor)
+    return import_check(batch=batch)
+
+
+def import_check(*, batch: ImportBatch) -> ImportBatch:
+    """Check every row of a kept CSV (without saving anything) and store what was found."""
+    parsed = parse(batch.survey, batch.content, keep_rows=False)
+    batch.row_count = len(parsed.rows)
+    batch.problems = [{"row": e.row, "column": e.column, "message": str(e.message)}
+                      for e in parsed.errors]
+    batch.save(update_fields=["row_count", "problems"])
+    return batch
+
+
+@dataclass
+class ImportResult:
+    count: int
+
+
+@transaction.atomic
+def import_run(*, batch: ImportBatch, actor: User) -> ImportResult:
+    """Import every row of a checked CSV, or none of them if anything is wrong."""
+    locked = ImportBatch.objects.select_for_update().select_related("survey__plan").get(pk=batch.pk)
+    if locked.imported_at:
+        raise Refused(_("This file has already been imported."))
+    survey = locked.survey
+    if survey.is_draft:
+        raise Refused(_("Open the survey before importing answers."))
+    parsed = parse(survey, locked.content, lock_codes=True)
+    if parsed.errors:
+        raise ImportRefused(parsed.errors)
+    now = timezone.now()
+    numbers = Response.take_numbers(survey.pk, len(parsed.rows))
+    responses = Response.objects.bulk_create([
+        Response(survey=survey, channel=locked.channel, code=row.code, entered_by=actor,
+                 import_batch=locked, status=ResponseStatus.SUBMITTED, submitted_at=now,
+                 number=number)
+        for row, number in zip(parsed.rows, numbers, strict=True)])
+    Answer.objects.bulk_create([own(a, response) for response, row in zip(responses, parsed.rows,
+                                                                           strict=True)
+                                for answers in row.answers.values() for a in answers])
+    AccessCode.objects.filter(pk__in=[r.code.pk for r in parsed.rows if r.code]).update(used_at=now)
+    # The answers are now in the database; the uploaded copy (personal data) is not kept.
+    locked.imported_at, locked.imported_count, locked.content = now, len(responses), ""
+    locked.save(update_fields=["imported_at", "imported_count", "content"])
+    record_event(survey, actor, _("Imported %(n)s paper returns into “%(title)s” from %(file)s")
+                 % {"n": len(responses), "title": survey.title, "file": locked.filename})
+    counts.changed(survey.pk)
+    after_submit(survey)
+    return ImportResult(count=len(responses))

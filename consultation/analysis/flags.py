@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultation.analysis import rounded
+from consultation.analysis.base import rounded
 
 # --- clear mandate ------------------------------------------------------------------------------
 MANDATE_MIN_PEOPLE = 10   # never a mandate from a handful of answers

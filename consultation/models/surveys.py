@@ -554,8 +554,3 @@ class ImportBatch(models.Model):
     def __str__(self):
         return self.filename
 
-
-# The Evidence analysis models (and the counts' version) live in their own modules; importing
-# them here registers them.
-from consultation.models_counts import *  # noqa: E402,F403
-from consultation.models_evidence import *  # noqa: E402,F403

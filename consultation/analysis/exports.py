@@ -1,18 +1,20 @@
-"""Responses as rows, one column per question, streamed as CSV or XLSX (consultation.spreadsheet):
+"""Responses as rows, one column per question, streamed as CSV or XLSX (consultation.analysis.spreadsheet):
 the first bytes go out at once, and memory holds one chunk of responses whatever the survey's size.
-Both files end with a row saying "End of file" and how many responses they hold."""
+Both files end with a row saying "End of file" and how many responses they hold. `describe` gives
+one question's answers as one readable cell, here and on the pages that show a response."""
 
+import functools
 from collections.abc import Iterator
 from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from consultation import spreadsheet
-from consultation.answers import describe
-from consultation.models import Answer, Channel, Survey
+from consultation.analysis import spreadsheet
+from consultation.models import Answer, AnswerPart, Channel, Question, QuestionKind, Survey
 
 CHUNK = 1000
 
@@ -78,3 +80,37 @@ def csv_stream(survey: Survey, channel: str = "") -> Iterator[str]:
 
 def xlsx_stream(survey: Survey, channel: str = "") -> Iterator[bytes]:
     return spreadsheet.xlsx_stream(rows(survey, channel), sheet=_("Responses"), noun=_("responses"))
+
+
+@functools.lru_cache(maxsize=8)
+def _part_labels(language: str) -> dict:
+    # Once per language, not once per answer: an export describes hundreds of thousands.
+    return {AnswerPart.LOVE: _("Love"), AnswerPart.HATE: _("Would change")}
+
+
+def _option_labels(q: Question) -> dict:
+    # Kept on the question: an export describes the same question once per response.
+    if not hasattr(q, "_option_labels"):
+        q._option_labels = {o.pk: o.label for o in q.options.all()}
+    return q._option_labels
+
+
+def describe(q: Question, answers: list[Answer]) -> str:
+    """One readable cell for a question's answers: used on the summary page and in exports."""
+    if not answers:
+        return ""
+    if q.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
+        return answers[0].text
+    if q.kind == QuestionKind.LOVE_HATE:
+        labels = _part_labels(get_language())
+        return "\n".join(f"{labels[a.part]}: {a.text}" for a in answers)
+    if q.kind == QuestionKind.RATING:
+        return str(answers[0].number)
+    if q.kind == QuestionKind.YES_NO:
+        return _("Yes") if answers[0].number else _("No")
+    labels = _option_labels(q)
+    if q.kind == QuestionKind.RANKING:
+        ranked = sorted(answers, key=lambda a: a.number)
+        return "; ".join(f"{a.number}. {labels.get(a.option_id, '')}" for a in ranked)
+    return "; ".join(f"{labels.get(a.option_id, '')}: {a.text}" if a.text else labels.get(a.option_id, "")
+                     for a in answers)

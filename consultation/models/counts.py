@@ -1,9 +1,7 @@
-"""The version of a survey's answers that its cached count tables belong to (consultation.counts)."""
+"""The version of a survey's answers that its cached count tables belong to (consultation.analysis.counts)."""
 
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
-
-__all__ = ["ResponsesVersion"]
 
 
 class ResponsesVersion(models.Model):

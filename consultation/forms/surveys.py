@@ -1,8 +1,11 @@
+"""Forms for building surveys, codes, entering and importing paper returns, and the public pages."""
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clp.formtools import DateInput, HelperMixin
+from consultation.forms.uploads import FileRefused, read_upload
 from consultation.models import (
     AccessMode,
     Channel,
@@ -14,7 +17,7 @@ from consultation.models import (
     SurveyKind,
     parse_receipt,
 )
-from consultation.starters import STARTERS, starter_choices
+from consultation.models.starters import STARTERS, starter_choices
 
 
 class SurveyCreateForm(HelperMixin, forms.Form):
@@ -142,11 +145,22 @@ class CodesForm(HelperMixin, forms.Form):
         label=_("How do you want the codes?"), widget=forms.RadioSelect, initial="slips",
         choices=[("slips", _("Leaflets: A4 sheets of cut-out slips, eight to a page (PDF)")),
                  ("letters", _("Leaflets: one letter per household, one to a page (PDF)")),
+                 ("questionnaires", _("Paper questionnaires: one copy per code, with the "
+                                      "household's code printed on it (PDF, up to 200)")),
                  ("sheet", _("A page of slips to print now (or save as a PDF from the print window)")),
                  ("csv", _("A CSV file, for a printer or a mail merge"))],
         help_text=_("The codes are shown only this once: they are stored scrambled, like passwords, "
                     "so nobody can read them back later. A leaflet PDF is built once, straight "
                     "away, and cannot be made again: keep it safe until the leaflets are delivered."))
+
+    def clean(self):
+        from consultation.documents import MAX_CODED_COPIES
+
+        data = super().clean()
+        if data.get("output") == "questionnaires" and (data.get("count") or 0) > MAX_CODED_COPIES:
+            self.add_error("count", _("Make at most %(n)s questionnaires with codes at a time: "
+                                      "make several batches for more.") % {"n": MAX_CODED_COPIES})
+        return data
 
 
 class EntryForm(HelperMixin, forms.Form):
@@ -167,16 +181,14 @@ class ImportForm(HelperMixin, forms.Form):
     channel = EntryForm.base_fields["channel"]
 
     def clean_file(self):
-        from consultation import imports
-
         upload = self.cleaned_data["file"]
         if upload.size > min(settings.UPLOAD_MAX_BYTES, 5 * 1024 * 1024):
             raise forms.ValidationError(_("The file is too big. Split it into files under 5 MB."))
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError(_("Choose a CSV file (its name ends in .csv)."))
         try:
-            self.text = imports.read_upload(upload)
-        except imports.FileRefused as refused:
+            self.text = read_upload(upload)
+        except FileRefused as refused:
             raise forms.ValidationError(refused.message) from refused
         return upload
 

@@ -5,11 +5,9 @@ question, nothing required because paper returns skip questions) and CSV import 
 form data), so every route into the database is validated the same way.
 """
 
-import functools
-
 from django import forms
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consultation.models import Answer, AnswerPart, Question, QuestionKind
 
@@ -248,37 +246,3 @@ def initial_for(q: Question, answers: list[Answer]) -> dict:
     if other:
         initial[name(q, "other")] = other
     return initial
-
-
-@functools.lru_cache(maxsize=8)
-def _part_labels(language: str) -> dict:
-    # Once per language, not once per answer: an export describes hundreds of thousands.
-    return {AnswerPart.LOVE: _("Love"), AnswerPart.HATE: _("Would change")}
-
-
-def _option_labels(q: Question) -> dict:
-    # Kept on the question: an export describes the same question once per response.
-    if not hasattr(q, "_option_labels"):
-        q._option_labels = {o.pk: o.label for o in q.options.all()}
-    return q._option_labels
-
-
-def describe(q: Question, answers: list[Answer]) -> str:
-    """One readable cell for a question's answers: used on the summary page and in exports."""
-    if not answers:
-        return ""
-    if q.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
-        return answers[0].text
-    if q.kind == QuestionKind.LOVE_HATE:
-        labels = _part_labels(get_language())
-        return "\n".join(f"{labels[a.part]}: {a.text}" for a in answers)
-    if q.kind == QuestionKind.RATING:
-        return str(answers[0].number)
-    if q.kind == QuestionKind.YES_NO:
-        return _("Yes") if answers[0].number else _("No")
-    labels = _option_labels(q)
-    if q.kind == QuestionKind.RANKING:
-        ranked = sorted(answers, key=lambda a: a.number)
-        return "; ".join(f"{a.number}. {labels.get(a.option_id, '')}" for a in ranked)
-    return "; ".join(f"{labels.get(a.option_id, '')}: {a.text}" if a.text else labels.get(a.option_id, "")
-                     for a in answers)

@@ -1,8 +1,5 @@
 """Models for the Evidence analysis: population baselines, themes and coding, the issues register,
-representation reviews and free text approved for publication.
-
-Imported at the end of consultation/models.py so Django registers them with the app.
-"""
+representation reviews and free text approved for publication."""
 
 from django.conf import settings
 from django.db import models
@@ -11,11 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultation.models import Answer, Dimension, DimensionCategory, Question, Survey
+from consultation.models.surveys import Answer, Dimension, DimensionCategory, Question, Survey
 from plans.models import EvidenceItem, Meeting, Plan
-
-__all__ = ["AnswerCoding", "BaselineFigure", "Issue", "PopulationBaseline", "PublishedText",
-           "RepresentationReview", "STARTER_THEMES", "Theme"]
 
 
 class PopulationBaseline(models.Model):

@@ -1,3 +1,5 @@
+"""Forms of the Evidence analysis: population figures, groups, themes, issues, publishing."""
+
 import csv
 import io
 
@@ -6,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clp.formtools import HelperMixin, specific_messages
-from consultation import groups
-from consultation.models_evidence import Issue, PopulationBaseline, Theme
+from consultation.analysis import groups
+from consultation.analysis.redaction import identifying_bits
+from consultation.models import Issue, PopulationBaseline, Question, Theme
 
 
 class BaselineForm(HelperMixin, forms.Form):
@@ -173,8 +176,6 @@ class IssueForm(HelperMixin, forms.ModelForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        from consultation.models import Question
-
         self.fields["theme"].queryset = plan.themes.all()
         self.fields["questions"].queryset = (Question.objects.filter(survey__plan=plan)
                                              .exclude(kind="demographic").select_related("survey"))
@@ -193,8 +194,6 @@ class PublishForm(HelperMixin, forms.Form):
         help_text=gettext_lazy("Needed only when the text still looks as if it might name someone."))
 
     def clean(self):
-        from consultation.redaction import identifying_bits
-
         cleaned = super().clean()
         bits = identifying_bits(cleaned.get("text", ""))
         if bits and not cleaned.get("checked"):

@@ -1,12 +1,12 @@
 """Tables of figures (results, cross-tabs, the issues register) as CSV or XLSX downloads, streamed
-and ending with an "End of file" row (consultation.spreadsheet)."""
+and ending with an "End of file" row (consultation.analysis.spreadsheet)."""
 
 from collections.abc import Iterable
 
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from consultation import spreadsheet
+from consultation.analysis import spreadsheet
 
 
 def download(rows: Iterable[list], *, fmt: str, filename: str, sheet: str):
