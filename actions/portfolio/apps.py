@@ -10,6 +10,7 @@ class PortfolioConfig(AppConfig):
     verbose_name = "Portfolio"
 
     def ready(self):
-        from actions.portfolio import digest
+        from actions.portfolio import community, digest
 
         digest.register_kind()
+        community.register_panels()

@@ -56,7 +56,8 @@ def survey_new(request, pk):
 def _sections(survey: Survey) -> list[Section]:
     """Pages with their questions (numbered through the survey) and each question's answer count."""
     sections = list(survey.sections.prefetch_related(
-        Prefetch("questions", queryset=Question.objects.select_related("dimension")
+        Prefetch("questions", queryset=Question.objects.select_related("dimension",
+                                                                       "standard__organisation")
                  .prefetch_related("options").annotate(answer_count=Count("answers"))
                  .order_by("position", "pk"))
     ))
@@ -77,6 +78,7 @@ def survey_detail(request, pk, sid):
         "response_count": counts.response_count,
         "public_url": request.build_absolute_uri(survey.get_public_url()),
         "print_copies": documents.latest_copies(survey),
+        "has_standards": services.standards_for(survey.plan).exists(),
     })
 
 
@@ -209,8 +211,9 @@ def question_kind(request, pk, sid, sec):
     survey = survey_for(request, pk, sid, EDIT)
     section = get_object_or_404(survey.sections, pk=sec)
     kinds = [(k, KIND_HELP[k]) for k in QuestionKind]
-    return render(request, "consultation/question_kind.html",
-                  {"plan": survey.plan, "survey": survey, "section": section, "kinds": kinds})
+    return render(request, "consultation/question_kind.html", {
+        "plan": survey.plan, "survey": survey, "section": section, "kinds": kinds,
+        "has_standards": services.standards_for(survey.plan).exists()})
 
 
 @login_required
