@@ -327,3 +327,19 @@ def test_the_comparison_costs_the_same_queries_for_25_and_45_surveys(world, stan
         counts.append(_compare_queries(client, compare_url(world, standard)))
     assert counts[0] == counts[1]
     assert _compare_queries(client, compare_url(world, standard, page=2)) <= counts[0]
+
+
+def test_the_demo_bank_is_offered_to_the_demos_steering_groups(db):
+    import io
+
+    from django.core.management import call_command
+
+    from clp.models import Organisation
+    from plans.models import Plan
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # safe to run twice
+    organisation = Organisation.objects.get(name="Downshire Community Action")
+    assert organisation.standard_questions.count() == 4
+    bramley = Plan.objects.filter(community__slug="bramley-green").first()
+    assert services.standards_for(bramley).count() == 4
