@@ -23,6 +23,9 @@ class ActionsConfig(AppConfig):
         from actions import community
 
         community.register_panels()
+        from actions import delivery
+
+        delivery.register_issue_origin()
         from actions import inbox
 
         inbox.register_invitation_kind()

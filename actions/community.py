@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Q
 
+from clp.panels import Panel
+
 
 def _you_said_we_did(community):
     from actions.models import CommunityUpdate, UpdateStatus
@@ -24,7 +26,7 @@ def _you_said_we_did(community):
 
 
 def register_panels() -> None:
-    from plans.community import CommunityPanel, register_panel
+    from plans.community import register_panel
 
-    register_panel(CommunityPanel("you_said_we_did", "actions/includes/community_progress.html", 5,
-                                  _you_said_we_did))
+    register_panel(Panel("you_said_we_did", "actions/includes/community_progress.html", 5,
+                         _you_said_we_did))

@@ -40,12 +40,13 @@ from actions.models import (
     UpdateLink,
     UpdateStatus,
 )
+from clp.exceptions import GateNotMet, LinkRefused, Refused
 from clp.models import User
 from clp.outbox import Claim
 from plans import gates
 from plans import services as plan_services
 from plans.models import EventKind, Plan, PlanStatus
-from plans.services import TransitionRefused, record
+from plans.services import record
 from plans.steps import Step
 
 LOST_AFTER = timedelta(minutes=10)
@@ -96,7 +97,7 @@ def owner_request_send(*, action: Action, role: str, actor: User) -> OwnerReques
         "lead_user", "partner_body", "priority__plan").get(pk=action.pk)
     name, email = _recipient(locked, role)
     if not email:
-        raise TransitionRefused(_("Add an email address for %(who)s first.")
+        raise Refused(_("Add an email address for %(who)s first.")
                                 % {"who": name or _("the partner body")})
     locked.owner_requests.filter(role=role).unanswered().update(superseded=True)
     request = OwnerRequest.objects.create(action=locked, role=role, recipient_name=name,
@@ -129,15 +130,15 @@ def owner_request_email(*, request_id: int) -> bool:
 
 
 def owner_request_for_link(*, action_id: int, token: str) -> OwnerRequest:
-    """The request a link is for, or BadLink saying why it cannot be used."""
+    """The request a link is for, or LinkRefused saying why it cannot be used."""
     payload = tokens.read(tokens.OWNER_REQUEST, token)
     request = (OwnerRequest.objects.select_related("action__priority__plan__community")
                .filter(pk=payload.pk, action_id=action_id).first())
     tokens.check_row(request, payload, used=False)
     if request.superseded:
-        raise tokens.BadLink(tokens.EXPIRED)
+        raise LinkRefused(tokens.EXPIRED)
     if request.answered_at is not None:
-        raise tokens.BadLink(tokens.USED)
+        raise LinkRefused(tokens.USED)
     return request
 
 
@@ -149,7 +150,7 @@ def owner_request_answer(*, request: OwnerRequest, answer: str, reason: str = ""
     the signed-in partner contact answering from the inbox; a link has none)."""
     locked = OwnerRequest.objects.select_for_update().get(pk=request.pk)
     if locked.answered_at is not None or locked.superseded:
-        raise tokens.BadLink(tokens.USED)
+        raise LinkRefused(tokens.USED)
     if answer not in (OwnerStatus.ACCEPTED, OwnerStatus.DECLINED, OwnerStatus.PROPOSED):
         raise ValueError(f"Unknown answer {answer!r}")
     now = timezone.now()
@@ -181,7 +182,7 @@ def update_post(*, action: Action, status: str, percent: int, note: str = "", re
     original one visible."""
     locked = Action.objects.select_for_update().select_related("priority__plan").get(pk=action.pk)
     if status != locked.progress and not reason.strip():
-        raise TransitionRefused(_("Give a short reason for the change of status."))
+        raise Refused(_("Give a short reason for the change of status."))
     if status == UpdateStatus.DONE:
         percent = 100
     update = ProgressUpdate(action=locked, status=status, previous_status=locked.progress,
@@ -216,7 +217,7 @@ def update_link_send(*, action: Action, actor: User) -> UpdateLink:
 
     email = action.lead_address()
     if not email:
-        raise TransitionRefused(_("Add the lead's email address to the action first."))
+        raise Refused(_("Add the lead's email address to the action first."))
     link = UpdateLink.objects.create(action=action, email=email, name=action.lead_label,
                                      nonce=tokens.new_nonce(), created_by=actor)
     tasks.send_update_link.delay_on_commit(link.pk)
@@ -260,7 +261,7 @@ def update_by_link(*, link: UpdateLink, fields: dict) -> ProgressUpdate:
     claimed = UpdateLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
         used_at=timezone.now())
     if not claimed:
-        raise tokens.BadLink(tokens.USED)
+        raise LinkRefused(tokens.USED)
     return update_post(action=link.action, by_name=link.name, **fields)
 
 
@@ -311,7 +312,7 @@ def offer_confirm(*, offer: HelpOffer) -> HelpOffer:
     claimed = HelpOffer.objects.filter(pk=offer.pk, confirmed_at__isnull=True).update(
         confirmed_at=timezone.now(), status=OfferStatus.CONFIRMED)
     if not claimed:
-        raise tokens.BadLink(tokens.USED)
+        raise LinkRefused(tokens.USED)
     tasks.send_offer_to_lead.delay_on_commit(offer.pk)
     _log(offer.action.priority.plan, None, _("%(who)s offered to help with “%(a)s”")
          % {"who": offer.name, "a": offer.action})
@@ -345,7 +346,7 @@ def offer_decide(*, offer: HelpOffer, add: bool, actor: User) -> Helper | None:
     locked = HelpOffer.objects.select_for_update().select_related("action__priority__plan").get(
         pk=offer.pk)
     if locked.status != OfferStatus.CONFIRMED:
-        raise TransitionRefused(_("This offer has already been dealt with."))
+        raise Refused(_("This offer has already been dealt with."))
     locked.status = OfferStatus.ADDED if add else OfferStatus.DECLINED
     locked.handled_by, locked.handled_at = actor, timezone.now()
     locked.save(update_fields=["status", "handled_by", "handled_at"])
@@ -420,7 +421,7 @@ def follow_confirm(*, follower: Follower) -> Follower:
     claimed = Follower.objects.filter(pk=follower.pk, confirmed_at__isnull=True).update(
         confirmed_at=timezone.now())
     if not claimed:
-        raise tokens.BadLink(tokens.USED)
+        raise LinkRefused(tokens.USED)
     recipient, _created = Recipient.objects.get_or_create(email=normalise_email(follower.email))
     kind = reminders.get_kind(FOLLOW_KIND)
     if recipient.preference(kind) == Preference.OFF:
@@ -456,6 +457,20 @@ def raised_issue_moderate(*, raised: RaisedIssue, accept: bool, actor: User) -> 
                               if accept else _("Did not add an issue raised by a resident: %(t)s"))
          % {"t": locked.title})
     return locked
+
+
+def raised_after_publication(plan: Plan, issue_ids: list[int]) -> dict[int, str]:
+    """The issues register's "raised after publication" mark (consultation.analysis.issues)."""
+    rows = (RaisedIssue.objects.filter(plan=plan, issue_id__in=issue_ids)
+            .values_list("issue_id", "created_at"))
+    return {issue_id: _("Raised after publication, %(d)s")
+            % {"d": timezone.localdate(created).strftime("%-d %b %Y")} for issue_id, created in rows}
+
+
+def register_issue_origin() -> None:
+    from consultation.analysis.issues import register_issue_origin as register
+
+    register(raised_after_publication)
 
 
 # --- community updates ------------------------------------------------------------------------
@@ -508,7 +523,7 @@ def community_update_save(*, plan: Plan, title: str, body: str, publish: bool, a
     if update is None:
         update = CommunityUpdate(plan=plan, created_by=actor, covers_from=update_period_start(plan))
     elif update.is_published:
-        raise TransitionRefused(_("A published update cannot be changed."))
+        raise Refused(_("A published update cannot be changed."))
     update.title, update.body, update.covers_to = title, body, timezone.now()
     if publish:
         update.published_at, update.published_by = timezone.now(), actor
@@ -543,7 +558,7 @@ def review_save(*, plan: Plan, decisions: dict[int, tuple[str, str]], meeting: d
     review, _created = PlanReview.objects.select_for_update().get_or_create(
         plan=plan, version=plan.version, defaults={"started_by": actor})
     if review.completed_at:
-        raise TransitionRefused(_("This review has already been recorded."))
+        raise Refused(_("This review has already been recorded."))
     for field in ("kind", "held_on", "minute_reference"):
         setattr(review, field, meeting.get(field) or getattr(review, field))
     review.save()
@@ -592,15 +607,15 @@ def review_complete(*, plan: Plan, actor: User) -> Plan:
     next cycle with the plan's own transition, as a new version."""
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     if locked.step != Step.REVIEWING:
-        raise TransitionRefused(_("A review is recorded at step 9, “Reviewing your plan”."))
+        raise Refused(_("A review is recorded at step 9, “Reviewing your plan”."))
     review = PlanReview.objects.select_for_update().filter(plan=locked, version=locked.version).first()
     actions = list(review_actions(locked))
     gaps = review_gaps(review, actions)
     if gaps:
-        raise TransitionRefused(_("The review cannot be recorded yet. Still to do:"), unmet=gaps)
+        raise GateNotMet(_("The review cannot be recorded yet. Still to do:"), gaps)
     unmet = [s.item.label for s in gates.checklist(locked, Step.REVIEWING).unmet]
     if unmet:
-        raise TransitionRefused(_("The review cannot be recorded yet. Still to do:"), unmet=unmet)
+        raise GateNotMet(_("The review cannot be recorded yet. Still to do:"), unmet)
     for decision in review.decisions.select_related("action__priority__plan"):
         _apply_decision(decision, actor, locked.version)
     review.completed_by, review.completed_at = actor, timezone.now()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from plans.gates import GateItem, register
+from plans.permissions import MANAGE_PLAN
 from plans.steps import Step
 
 SECTION_TWO_ENDORSED = "section_two_endorsed"
@@ -95,7 +96,7 @@ def register_items() -> None:
         _("Once the steering group has agreed the plan, its chair or secretary finalises it on "
           "the Finalise page: this version is kept exactly as "
           "agreed, and later changes go into the next version."),
-        check=version_frozen, link=_url("actions:finalise"), link_perm="plans.manage_plan",
+        check=version_frozen, link=_url("actions:finalise"), link_perm=MANAGE_PLAN,
         waivable=False,
     ))
     register(GateItem(
@@ -115,5 +116,5 @@ def register_items() -> None:
         _("Go through every action at a meeting (achieved, carry forward or drop, with a reason), "
           "and record the date and minute reference on the Review page."),
         check=review_held, link=_url("actions:plan_review"), waivable=False,
-        link_perm="plans.manage_plan",
+        link_perm=MANAGE_PLAN,
     ))

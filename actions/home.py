@@ -1,6 +1,7 @@
 """Home page panel: plans whose steering group has asked this councillor to review priorities."""
 
-from clp.home import HomePanel, register
+from clp.home import register
+from clp.panels import Panel
 
 
 def _awaiting(user):
@@ -41,8 +42,8 @@ def _inboxes(user):
 
 
 def register_panels() -> None:
-    register(HomePanel("awaiting_endorsement", "actions/includes/home_awaiting.html", 25, _awaiting))
-    register(HomePanel("agency_inbox", "actions/includes/home_inbox.html", 26, _inboxes))
+    register(Panel("awaiting_endorsement", "actions/includes/home_awaiting.html", 25, _awaiting))
+    register(Panel("agency_inbox", "actions/includes/home_inbox.html", 26, _inboxes))
 
 
 def _community_plan(community):
@@ -62,7 +63,7 @@ def _community_plan(community):
 
 
 def register_community_panels() -> None:
-    from plans.community import CommunityPanel, register_panel
+    from plans.community import register_panel
 
-    register_panel(CommunityPanel("action_plan", "actions/includes/community_plan.html", 5,
-                                  _community_plan))
+    register_panel(Panel("action_plan", "actions/includes/community_plan.html", 5,
+                         _community_plan))

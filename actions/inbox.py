@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from actions import delivery, tokens
+from actions import delivery
 from actions.models import (
     Action,
     Endorsement,
@@ -27,8 +27,8 @@ from actions.models import (
     RegisteredPartner,
     Section,
 )
+from clp.exceptions import LinkRefused, Refused
 from clp.models import CouncillorProfile, Organisation, User
-from plans.services import TransitionRefused
 
 INVITATION_KIND = "partner_contact"
 ANSWERS = (OwnerStatus.ACCEPTED, OwnerStatus.DECLINED, OwnerStatus.PROPOSED)
@@ -68,12 +68,10 @@ def register_invitation_kind() -> None:
     from clp.invitations import InvitationKind, register
 
     def accept(invitation, user) -> str:
-        from clp.services import InvitationError
-
         contact = PartnerContact.objects.filter(pk=invitation.target_id).first()
         if contact is None:
-            raise InvitationError(_("This contact has been removed from the partner directory. "
-                                    "Ask the support officer who invited you."))
+            raise Refused(_("This contact has been removed from the partner directory. "
+                            "Ask the support officer who invited you."))
         PartnerContact.objects.filter(pk=contact.pk).update(user=user)
         return reverse("actions:partner_inbox", kwargs={"bid": contact.partner_id})
 
@@ -202,13 +200,13 @@ def inbox_answer(*, partner: RegisteredPartner, action: Action, answer: str, rea
     _check_addressed(partner, [action])
     request = _pending_request(action)
     if request is None:
-        raise TransitionRefused(_("“%(a)s” has no request waiting for an answer.") % {"a": action})
+        raise Refused(_("“%(a)s” has no request waiting for an answer.") % {"a": action})
     try:
         return delivery.owner_request_answer(
             request=request, answer=answer, reason=reason, suggested_instead=suggested_instead,
             proposed_date=proposed_date, actor=actor)
-    except tokens.BadLink as used:
-        raise TransitionRefused(_("“%(a)s” has already been answered.") % {"a": action}) from used
+    except LinkRefused as used:
+        raise Refused(_("“%(a)s” has already been answered.") % {"a": action}) from used
 
 
 @transaction.atomic

@@ -6,16 +6,26 @@ the draft and moderating residents' comments follow plan management (chair and s
 
 import rules
 
+from actions.permissions import (
+    ANSWER_FOR_PARTNER,
+    FINALISE_PLAN,
+    MANAGE_PARTNER_DIRECTORY,
+    MANAGE_REGISTERED_PARTNER,
+    RESPOND_TO_PRIORITY,
+    VIEW_COUNCILLOR_INBOX,
+    VIEW_LEAD_CONTACT,
+    VIEW_PARTNER_INBOX,
+)
 from clp.rules import is_officer_of_organisation, is_site_admin
 from plans.rules import can_edit_content, can_manage, is_councillor, is_support_officer
 
 # A councillor attached to the plan (plans.CouncillorLink) responds to its priorities.
-rules.add_perm("actions.respond_to_priority", is_councillor)
+rules.add_perm(RESPOND_TO_PRIORITY, is_councillor)
 # The lead's phone or email stays with the group and the people who support it.
-rules.add_perm("actions.view_lead_contact", can_edit_content | is_support_officer | is_site_admin)
+rules.add_perm(VIEW_LEAD_CONTACT, can_edit_content | is_support_officer | is_site_admin)
 # The steering group agrees the plan at a meeting; its chair or secretary (the officers who
 # manage the plan) records that by finalising, as the Finalising checklist says.
-rules.add_perm("actions.finalise_plan", can_manage)
+rules.add_perm(FINALISE_PLAN, can_manage)
 
 
 # --- the agency inbox: the directory is kept by the organisation's support officers; a body's
@@ -40,9 +50,9 @@ def is_councillor_profile_of(user, councillor) -> bool:
     return councillor is not None and user.is_authenticated and councillor.user_id == user.pk
 
 
-rules.add_perm("actions.manage_partner_directory", is_site_admin | is_officer_of_organisation)
-rules.add_perm("actions.manage_registered_partner", is_site_admin | is_officer_of_partner)
-rules.add_perm("actions.view_partner_inbox",
+rules.add_perm(MANAGE_PARTNER_DIRECTORY, is_site_admin | is_officer_of_organisation)
+rules.add_perm(MANAGE_REGISTERED_PARTNER, is_site_admin | is_officer_of_partner)
+rules.add_perm(VIEW_PARTNER_INBOX,
                is_site_admin | is_officer_of_partner | is_contact_of_partner)
-rules.add_perm("actions.answer_for_partner", is_contact_of_partner)
-rules.add_perm("actions.view_councillor_inbox", is_councillor_profile_of)
+rules.add_perm(ANSWER_FOR_PARTNER, is_contact_of_partner)
+rules.add_perm(VIEW_COUNCILLOR_INBOX, is_councillor_profile_of)

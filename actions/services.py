@@ -30,12 +30,13 @@ from actions.models import (
     Priority,
 )
 from clp.audit import AuditKind, audit_record
+from clp.exceptions import GateNotMet, Refused
 from clp.models import CouncillorProfile, User
 from clp.outbox import Claim
 from plans import gates
 from plans import services as plan_services
 from plans.models import EventKind, Plan
-from plans.services import TransitionRefused, record
+from plans.services import record
 from plans.steps import Step
 
 logger = logging.getLogger(__name__)
@@ -198,7 +199,7 @@ def endorsement_requests_send(*, plan: Plan, councillors: list[CouncillorProfile
     sent = []
     for councillor in councillors:
         if councillor.pk not in attached:
-            raise TransitionRefused(_("%(who)s is not attached to this plan.") % {"who": councillor})
+            raise Refused(_("%(who)s is not attached to this plan.") % {"who": councillor})
         request, _created = EndorsementRequest.objects.update_or_create(
             plan=plan, councillor=councillor,
             defaults={"message": message, "respond_by": respond_by, "sent_by": actor,
@@ -359,7 +360,7 @@ def draft_publish(*, plan: Plan, publish: bool, actor: User) -> DraftPlan:
     if publish == draft.is_published:
         return draft
     if publish and PlanVersion.objects.filter(plan=plan, number=plan.version).exists():
-        raise TransitionRefused(_("This version of the plan has been adopted, so it is no longer "
+        raise Refused(_("This version of the plan has been adopted, so it is no longer "
                                   "a draft for comment. Start a review to draft the next version."))
     draft.published_at = timezone.now() if publish else None
     draft.published_by = actor if publish else draft.published_by
@@ -377,7 +378,7 @@ def comment_submit(*, plan: Plan, body: str, name: str = "",
     """A resident comments on the published draft; nothing shows until the group approves it."""
     if (not DraftPlan.objects.filter(plan=plan, published_at__isnull=False).exists()
             or PlanVersion.objects.filter(plan=plan, number=plan.version).exists()):
-        raise TransitionRefused(_("This draft plan is not open for comments."))
+        raise Refused(_("This draft plan is not open for comments."))
     if priority is not None and priority.plan_id != plan.pk:
         raise ValueError("The priority belongs to another plan.")
     return DraftComment.objects.create(plan=plan, body=body, name=name, priority=priority)
@@ -404,12 +405,12 @@ def plan_finalise(*, plan: Plan, actor: User) -> PlanVersion:
     """
     locked = Plan.objects.select_for_update().select_related("community").get(pk=plan.pk)
     if locked.step != Step.FINALISING:
-        raise TransitionRefused(_("A plan is finalised at step 7, “Finalising your plan”. This "
+        raise Refused(_("A plan is finalised at step 7, “Finalising your plan”. This "
                                   "plan is at “%(step)s”.") % {"step": locked.get_step_display()})
     unmet = [s.item.label for s in gates.checklist(locked, Step.FINALISING).unmet
              if s.item.key != FROZEN_KEY]
     if unmet:
-        raise TransitionRefused(_("The plan cannot be finalised yet. Still to do:"), unmet=unmet)
+        raise GateNotMet(_("The plan cannot be finalised yet. Still to do:"), unmet)
     version = PlanVersion.objects.filter(plan=locked, number=locked.version).first()
     if version is None:
         version = PlanVersion.objects.create(plan=locked, number=locked.version,

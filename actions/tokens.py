@@ -14,16 +14,12 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from clp.exceptions import LinkRefused
+
 OWNER_REQUEST = "actions.owner-request"
 UPDATE_LINK = "actions.update-link"
 HELP_OFFER = "actions.help-offer"
 FOLLOW = "actions.follow"
-
-
-class BadLink(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 FORGED = _("This link is not one we sent, or it was copied incompletely. Check that you used "
@@ -49,23 +45,23 @@ def make(purpose: str, pk: int, nonce: str) -> str:
 
 
 def read(purpose: str, token: str) -> Payload:
-    """The row id and nonce inside a token, or BadLink saying why it cannot be used."""
+    """The row id and nonce inside a token, or LinkRefused saying why it cannot be used."""
     try:
         value = signing.TimestampSigner(salt=purpose).unsign(
             token, max_age=settings.ACTIONS_LINK_VALID_DAYS * 86400)
     except signing.SignatureExpired as expired:
-        raise BadLink(EXPIRED) from expired
+        raise LinkRefused(EXPIRED) from expired
     except signing.BadSignature as forged:
-        raise BadLink(FORGED) from forged
+        raise LinkRefused(FORGED) from forged
     pk, _sep, nonce = value.partition(".")
     if not pk.isdigit() or not nonce:
-        raise BadLink(FORGED)
+        raise LinkRefused(FORGED)
     return Payload(pk=int(pk), nonce=nonce)
 
 
 def check_row(row, payload: Payload, *, used: bool) -> None:
     """The row must be the one the token names and must not have been used already."""
     if row is None or not secrets.compare_digest(row.nonce, payload.nonce):
-        raise BadLink(WRONG)
+        raise LinkRefused(WRONG)
     if used:
-        raise BadLink(USED)
+        raise LinkRefused(USED)

@@ -23,3 +23,10 @@ def _refused(request, queryset, status: int, perm: str = "") -> None:
     audit_record(kind=AuditKind.REFUSED, actor=request.user, summary=(
         f"{status} {request.method} {request.path[:200]} ({queryset.model._meta.label_lower}"
         f"{' ' + perm if perm else ''})"))
+
+
+def show_refused(request, refused) -> None:
+    """Put a service's refusal (`clp.exceptions.Refused`) at the top of the next page."""
+    from django.contrib import messages
+
+    messages.error(request, str(refused))

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from clp.registry import Registry
+
 
 @dataclass(frozen=True)
 class InvitationKind:
@@ -17,15 +19,13 @@ class InvitationKind:
     accept: Callable[["object", "object"], str]
 
 
-_KINDS: dict[str, InvitationKind] = {}
-
-
-def register(kind: InvitationKind) -> None:
-    _KINDS[kind.key] = kind
+registry: Registry[InvitationKind] = Registry("invitation kind")
+register = registry.register
 
 
 def get_kind(key: str) -> InvitationKind:
-    return _KINDS[key]
+    """The kind registered under `key`; KeyError for one nobody registered (fails loudly)."""
+    return registry[key]
 
 
 def register_core_kinds() -> None:

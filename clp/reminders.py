@@ -36,7 +36,9 @@ from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare
 
+from clp.exceptions import LinkRefused
 from clp.models import Preference, Recipient
+from clp.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -62,31 +64,20 @@ class ReminderKind:
     description: str = ""
 
 
-_KINDS: dict[str, ReminderKind] = {}
-
-
-def register(kind: ReminderKind) -> None:
-    _KINDS[kind.key] = kind
-
-
-def get_kind(key: str) -> ReminderKind | None:
-    return _KINDS.get(key)
+registry: Registry[ReminderKind] = Registry("reminder kind", order=lambda kind: str(kind.label))
+register = registry.register
+get_kind = registry.get
 
 
 def kinds() -> list[ReminderKind]:
-    return sorted(_KINDS.values(), key=lambda k: str(k.label))
+    """Every kind, by label (as the preferences form lists them)."""
+    return list(registry)
 
 
 # --- signed links: no login needed, so the signature and the person's nonce are the key ---------
 
 PREFERENCES_SALT = "clp.reminders.preferences"
 UNSUBSCRIBE_SALT = "clp.reminders.unsubscribe"
-
-
-class LinkRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def make_token(recipient: Recipient, salt: str, kinds: list[str] | None = None) -> str:

@@ -2,6 +2,8 @@
 
 import rules
 
+from clp.permissions import INVITE_OFFICER, MANAGE_PORTFOLIO, START_PLAN, VIEW_ORGANISATION
+
 is_site_admin = rules.is_active & rules.is_superuser
 
 
@@ -19,7 +21,7 @@ def is_officer_for_community(user, community) -> bool:
     return community.organisations.filter(officers=user).exists()
 
 
-rules.add_perm("clp.view_organisation", is_site_admin | is_officer_of_organisation)
-rules.add_perm("clp.invite_officer", is_site_admin | is_officer_of_organisation)
-rules.add_perm("clp.manage_portfolio", is_site_admin | is_officer_of_organisation)
-rules.add_perm("clp.start_plan", is_site_admin | is_officer_for_community)
+rules.add_perm(VIEW_ORGANISATION, is_site_admin | is_officer_of_organisation)
+rules.add_perm(INVITE_OFFICER, is_site_admin | is_officer_of_organisation)
+rules.add_perm(MANAGE_PORTFOLIO, is_site_admin | is_officer_of_organisation)
+rules.add_perm(START_PLAN, is_site_admin | is_officer_for_community)

@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from kombu.exceptions import OperationalError as BrokerError
 
 from clp import invitations, reminders
-from clp.exceptions import TransientSendError
+from clp.exceptions import Refused, TransientSendError
 from clp.models import (
     Community,
     Invitation,
@@ -38,12 +38,6 @@ from clp.models import (
 from clp.outbox import Claim
 
 logger = logging.getLogger(__name__)
-
-
-class InvitationError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @transaction.atomic
@@ -98,9 +92,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> str:
     """Give the invited role to `user` and return where they should land."""
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not locked.is_usable:
-        raise InvitationError(unusable_reason(locked))
+        raise Refused(unusable_reason(locked))
     if user.email.lower() != locked.email.lower():
-        raise InvitationError(
+        raise Refused(
             f"This invitation was sent to {locked.email}. Sign out and open the link again."
         )
     landing = invitations.get_kind(locked.kind).accept(locked, user)
@@ -120,7 +114,7 @@ def user_create_from_invitation(
 ) -> User:
     """Create the account for someone accepting an invitation who has none yet."""
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise InvitationError("An account with this email address already exists. Please sign in.")
+        raise Refused("An account with this email address already exists. Please sign in.")
     return User.objects.create_user(
         email=invitation.email, password=password, full_name=full_name
     )

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clp import accounts, invitations, reminders, services
 from clp import home as home_panels
-from clp.access import get_object_for_user
+from clp.access import get_object_for_user, show_refused
+from clp.exceptions import LinkRefused, Refused
 from clp.forms import (
     AcceptInvitationForm,
     CommunityForm,
@@ -20,6 +21,7 @@ from clp.forms import (
     ReminderPreferencesForm,
 )
 from clp.models import Community, Invitation, Organisation, Reminder, ReminderStatus, User
+from clp.permissions import INVITE_OFFICER, MANAGE_PORTFOLIO
 
 
 def home(request):
@@ -69,8 +71,8 @@ def invitation_accept(request, token):
 def _accept(request, invitation, user):
     try:
         landing = services.invitation_accept(invitation=invitation, user=user)
-    except services.InvitationError as error:
-        messages.error(request, error.message)
+    except Refused as error:
+        show_refused(request, error)
         return redirect("home")
     messages.success(request, _("Welcome. You have accepted the invitation."))
     return redirect(landing)
@@ -79,7 +81,7 @@ def _accept(request, invitation, user):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_invite(request, pk):
-    organisation = get_object_for_user(request, Organisation.objects, "clp.invite_officer", pk=pk)
+    organisation = get_object_for_user(request, Organisation.objects, INVITE_OFFICER, pk=pk)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invitation_create(
@@ -96,7 +98,7 @@ def organisation_invite(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_community_new(request, pk):
-    organisation = get_object_for_user(request, Organisation.objects, "clp.manage_portfolio", pk=pk)
+    organisation = get_object_for_user(request, Organisation.objects, MANAGE_PORTFOLIO, pk=pk)
     form = CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         community = services.community_add_to_portfolio(
@@ -127,7 +129,7 @@ def notification_settings(request):
 def reminder_preferences(request, token):
     try:
         recipient, _kinds = reminders.read_token(token, reminders.PREFERENCES_SALT)
-    except reminders.LinkRefused as refused:
+    except LinkRefused as refused:
         return _link_refused(request, refused)
     return _preferences_page(request, recipient, signed_in=False)
 
@@ -149,7 +151,7 @@ def _preferences_page(request, recipient, *, signed_in: bool):
 def reminder_unsubscribe(request, token):
     try:
         recipient, kind_keys = reminders.read_token(token, reminders.UNSUBSCRIBE_SALT)
-    except reminders.LinkRefused as refused:
+    except LinkRefused as refused:
         return _link_refused(request, refused)
     kinds = [k for k in (reminders.get_kind(key) for key in kind_keys) if k]
     changed = None

@@ -1,9 +1,10 @@
 """Home page panels: the surveys open now on the plans a person helps to run, and a community's
 surveys on its public page."""
 
-from clp.home import HomePanel, register
+from clp.home import register
+from clp.panels import Panel
 from consultation.models import Survey, SurveyStatus
-from plans.community import CommunityPanel, register_panel
+from plans.community import register_panel
 from plans.models import Membership
 
 
@@ -16,7 +17,7 @@ def _open_surveys(user):
 
 
 def register_panels() -> None:
-    register(HomePanel("open_surveys", "consultation/includes/home_surveys.html", 15, _open_surveys))
+    register(Panel("open_surveys", "consultation/includes/home_surveys.html", 15, _open_surveys))
 
 
 def _community_surveys(community):
@@ -31,5 +32,5 @@ def _community_surveys(community):
 
 
 def register_community_panels() -> None:
-    register_panel(CommunityPanel("surveys", "consultation/includes/community_surveys.html", 10,
-                                  _community_surveys))
+    register_panel(Panel("surveys", "consultation/includes/community_surveys.html", 10,
+                         _community_surveys))

@@ -5,8 +5,9 @@ the counts). Predicates return False when the plan is None."""
 import rules
 
 from clp.rules import is_site_admin
+from consultation.permissions import VIEW_RESPONSES
 from plans.rules import is_member, is_support_officer
 
 can_read_answers = is_site_admin | is_member | is_support_officer
 
-rules.add_perm("consultation.view_responses", can_read_answers)
+rules.add_perm(VIEW_RESPONSES, can_read_answers)

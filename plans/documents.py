@@ -10,6 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from clp.registry import Registry
+from plans.permissions import VIEW_PLAN
+
 
 @dataclass(frozen=True)
 class Source:
@@ -42,7 +45,7 @@ class DocumentKind:
     # then has no web page, and a failed one cannot be retried (make a new batch instead).
     web_page: bool = True
     # Who may download it while it is not public (plans.view_plan unless the file holds secrets).
-    private_perm: str = "plans.view_plan"
+    private_perm: str = VIEW_PLAN
     private_note: str = ""  # shown on its page, e.g. why only the steering group may open it
     # For kinds built from one of several records of the plan (a meeting pack, for a meeting):
     # returns (source id, label) pairs, offered on the plan's Publications page.
@@ -54,16 +57,10 @@ class DocumentKind:
         return (self.large_print_pages or self.pages) if large_print else self.pages
 
 
-_KINDS: dict[str, DocumentKind] = {}
-
-
-def register(kind: DocumentKind) -> None:
-    _KINDS[kind.key] = kind
-
-
-def get_kind(key: str) -> DocumentKind | None:
-    return _KINDS.get(key)
+registry: Registry[DocumentKind] = Registry("document kind")
+register = registry.register
+get_kind = registry.get
 
 
 def kinds() -> list[DocumentKind]:
-    return list(_KINDS.values())
+    return list(registry)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from clp.registry import Registry
 from plans.steps import Step
 
 
@@ -60,19 +61,13 @@ class Checklist:
         return not self.unmet
 
 
-_ITEMS: dict[str, GateItem] = {}
-
-
-def register(item: GateItem) -> None:
-    _ITEMS[item.key] = item
+registry: Registry[GateItem] = Registry("gate item")
+register = registry.register
+get_item = registry.get
 
 
 def items_for(step: str) -> list[GateItem]:
-    return [item for item in _ITEMS.values() if item.step == step]
-
-
-def get_item(key: str) -> GateItem | None:
-    return _ITEMS.get(key)
+    return [item for item in registry if item.step == step]
 
 
 def checklist(plan, step: str | None = None, *, viewer=None) -> Checklist:

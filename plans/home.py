@@ -1,6 +1,7 @@
 """Home page panels: your plans, your portfolio, plans you follow as a councillor."""
 
-from clp.home import HomePanel, register
+from clp.home import register
+from clp.panels import Panel
 
 HOME_LIMIT = 10  # the rest are a page away
 
@@ -37,6 +38,6 @@ def _councillor(user):
 
 
 def register_panels() -> None:
-    register(HomePanel("your_plans", "plans/includes/home_your_plans.html", 10, _your_plans))
-    register(HomePanel("portfolio", "plans/includes/home_portfolio.html", 20, _portfolio))
-    register(HomePanel("councillor", "plans/includes/home_councillor.html", 30, _councillor))
+    register(Panel("your_plans", "plans/includes/home_your_plans.html", 10, _your_plans))
+    register(Panel("portfolio", "plans/includes/home_portfolio.html", 20, _portfolio))
+    register(Panel("councillor", "plans/includes/home_councillor.html", 30, _councillor))

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from clp.registry import Registry
+
 
 @dataclass(frozen=True)
 class PlanTab:
@@ -13,18 +15,15 @@ class PlanTab:
     order: int
 
 
-_TABS: list[PlanTab] = []
-
-
-def register_tab(tab: PlanTab) -> None:
-    if tab not in _TABS:
-        _TABS.append(tab)
+registry: Registry[PlanTab] = Registry("plan tab", key=lambda tab: tab.url_name,
+                                      order=lambda tab: tab.order)
+register_tab = registry.register
 
 
 def tabs_for(plan, path: str = "") -> list[dict]:
     """The tabs in order; the current one is the tab whose address the page's path starts with."""
     tabs = [{"label": t.label, "url": reverse(t.url_name, kwargs={"pk": plan.pk})}
-            for t in sorted(_TABS, key=lambda t: t.order)]
+            for t in registry]
     overview = tabs[0]["url"] if tabs else ""
     matches = [t for t in tabs[1:] if path.startswith(t["url"])]
     current = max(matches, key=lambda t: len(t["url"]), default=None)

@@ -1,6 +1,7 @@
 """The community's public page lists its published documents, newest first (older versions too)."""
 
-from plans.community import CommunityPanel, register_panel
+from clp.panels import Panel
+from plans.community import register_panel
 
 
 def _published(community):
@@ -12,5 +13,5 @@ def _published(community):
 
 
 def register_panels() -> None:
-    register_panel(CommunityPanel("publications", "plans/includes/community_publications.html", 15,
-                                  _published))
+    register_panel(Panel("publications", "plans/includes/community_publications.html", 15,
+                         _published))

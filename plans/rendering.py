@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from clp.exceptions import Refused
+
 PRINT_STYLESHEETS = ("css/document.css",)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per layout step
 PDF_VARIANT = "pdf/ua-1"
 
 
-class CheckFailed(Exception):
+class CheckFailed(Refused):
     """The PDF was built but is not fit to publish; the message says why, in plain English."""
 
 

@@ -8,6 +8,14 @@ import rules
 
 from clp.rules import is_site_admin
 from plans.models import MANAGER_ROLES
+from plans.permissions import (
+    EDIT_PLAN_CONTENT,
+    INVITE_TO_PLAN,
+    MANAGE_PLAN,
+    VIEW_NOTIFICATIONS,
+    VIEW_PLAN,
+    WAIVE_GATE_ITEM,
+)
 
 
 def _roles(user) -> dict:
@@ -61,9 +69,9 @@ can_view = is_site_admin | is_member | is_support_officer | is_councillor
 can_edit_content = is_site_admin | is_member
 can_manage = is_site_admin | is_manager
 
-rules.add_perm("plans.view_plan", can_view)
-rules.add_perm("plans.edit_plan_content", can_edit_content)
-rules.add_perm("plans.manage_plan", can_manage)
-rules.add_perm("plans.invite_to_plan", can_manage | is_support_officer)
-rules.add_perm("plans.waive_gate_item", is_site_admin | is_support_officer)
-rules.add_perm("plans.view_notifications", can_manage | is_support_officer)
+rules.add_perm(VIEW_PLAN, can_view)
+rules.add_perm(EDIT_PLAN_CONTENT, can_edit_content)
+rules.add_perm(MANAGE_PLAN, can_manage)
+rules.add_perm(INVITE_TO_PLAN, can_manage | is_support_officer)
+rules.add_perm(WAIVE_GATE_ITEM, is_site_admin | is_support_officer)
+rules.add_perm(VIEW_NOTIFICATIONS, can_manage | is_support_officer)

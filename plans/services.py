@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from clp.audit import AuditKind, audit_record
+from clp.exceptions import GateNotMet, Refused
 from clp.models import Community, CouncillorProfile, User
 from plans import documents, gates, steps
 from plans.models import (
@@ -30,13 +31,6 @@ from plans.models import (
 logger = logging.getLogger(__name__)
 
 
-class TransitionRefused(Exception):
-    def __init__(self, message: str, unmet: list | None = None):
-        super().__init__(message)
-        self.message = message
-        self.unmet = unmet or []
-
-
 _TRANSITIONS = {EventKind.ADVANCED, EventKind.REVISITED, EventKind.REVIEW, EventKind.PAUSED,
                 EventKind.RESUMED, EventKind.CLOSED}
 
@@ -53,7 +47,7 @@ def record(plan: Plan, actor: User | None, kind: str, summary: str, *, reason: s
 def _lock(plan: Plan, expected_step: str | None) -> Plan:
     locked = Plan.objects.select_for_update().select_related("community").get(pk=plan.pk)
     if expected_step and locked.step != expected_step:
-        raise TransitionRefused(
+        raise Refused(
             _("This plan has already moved to “%(step)s”, perhaps from another window or by "
               "someone else. Check the page and try again.")
             % {"step": locked.get_step_display()}
@@ -67,7 +61,7 @@ def plan_create(*, community: Community, title: str, actor: User, **fields) -> P
     Community.objects.select_for_update().get(pk=community.pk)
     running = Plan.objects.filter(community=community).running().first()
     if running is not None:
-        raise TransitionRefused(
+        raise Refused(
             _("%(community)s already has a plan under way: “%(plan)s”. Close it before starting "
               "another, or start a review cycle from its last step.")
             % {"community": community, "plan": running.title})
@@ -90,14 +84,14 @@ def plan_advance(*, plan: Plan, actor: User, expected_step: str | None = None) -
     """Move to the next step, only when every item of the current step's gate is met."""
     locked = _lock(plan, expected_step)
     if not locked.is_active:
-        raise TransitionRefused(_("This plan is paused. Resume it before moving on."))
+        raise Refused(_("This plan is paused. Resume it before moving on."))
     if steps.next_step(locked.step) is None:
-        raise TransitionRefused(_("This is the last step. Start a review cycle instead."))
+        raise Refused(_("This is the last step. Start a review cycle instead."))
     checklist = gates.checklist(locked)
     if not checklist.is_met:
-        raise TransitionRefused(
+        raise GateNotMet(
             _("The plan cannot move on yet. Still to do:"),
-            unmet=[state.item.label for state in checklist.unmet],
+            [state.item.label for state in checklist.unmet],
         )
     from_step = locked.step
     locked.advance()
@@ -114,7 +108,7 @@ def plan_revisit(*, plan: Plan, actor: User, to_step: str, reason: str,
     """Go back to an earlier step, with the reason recorded."""
     locked = _lock(plan, expected_step)
     if to_step not in steps.earlier_steps(locked.step):
-        raise TransitionRefused(_("Choose a step before the current one."))
+        raise Refused(_("Choose a step before the current one."))
     from_step = locked.step
     locked.revisit(to_step)
     locked.save()
@@ -130,9 +124,9 @@ def plan_start_review(*, plan: Plan, actor: User, to_step: str, reason: str = ""
     """Start a review cycle: back to Understanding or Prioritising, as a new version."""
     locked = _lock(plan, expected_step)
     if locked.step != steps.Step.REVIEWING:
-        raise TransitionRefused(_("A review cycle starts from “Reviewing your plan”."))
+        raise Refused(_("A review cycle starts from “Reviewing your plan”."))
     if to_step not in steps.REVIEW_RESTART_STEPS:
-        raise TransitionRefused(_("A review restarts at Understanding or Prioritising."))
+        raise Refused(_("A review restarts at Understanding or Prioritising."))
     locked.start_review_cycle(to_step)
     locked.save()
     record(locked, actor, EventKind.REVIEW,
@@ -147,7 +141,7 @@ def plan_set_paused(*, plan: Plan, actor: User, paused: bool, reason: str = "") 
     """Pause or resume the plan (a paused plan cannot move on)."""
     locked = _lock(plan, None)
     if locked.is_closed:
-        raise TransitionRefused(_("This plan is closed."))
+        raise Refused(_("This plan is closed."))
     if paused == (not locked.is_active):
         return locked
     if paused:
@@ -165,7 +159,7 @@ def plan_close(*, plan: Plan, actor: User, outcome: str, reason: str) -> Plan:
     """Close the plan as completed or abandoned; the reason is kept in the history."""
     locked = _lock(plan, None)
     if locked.is_closed:
-        raise TransitionRefused(_("This plan is already closed."))
+        raise Refused(_("This plan is already closed."))
     locked.close(outcome)
     locked.save()
     record(locked, actor, EventKind.CLOSED,
@@ -177,7 +171,7 @@ def plan_close(*, plan: Plan, actor: User, outcome: str, reason: str) -> Plan:
 def _gate_item(key: str) -> gates.GateItem:
     item = gates.get_item(key)
     if item is None:
-        raise TransitionRefused(_("That checklist item does not exist."))
+        raise Refused(_("That checklist item does not exist."))
     return item
 
 
@@ -186,7 +180,7 @@ def checklist_tick(*, plan: Plan, key: str, actor: User, note: str = "", link: s
     """The group ticks an item it has done, with an optional note or link."""
     item = _gate_item(key)
     if not item.is_manual:
-        raise TransitionRefused(_("This item is worked out from the plan's records."))
+        raise Refused(_("This item is worked out from the plan's records."))
     ChecklistEntry.objects.update_or_create(
         plan=plan, key=key, kind=ChecklistEntry.Kind.TICK,
         defaults={"by": actor, "note": note, "link": link, "at": timezone.now()},
@@ -210,7 +204,7 @@ def checklist_waive(*, plan: Plan, key: str, actor: User, reason: str) -> None:
     """A support officer waives an item, with a reason shown to everyone on the plan."""
     item = _gate_item(key)
     if not item.waivable:
-        raise TransitionRefused(_("“%(item)s” cannot be marked as not needed.") % {"item": item.label})
+        raise Refused(_("“%(item)s” cannot be marked as not needed.") % {"item": item.label})
     ChecklistEntry.objects.update_or_create(
         plan=plan, key=key, kind=ChecklistEntry.Kind.WAIVER,
         defaults={"by": actor, "note": reason, "at": timezone.now()},
@@ -305,10 +299,6 @@ LOST_QUEUED = timedelta(minutes=2)
 MAX_ATTEMPTS = 3
 
 
-class PublishRefused(TransitionRefused):
-    pass
-
-
 def _enqueue_render(publication_id: int) -> None:
     from plans import tasks
 
@@ -329,7 +319,7 @@ def publication_request(*, plan: Plan, kind: str, source_id: int | None, actor: 
     document = documents.get_kind(kind)
     source = document.source(plan, source_id) if document else None
     if source is None or (large_print and not document.offers_large_print):
-        raise PublishRefused(_("That document cannot be published from this plan."))
+        raise Refused(_("That document cannot be published from this plan."))
     Plan.objects.select_for_update().get(pk=plan.pk)
     same = Publication.objects.filter(plan=plan, kind=kind, source_id=source_id, large_print=large_print)
     reusable = [PublicationStatus.QUEUED, PublicationStatus.RENDERING]
@@ -355,7 +345,7 @@ def publication_request(*, plan: Plan, kind: str, source_id: int | None, actor: 
 def publication_retry(*, publication: Publication, actor: User) -> Publication:
     """Queue a failed publication again (e.g. after fixing what the check complained about)."""
     if not documents.get_kind(publication.kind).web_page:
-        raise PublishRefused(_("This document was built from codes that are not kept. Make a new "
+        raise Refused(_("This document was built from codes that are not kept. Make a new "
                                "batch of codes and leaflets instead."))
     updated = Publication.objects.filter(pk=publication.pk, status=PublicationStatus.FAILED).update(
         status=PublicationStatus.QUEUED, error="", requested_at=timezone.now(), requested_by=actor)

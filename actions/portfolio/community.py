@@ -14,7 +14,8 @@ def _compared(community):
 
 
 def register_panels() -> None:
-    from plans.community import CommunityPanel, register_panel
+    from clp.panels import Panel
+    from plans.community import register_panel
 
-    register_panel(CommunityPanel("standard_questions", "portfolio/includes/community_compare.html",
-                                  40, _compared))
+    register_panel(Panel("standard_questions", "portfolio/includes/community_compare.html", 40,
+                         _compared))

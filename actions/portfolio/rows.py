@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,6 +41,7 @@ from actions.models import (
 )
 from clp.models import User
 from consultation import analysis
+from consultation.analysis import counts as counted
 from consultation.models import Answer, Dimension, Question, Response, Survey, SurveyStatus
 from plans import gates, steps
 from plans.models import ChecklistEntry, CouncillorLink, Plan, PlanEvent, PlanStatus
@@ -107,7 +119,10 @@ def _count(queryset, group: str):
 
 
 def _latest(queryset, column: str):
-    return Subquery(queryset.order_by(f"-{column}").values(column)[:1])
+    """The newest moment for one plan, as MAX over the plan's own rows: ORDER BY … LIMIT 1 let
+    PostgreSQL walk the whole time index backwards for each plan (0.8 ms × 300 plans)."""
+    newest = queryset.order_by().values("plan").annotate(m=Max(column)).values("m")
+    return Subquery(newest[:1], output_field=DateTimeField())
 
 
 def annotated_plans(plan_ids, now: datetime, today: date):
@@ -116,13 +131,13 @@ def annotated_plans(plan_ids, now: datetime, today: date):
     actions = Action.objects.filter(priority__plan=plan)
     since = now - timedelta(days=DEPENDENCY_WINDOW_DAYS)
     recent = PlanEvent.objects.filter(plan=plan, at__gte=since)
+    # Ties broken by the id: ordering by "actor" would join the users to sort by their names.
     top_actor = (recent.filter(actor__isnull=False).order_by().values("actor")
-                 .annotate(n=Count("pk")).order_by("-n", "actor"))
+                 .annotate(n=Count("pk")).order_by("-n", "actor_id"))
     decided = Endorsement.objects.current().filter(councillor=OuterRef("councillor"),
                                                    priority__plan=OuterRef("plan"))
     return Plan.objects.filter(pk__in=plan_ids).order_by().annotate(
         last_activity=_latest(PlanEvent.objects.filter(plan=plan), "at"),
-        responses=_count(Response.objects.submitted().filter(survey__plan=plan), "survey__plan"),
         actions_total=_count(actions.exclude(progress=UpdateStatus.DROPPED), "priority__plan"),
         actions_done=_count(actions.filter(progress=UpdateStatus.DONE), "priority__plan"),
         actions_overdue=_count(actions.overdue(today), "priority__plan"),
@@ -150,22 +165,20 @@ def _current_plan_ids(communities):
 def low_representation(plan_ids) -> dict[int, list[str]]:
     """For each plan, the groups heard at under half their population share (or not at all) in
     its headline survey, as the "who we have heard" page picks it; a fixed number of queries."""
-    chosen = {}
+    chosen, surveys = {}, []
     for survey in (Survey.objects.filter(plan_id__in=plan_ids).exclude(status=SurveyStatus.DRAFT)
-                   .with_response_counts()):
-        if survey.response_count and survey.plan_id not in chosen:
+                   .annotate(heard=Exists(Response.objects.submitted().filter(survey=OuterRef("pk"))))
+                   .filter(heard=True)):
+        if survey.plan_id not in chosen:
             chosen[survey.plan_id] = survey.pk
+            surveys.append(survey)
     if not chosen:
         return {}
     asked = set(Question.objects.filter(survey__in=chosen.values(), dimension__isnull=False)
                 .order_by().values_list("dimension", "survey").distinct())
-    counts = defaultdict(dict)
-    for survey_id, category_id, n in (
-            Answer.objects.filter(response__survey__in=chosen.values(),
-                                  response__status="submitted", category__isnull=False)
-            .order_by().values_list("response__survey", "category")
-            .annotate(n=Count("response", distinct=True))):
-        counts[survey_id][category_id] = n
+    # The people heard in each group read every answer of the survey: kept per version of its
+    # answers (consultation.analysis.counts), so only a survey that changed since is counted again.
+    counts = counted.remember_many(surveys, "portfolio-groups", _group_counts)
     dimensions = (Dimension.objects.filter(plan_id__in=chosen, baseline__isnull=False)
                   .select_related("baseline").prefetch_related("categories", "baseline__figures"))
     result = defaultdict(list)
@@ -174,8 +187,39 @@ def low_representation(plan_ids) -> dict[int, list[str]]:
         if (dimension.pk, survey_id) not in asked:
             continue
         shares = analysis.dimension_shares(dimension, counts[survey_id])
-        result[dimension.plan_id] += [_group_sentence(g) for g in shares.flagged]
+        if shares.flagged:  # a plan whose groups are all heard has no flag, not an empty one
+            result[dimension.plan_id] += [_group_sentence(g) for g in shares.flagged]
     return dict(result)
+
+
+def _responses(plan_ids) -> dict[int, int]:
+    """Responses sent to each plan's surveys, added up from each survey's count kept per version
+    of its answers (consultation.analysis.counts): counting them in the plans' query read every response."""
+    surveys = list(Survey.objects.filter(plan_id__in=plan_ids).order_by().only("pk", "plan_id"))
+    totals = counted.remember_many(surveys, "portfolio-responses", _response_totals)
+    found = defaultdict(int)
+    for survey in surveys:
+        found[survey.plan_id] += totals.get(survey.pk, 0)
+    return dict(found)
+
+
+def _response_totals(surveys) -> dict[int, int]:
+    found = {survey.pk: 0 for survey in surveys}
+    found.update(Response.objects.submitted().filter(survey__in=found).order_by()
+                 .values_list("survey").annotate(n=Count("pk")))
+    return found
+
+
+def _group_counts(surveys) -> dict[int, dict[int, int]]:
+    """{survey id: {category id: people who gave it}} for these surveys, in one query."""
+    found = {survey.pk: {} for survey in surveys}
+    for survey_id, category_id, n in (
+            Answer.objects.filter(response__survey__in=found, response__status="submitted",
+                                  category__isnull=False)
+            .order_by().values_list("response__survey", "category")
+            .annotate(n=Count("response", distinct=True))):
+        found[survey_id][category_id] = n
+    return found
 
 
 def _group_sentence(group) -> str:
@@ -203,14 +247,21 @@ def _ticked_keys(plan_ids) -> dict[int, set[str]]:
     return ticked
 
 
-def _unmet_ticks(plan) -> list[str]:
+def _unmet_ticks(plan, ticked_by_step: dict | None = None) -> list[str]:
     """Items of the step the group ticks, neither ticked nor waived. Computed items need the
-    plan's own data; they are shown on the plan page's checklist."""
+    plan's own data; they are shown on the plan page's checklist. `ticked_by_step` keeps each
+    step's (key, label) pairs for the whole portfolio: 300 plans share nine steps."""
     done = plan.ticked_keys
-    return [str(i.label) for i in gates.items_for(plan.step) if i.is_manual and i.key not in done]
+    if ticked_by_step is None:
+        ticked_by_step = {}
+    if plan.step not in ticked_by_step:
+        ticked_by_step[plan.step] = [(i.key, str(i.label)) for i in gates.items_for(plan.step)
+                                     if i.is_manual]
+    return [label for key, label in ticked_by_step[plan.step] if key not in done]
 
 
-def flags_for(row: Row, now: datetime, today: date, names: dict, unheard: dict) -> list[FlagNote]:
+def flags_for(row: Row, now: datetime, today: date, names: dict, unheard: dict,
+              ticked_by_step: dict | None = None) -> list[FlagNote]:
     plan = row.plan
     if plan is None or plan.status not in RUNNING:
         return []
@@ -221,7 +272,7 @@ def flags_for(row: Row, now: datetime, today: date, names: dict, unheard: dict) 
         flags.append(FlagNote(PortfolioFlag.STALLED, _(
             "No activity for %(n)s days (last on %(d)s).")
             % {"n": idle, "d": date_format(timezone.localdate(last), "j F Y")}))
-    unmet = _unmet_ticks(plan)
+    unmet = _unmet_ticks(plan, ticked_by_step)
     if unmet and plan.days_in_step >= settings.PORTFOLIO_GATE_DAYS:
         flags.append(FlagNote(PortfolioFlag.STUCK, ngettext(
             "%(days)s days at step %(step)s with %(n)s item not done: %(items)s.",
@@ -265,18 +316,21 @@ def portfolio_rows(organisation, filters: Filters = Filters()) -> list[Row]:
     communities = list(_current_plan_ids(communities))
     plan_ids = [c.current_plan_id for c in communities if c.current_plan_id]
     plans = {p.pk: p for p in annotated_plans(plan_ids, now, today)} if plan_ids else {}
+    responses = _responses(plan_ids) if plan_ids else {}
+    for plan in plans.values():
+        plan.responses = responses.get(plan.pk, 0)
     names = {u.pk: str(u) for u in User.objects.filter(
         pk__in={p.top_actor_id for p in plans.values() if p.top_actor_id})}
     unheard = low_representation(plan_ids) if plan_ids else {}
     ticked = _ticked_keys(plan_ids)
-    rows = []
+    rows, ticked_by_step = [], {}
     for community in communities:
         row = Row(community=community, plan=plans.get(community.current_plan_id))
         if row.plan is not None:
             row.plan.community = community
             row.plan.ticked_keys = ticked[row.plan.pk]
             row.review_due = review_due(row.plan)
-        row.flags = flags_for(row, now, today, names, unheard)
+        row.flags = flags_for(row, now, today, names, unheard, ticked_by_step)
         rows.append(row)
     return rows
 

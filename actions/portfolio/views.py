@@ -1,5 +1,6 @@
 """The support officer's portfolio: the table, its export, saved filters and bulk messages."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -8,8 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actions.portfolio import rows as portfolio
@@ -19,13 +20,14 @@ from actions.portfolio.models import SavedFilter
 from clp import charts
 from clp.access import get_object_for_user
 from clp.models import Organisation
+from clp.permissions import MANAGE_PORTFOLIO, VIEW_ORGANISATION
 from consultation.analysis.tables import download
 from plans.models import Plan
 
 FILTER_PARAMS = ("q", "district", "flag", "step", "sort", "order")
 
 
-def _organisation(request, pk, perm="clp.view_organisation"):
+def _organisation(request, pk, perm=VIEW_ORGANISATION):
     return get_object_for_user(request, Organisation.objects, perm, pk=pk)
 
 
@@ -50,9 +52,8 @@ def overview(request, pk):
     form, filters, scope, shown = _load(request, organisation)
     page = Paginator(shown, settings.PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
     at_step = portfolio.step_counts(scope)
-    chart = charts.bar(_("Plans at each of the nine steps"), [label for _s, label, _n in at_step],
-                       [n for _s, _label, n in at_step], unit="",
-                       max_value=max([n for _s, _l, n in at_step] + [1]))
+    chart = _step_chart(_("Plans at each of the nine steps"), tuple(label for _s, label, _n in at_step),
+                        tuple(n for _s, _label, n in at_step), get_language())
     query = _query(request)
     return render(request, "portfolio/overview.html", {
         "organisation": organisation, "form": form, "filters": filters, "page": page,
@@ -65,6 +66,13 @@ def overview(request, pk):
         "save_form": SavedFilterForm(initial={"query": query}),
         "officers": organisation.officers.all(),
     })
+
+
+@functools.lru_cache(maxsize=64)
+def _step_chart(title: str, labels: tuple, values: tuple, language: str) -> charts.Chart:
+    """Drawing the chart costs more than the rest of the page's figures and the counts change
+    seldom, so each worker keeps the last few drawings (the arguments are the whole input)."""
+    return charts.bar(title, list(labels), list(values), unit="", max_value=max([*values, 1]))
 
 
 def _sort_links(request, filters) -> dict[str, dict]:
@@ -123,7 +131,7 @@ def export(request, pk, fmt):
 @require_POST
 @login_required
 def saved_filter_create(request, pk):
-    organisation = _organisation(request, pk, "clp.manage_portfolio")
+    organisation = _organisation(request, pk, MANAGE_PORTFOLIO)
     form = SavedFilterForm(request.POST)
     if form.is_valid():
         saved = services.saved_filter_save(organisation=organisation, actor=request.user,
@@ -142,7 +150,7 @@ def _with_query(organisation, query: str) -> str:
 @require_POST
 @login_required
 def saved_filter_delete(request, pk, fid):
-    organisation = _organisation(request, pk, "clp.manage_portfolio")
+    organisation = _organisation(request, pk, MANAGE_PORTFOLIO)
     saved = get_object_or_404(SavedFilter, pk=fid, organisation=organisation, officer=request.user)
     services.saved_filter_delete(saved=saved, actor=request.user)
     messages.success(request, _("Saved filters “%(name)s” removed.") % {"name": saved.name})
@@ -153,7 +161,7 @@ def saved_filter_delete(request, pk, fid):
 @login_required
 def bulk_message(request, pk):
     """Write to the chairs of the plans ticked on the portfolio; emailed after commit."""
-    organisation = _organisation(request, pk, "clp.manage_portfolio")
+    organisation = _organisation(request, pk, MANAGE_PORTFOLIO)
     plans = Plan.objects.filter(community__organisations=organisation).select_related("community")
     if request.method == "POST":
         form = BulkMessageForm(request.POST, plans=plans)

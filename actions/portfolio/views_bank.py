@@ -15,16 +15,17 @@ from actions.portfolio import compare
 from actions.portfolio.forms import StandardQuestionForm
 from clp.access import get_object_for_user
 from clp.models import Organisation
+from clp.permissions import MANAGE_PORTFOLIO, VIEW_ORGANISATION
 from consultation import services as consultation_services
 from consultation.analysis.suppression import threshold
 from consultation.models import QuestionKind, StandardQuestion
 
-MANAGE = "clp.manage_portfolio"
+MANAGE = MANAGE_PORTFOLIO
 # Love it / hate it is a survey's opening question in its own right, not one to compare.
 BANK_KINDS = [k for k in QuestionKind if k != QuestionKind.LOVE_HATE]
 
 
-def _organisation(request, pk, perm="clp.view_organisation"):
+def _organisation(request, pk, perm=VIEW_ORGANISATION):
     return get_object_for_user(request, Organisation.objects, perm, pk=pk)
 
 
@@ -101,7 +102,7 @@ def compare_answers(request, pk, qid):
     """One standard question, answered by many communities: each survey's published figures."""
     organisation = get_object_or_404(Organisation, pk=pk)
     standard = get_object_or_404(StandardQuestion, pk=qid, organisation=organisation)
-    officer = request.user.has_perm("clp.view_organisation", organisation)
+    officer = request.user.has_perm(VIEW_ORGANISATION, organisation)
     places = compare.districts(standard, unpublished=officer)
     district = request.GET.get("district", "")
     district = district if district in places else ""

@@ -12,9 +12,12 @@ from django.views.decorators.http import require_http_methods
 from actions import services
 from actions.forms import ReplyForm, RequestForm, RespondForm
 from actions.models import Endorsement, EndorsementRequest, Message, Section
+from actions.permissions import RESPOND_TO_PRIORITY
 from actions.summary import by_section, load_action_plan
-from actions.views.common import EDIT, INVITE, RESPOND, plan_for, priority_for
+from actions.views.common import priority_for
 from clp.models import CouncillorProfile
+from plans.access import plan_for
+from plans.permissions import EDIT_PLAN_CONTENT, INVITE_TO_PLAN
 
 
 @login_required
@@ -43,7 +46,7 @@ def _unanswered(plan) -> list[Message]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new(request, pk):
-    plan = plan_for(request, pk, INVITE)
+    plan = plan_for(request, pk, INVITE_TO_PLAN)
     form = RequestForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -69,7 +72,7 @@ def _profile(request) -> CouncillorProfile:
 @login_required
 def review(request, pk):
     """The councillor's view: section 2 asks for a decision, section 1 is for information."""
-    plan = plan_for(request, pk, RESPOND)
+    plan = plan_for(request, pk, RESPOND_TO_PRIORITY)
     profile = _profile(request)
     priorities = load_action_plan(plan)
     for priority in priorities:
@@ -86,7 +89,7 @@ def review(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def respond(request, pk, prid):
-    priority = priority_for(request, pk, prid, RESPOND)
+    priority = priority_for(request, pk, prid, RESPOND_TO_PRIORITY)
     profile = _profile(request)
     mine = Endorsement.objects.filter(priority=priority, councillor=profile)
     current = next((e for e in mine if e.is_current), None)
@@ -119,7 +122,7 @@ def respond(request, pk, prid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def reply(request, pk, prid, cid):
-    priority = priority_for(request, pk, prid, EDIT)
+    priority = priority_for(request, pk, prid, EDIT_PLAN_CONTENT)
     thread = list(Message.objects.filter(priority=priority, councillor_id=cid)
                   .select_related("councillor__user", "author"))
     if not thread:

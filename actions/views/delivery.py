@@ -27,26 +27,22 @@ from actions.models import (
     ProgressUpdate,
     RaisedIssue,
 )
-from actions.views.common import EDIT, MANAGE, plan_for, priority_for
+from actions.views.common import priority_for
+from clp.access import show_refused
+from clp.exceptions import Refused
 from plans import gates
-from plans.services import TransitionRefused
+from plans.access import plan_for
+from plans.permissions import EDIT_PLAN_CONTENT, MANAGE_PLAN, VIEW_PLAN
 from plans.steps import Step
 
 
 def _action_for(request, pk, prid, aid, perm=None) -> Action:
-    priority = priority_for(request, pk, prid, perm or "plans.view_plan")
+    priority = priority_for(request, pk, prid, perm or VIEW_PLAN)
     action = get_object_or_404(Action.objects.select_related("lead_user", "partner_body",
                                                              "latest_update"),
                                pk=aid, priority=priority)
     action.priority = priority
     return action
-
-
-def _refused(request, refused: TransitionRefused) -> None:
-    text = refused.message
-    if refused.unmet:
-        text += " " + "; ".join(str(label) for label in refused.unmet) + "."
-    messages.error(request, text)
 
 
 @login_required
@@ -81,12 +77,12 @@ def action_detail(request, pk, prid, aid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def update_new(request, pk, prid, aid):
-    action = _action_for(request, pk, prid, aid, EDIT)
+    action = _action_for(request, pk, prid, aid, EDIT_PLAN_CONTENT)
     form = UpdateForm(request.POST or None, request.FILES or None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
             delivery.update_post(action=action, actor=request.user, **form.cleaned_data)
-        except TransitionRefused as refused:
+        except Refused as refused:
             form.add_error("reason", refused.message)
         else:
             messages.success(request, _("Saved the progress update."))
@@ -98,14 +94,14 @@ def update_new(request, pk, prid, aid):
 @require_POST
 @login_required
 def owner_request(request, pk, prid, aid):
-    action = _action_for(request, pk, prid, aid, EDIT)
+    action = _action_for(request, pk, prid, aid, EDIT_PLAN_CONTENT)
     role = request.POST.get("role")
     if role not in OwnerRole.values:
         raise Http404
     try:
         sent = delivery.owner_request_send(action=action, role=role, actor=request.user)
-    except TransitionRefused as refused:
-        _refused(request, refused)
+    except Refused as refused:
+        show_refused(request, refused)
     else:
         messages.success(request, _("We are emailing %(who)s to ask them to accept.")
                          % {"who": sent.recipient_name})
@@ -115,11 +111,11 @@ def owner_request(request, pk, prid, aid):
 @require_POST
 @login_required
 def update_link_send(request, pk, prid, aid):
-    action = _action_for(request, pk, prid, aid, EDIT)
+    action = _action_for(request, pk, prid, aid, EDIT_PLAN_CONTENT)
     try:
         link = delivery.update_link_send(action=action, actor=request.user)
-    except TransitionRefused as refused:
-        _refused(request, refused)
+    except Refused as refused:
+        show_refused(request, refused)
     else:
         messages.success(request, _("We are emailing %(who)s a link to report progress.")
                          % {"who": link.name})
@@ -140,7 +136,7 @@ def update_file(request, pk, prid, aid, uid):
 @require_http_methods(["GET", "POST"])
 def partners(request, pk):
     plan = plan_for(request, pk)
-    can_edit = request.user.has_perm(EDIT, plan)
+    can_edit = request.user.has_perm(EDIT_PLAN_CONTENT, plan)
     form = PartnerForm(request.POST or None, plan=plan)
     if request.method == "POST":
         if not can_edit:
@@ -157,7 +153,7 @@ def partners(request, pk):
 
 @login_required
 def offers(request, pk):
-    plan = plan_for(request, pk, EDIT)
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     rows = list(HelpOffer.objects.filter(action__priority__plan=plan)
                 .exclude(status=OfferStatus.UNCONFIRMED).select_related("action__priority",
                                                                         "handled_by"))
@@ -169,15 +165,15 @@ def offers(request, pk):
 @require_POST
 @login_required
 def offer_decide(request, pk, oid):
-    plan = plan_for(request, pk, EDIT)
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     offer = get_object_or_404(HelpOffer, pk=oid, action__priority__plan=plan)
     decision = request.POST.get("decision")
     if decision not in ("add", "decline"):
         raise Http404
     try:
         delivery.offer_decide(offer=offer, add=decision == "add", actor=request.user)
-    except TransitionRefused as refused:
-        _refused(request, refused)
+    except Refused as refused:
+        show_refused(request, refused)
     else:
         text = (_("%(who)s is now a helper on “%(a)s”.") if decision == "add"
                 else _("Closed the offer from %(who)s."))
@@ -187,7 +183,7 @@ def offer_decide(request, pk, oid):
 
 @login_required
 def raised_issues(request, pk):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE_PLAN)
     rows = list(plan.raised_issues.select_related("moderated_by", "issue"))
     return render(request, "actions/raised_issues.html", {
         "plan": plan, "pending": [r for r in rows if r.status == CommentStatus.PENDING],
@@ -197,7 +193,7 @@ def raised_issues(request, pk):
 @require_POST
 @login_required
 def raised_issue_moderate(request, pk, rid):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE_PLAN)
     raised = get_object_or_404(RaisedIssue, pk=rid, plan=plan)
     decision = request.POST.get("decision")
     if decision not in ("accept", "reject"):
@@ -223,7 +219,7 @@ def community_updates(request, pk):
 @require_http_methods(["GET", "POST"])
 def community_update_edit(request, pk, uid=None):
     """Draft the update from what changed since the last one; the group edits and publishes."""
-    plan = plan_for(request, pk, EDIT)
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     update = get_object_or_404(plan.community_updates, pk=uid, published_at__isnull=True) if uid \
         else None
     since = update.covers_from if update else delivery.update_period_start(plan)
@@ -248,7 +244,7 @@ def community_update_edit(request, pk, uid=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_review(request, pk):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE_PLAN)
     review = delivery.review_for(plan)
     actions = list(delivery.review_actions(plan))
     decided = {d.action_id: d for d in review.decisions.all()} if review else {}
@@ -263,8 +259,8 @@ def plan_review(request, pk):
             return redirect("actions:plan_review", pk=plan.pk)
         try:
             moved = delivery.review_complete(plan=plan, actor=request.user)
-        except TransitionRefused as refused:
-            _refused(request, refused)
+        except Refused as refused:
+            show_refused(request, refused)
             return redirect("actions:plan_review", pk=plan.pk)
         messages.success(request, _("Recorded the review. Version %(v)s of the plan has started at "
                                     "“%(step)s”.") % {"v": moved.version,

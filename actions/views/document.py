@@ -13,10 +13,14 @@ from django_ratelimit.decorators import ratelimit
 from actions import services, versions
 from actions.forms import CommentForm, DraftForm
 from actions.models import CommentStatus, DraftComment, DraftPlan, PlanVersion
+from actions.permissions import FINALISE_PLAN
 from actions.summary import by_section, consulted_surveys, load_action_plan, smart_problems
-from actions.views.common import EDIT, MANAGE, plan_for
+from clp.access import show_refused
+from clp.exceptions import Refused
 from plans import gates
+from plans.access import plan_for
 from plans.models import Plan, Publication
+from plans.permissions import EDIT_PLAN_CONTENT, MANAGE_PLAN
 from plans.steps import Step
 
 
@@ -50,7 +54,7 @@ def draft(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_edit(request, pk):
-    plan = plan_for(request, pk, EDIT)
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     current = DraftPlan.objects.filter(plan=plan).first()
     form = DraftForm(request.POST or None, initial={"monitoring": current.monitoring if current else ""})
     if request.method == "POST" and form.is_valid():
@@ -63,12 +67,12 @@ def draft_edit(request, pk):
 @require_POST
 @login_required
 def draft_publish(request, pk):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE_PLAN)
     publish = request.POST.get("publish") == "1"
     try:
         services.draft_publish(plan=plan, publish=publish, actor=request.user)
-    except services.TransitionRefused as refused:
-        messages.error(request, refused.message)
+    except Refused as refused:
+        show_refused(request, refused)
         return redirect("actions:draft", pk=plan.pk)
     messages.success(request, _("The draft plan is on the public site. Residents can read it and "
                                 "comment.") if publish else _("The draft plan is no longer public."))
@@ -77,7 +81,7 @@ def draft_publish(request, pk):
 
 @login_required
 def comments(request, pk):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE_PLAN)
     everything = list(plan.draft_comments.select_related("priority", "moderated_by"))
     return render(request, "actions/comments.html", {
         "plan": plan,
@@ -89,7 +93,7 @@ def comments(request, pk):
 @require_POST
 @login_required
 def comment_moderate(request, pk, cid):
-    plan = plan_for(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE_PLAN)
     comment = get_object_or_404(DraftComment, pk=cid, plan=plan)
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
@@ -148,15 +152,12 @@ def public_adopted(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def finalise(request, pk):
-    plan = plan_for(request, pk, "actions.finalise_plan")
+    plan = plan_for(request, pk, FINALISE_PLAN)
     if request.method == "POST":
         try:
             version = services.plan_finalise(plan=plan, actor=request.user)
-        except services.TransitionRefused as refused:
-            text = refused.message
-            if refused.unmet:
-                text += " " + "; ".join(str(label) for label in refused.unmet) + "."
-            messages.error(request, text)
+        except Refused as refused:
+            show_refused(request, refused)
             return redirect("actions:finalise", pk=plan.pk)
         messages.success(request, _("The plan is final. Version %(n)s is frozen, and the plan has "
                                     "moved on to step 8: Implementing and monitoring actions.")

@@ -18,9 +18,16 @@ from actions.forms import (
     RegisteredPartnerForm,
 )
 from actions.models import RegisteredPartner
-from clp.access import get_object_for_user
+from actions.permissions import (
+    ANSWER_FOR_PARTNER,
+    MANAGE_PARTNER_DIRECTORY,
+    MANAGE_REGISTERED_PARTNER,
+    VIEW_COUNCILLOR_INBOX,
+    VIEW_PARTNER_INBOX,
+)
+from clp.access import get_object_for_user, show_refused
+from clp.exceptions import Refused
 from clp.models import CouncillorProfile, Organisation
-from plans.services import TransitionRefused
 
 GROUPINGS = {"theme": gettext_lazy("theme"), "district": gettext_lazy("district")}
 
@@ -39,7 +46,7 @@ def _grouping(request) -> str:
 @require_http_methods(["GET", "POST"])
 def directory(request, oid):
     organisation = get_object_for_user(request, Organisation.objects,
-                                       "actions.manage_partner_directory", pk=oid)
+                                       MANAGE_PARTNER_DIRECTORY, pk=oid)
     form = RegisteredPartnerForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         partner = inbox.registered_partner_create(organisation=organisation,
@@ -58,7 +65,7 @@ def directory(request, oid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contacts(request, bid):
-    partner = _partner_for(request, bid, "actions.manage_registered_partner")
+    partner = _partner_for(request, bid, MANAGE_REGISTERED_PARTNER)
     form = PartnerContactForm(request.POST or None, partner=partner)
     if request.method == "POST" and form.is_valid():
         contact = inbox.partner_contact_add(partner=partner, actor=request.user,
@@ -74,7 +81,7 @@ def contacts(request, bid):
 @require_POST
 @login_required
 def contact_invite(request, bid, cid):
-    partner = _partner_for(request, bid, "actions.manage_registered_partner")
+    partner = _partner_for(request, bid, MANAGE_REGISTERED_PARTNER)
     contact = get_object_or_404(partner.contacts, pk=cid)
     inbox.partner_contact_invite(contact=contact, actor=request.user)
     messages.success(request, _("Emailed an invitation to %(email)s.") % {"email": contact.email})
@@ -83,9 +90,9 @@ def contact_invite(request, bid, cid):
 
 @login_required
 def partner_inbox(request, bid):
-    partner = _partner_for(request, bid, "actions.view_partner_inbox")
+    partner = _partner_for(request, bid, VIEW_PARTNER_INBOX)
     actions = inbox.partner_actions(partner)
-    can_answer = request.user.has_perm("actions.answer_for_partner", partner)
+    can_answer = request.user.has_perm(ANSWER_FOR_PARTNER, partner)
     form = InboxResponseForm(actions=actions)
     return _render_inbox(request, partner, actions, can_answer, form)
 
@@ -105,7 +112,7 @@ def _render_inbox(request, partner, actions, can_answer, form):
 @require_POST
 @login_required
 def respond(request, bid):
-    partner = _partner_for(request, bid, "actions.answer_for_partner")
+    partner = _partner_for(request, bid, ANSWER_FOR_PARTNER)
     actions = inbox.partner_actions(partner)
     form = InboxResponseForm(request.POST, actions=actions)
     if not form.is_valid():
@@ -116,8 +123,8 @@ def respond(request, bid):
     try:
         count = inbox.inbox_respond(partner=partner, actions=chosen, actor=request.user,
                                     **fields)
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
+    except Refused as refused:
+        show_refused(request, refused)
     else:
         messages.success(request, ngettext(
             "Your response is on %(n)s action's page and its community's public page.",
@@ -129,7 +136,7 @@ def respond(request, bid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer(request, bid, aid):
-    partner = _partner_for(request, bid, "actions.answer_for_partner")
+    partner = _partner_for(request, bid, ANSWER_FOR_PARTNER)
     action = inbox.partner_action(partner, aid)
     if action is None:
         raise Http404
@@ -141,8 +148,8 @@ def answer(request, bid, aid):
         try:
             inbox.inbox_answer(partner=partner, action=action, actor=request.user,
                                **form.cleaned_data)
-        except TransitionRefused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
         else:
             messages.success(request, _("Sent your answer to the steering group of %(c)s.")
                              % {"c": action.priority.plan.community})
@@ -156,7 +163,7 @@ def answer(request, bid, aid):
 def councillor_inbox(request):
     councillor = (CouncillorProfile.objects.filter(user=request.user)
                   .prefetch_related("communities").first())
-    if councillor is None or not request.user.has_perm("actions.view_councillor_inbox",
+    if councillor is None or not request.user.has_perm(VIEW_COUNCILLOR_INBOX,
                                                        councillor):
         raise Http404
     actions = inbox.councillor_actions(councillor)

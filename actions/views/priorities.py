@@ -14,7 +14,9 @@ from actions import services
 from actions.forms import ActionForm, DecideForm, PriorityForm
 from actions.models import Action, Endorsement, Message, Priority, ProgressUpdate, Section
 from actions.summary import attach_support, by_section, load_action_plan, smart_problems
-from actions.views.common import EDIT, plan_for, priority_for
+from actions.views.common import priority_for
+from plans.access import plan_for
+from plans.permissions import EDIT_PLAN_CONTENT
 
 
 @login_required
@@ -61,7 +63,7 @@ def _threads(priority) -> list[dict]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def priority_edit(request, pk, prid=None):
-    plan = plan_for(request, pk, EDIT)
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     priority = get_object_or_404(Priority, pk=prid, plan=plan) if prid else None
     initial = _initial_from_issue(plan, request.GET) if priority is None else None
     form = PriorityForm(request.POST or None, instance=priority, initial=initial, plan=plan)
@@ -83,7 +85,7 @@ def priority_edit(request, pk, prid=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def priority_delete(request, pk, prid):
-    priority = priority_for(request, pk, prid, EDIT)
+    priority = priority_for(request, pk, prid, EDIT_PLAN_CONTENT)
     if request.method == "POST":
         services.priority_delete(priority=priority, actor=request.user)
         messages.success(request, _("Removed the priority “%(t)s”.") % {"t": priority})
@@ -98,7 +100,7 @@ def priority_delete(request, pk, prid):
 @require_POST
 @login_required
 def priority_move(request, pk, prid):
-    priority = priority_for(request, pk, prid, EDIT)
+    priority = priority_for(request, pk, prid, EDIT_PLAN_CONTENT)
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         raise Http404
@@ -118,7 +120,7 @@ def priority_move(request, pk, prid):
 @login_required
 def priorities_reorder(request, pk):
     """Drag and drop sends the whole section's order; the buttons remain the baseline."""
-    plan = plan_for(request, pk, EDIT)
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     try:
         section = Section(int(request.POST.get("section", "")))
         order = [int(v) for v in request.POST.get("order", "").split(",") if v.strip()]
@@ -134,7 +136,7 @@ def priorities_reorder(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk, prid, aid=None):
-    priority = priority_for(request, pk, prid, EDIT)
+    priority = priority_for(request, pk, prid, EDIT_PLAN_CONTENT)
     action = get_object_or_404(Action, pk=aid, priority=priority) if aid else Action(priority=priority)
     action.priority = priority
     form = ActionForm(request.POST or None, instance=action, plan=priority.plan)
@@ -154,7 +156,7 @@ def action_edit(request, pk, prid, aid=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_delete(request, pk, prid, aid):
-    priority = priority_for(request, pk, prid, EDIT)
+    priority = priority_for(request, pk, prid, EDIT_PLAN_CONTENT)
     action = get_object_or_404(Action, pk=aid, priority=priority)
     if request.method == "POST":
         services.action_delete(action=action, actor=request.user)
@@ -187,7 +189,7 @@ def prioritise(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def prioritise_decide(request, pk, section):
-    plan = plan_for(request, pk, EDIT)
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     if section not in Section.values:
         raise Http404
     form = DecideForm(request.POST or None)

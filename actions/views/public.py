@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from actions import delivery, tokens
+from actions import delivery
 from actions.delivery_documents import update_publications
 from actions.forms import FollowForm, OfferForm, OwnerAnswerForm, RaiseIssueForm, UpdateForm
 from actions.models import Action, Priority, ProgressUpdate, UpdateStatus
+from clp.exceptions import LinkRefused
 from plans.models import Plan
 
 
@@ -34,8 +35,8 @@ def _limited(request):
     return render(request, "actions/public/limited.html", status=429)
 
 
-def _bad_link(request, error: tokens.BadLink):
-    return render(request, "actions/public/link_invalid.html", {"reason": error.reason}, status=400)
+def _bad_link(request, error: LinkRefused):
+    return render(request, "actions/public/link_invalid.html", {"reason": error.message}, status=400)
 
 
 def _published_plan(pk) -> Plan:
@@ -110,12 +111,12 @@ def follow_confirm(request, token):
         return _limited(request)
     try:
         follower = delivery.follow_for_link(token=token)
-    except tokens.BadLink as bad:
+    except LinkRefused as bad:
         return _bad_link(request, bad)
     if request.method == "POST":
         try:
             delivery.follow_confirm(follower=follower)
-        except tokens.BadLink as bad:
+        except LinkRefused as bad:
             return _bad_link(request, bad)
         return render(request, "actions/public/follow_confirmed.html", {"follower": follower})
     return render(request, "actions/public/follow_confirm.html", {"follower": follower})
@@ -145,13 +146,13 @@ def owner_answer(request, aid, token):
         return _limited(request)
     try:
         owner_request = delivery.owner_request_for_link(action_id=aid, token=token)
-    except tokens.BadLink as bad:
+    except LinkRefused as bad:
         return _bad_link(request, bad)
     form = OwnerAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             answered = delivery.owner_request_answer(request=owner_request, **form.cleaned_data)
-        except tokens.BadLink as bad:
+        except LinkRefused as bad:
             return _bad_link(request, bad)
         return render(request, "actions/public/owner_answered.html",
                       {"request": answered, "action": owner_request.action})
@@ -168,14 +169,14 @@ def update_by_link(request, aid, token):
         return _limited(request)
     try:
         link = delivery.update_link_for(action_id=aid, token=token)
-    except tokens.BadLink as bad:
+    except LinkRefused as bad:
         return _bad_link(request, bad)
     action = link.action
     form = UpdateForm(request.POST or None, request.FILES or None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
             delivery.update_by_link(link=link, fields=form.cleaned_data)
-        except tokens.BadLink as bad:
+        except LinkRefused as bad:
             return _bad_link(request, bad)
         return render(request, "actions/public/update_saved.html", {
             "action": action, "plan": action.priority.plan})
@@ -191,12 +192,12 @@ def offer_confirm(request, token):
         return _limited(request)
     try:
         offer = delivery.offer_for_link(token=token)
-    except tokens.BadLink as bad:
+    except LinkRefused as bad:
         return _bad_link(request, bad)
     if request.method == "POST":
         try:
             delivery.offer_confirm(offer=offer)
-        except tokens.BadLink as bad:
+        except LinkRefused as bad:
             return _bad_link(request, bad)
         return render(request, "actions/public/offer_confirmed.html", {"offer": offer})
     return render(request, "actions/public/offer_confirm.html", {"offer": offer})

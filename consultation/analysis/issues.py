@@ -98,6 +98,28 @@ def _important():
     return Q(number__gte=F("question__scale_max") - 1)
 
 
+# --- where an issue came from --------------------------------------------------------------------
+# Later apps say which issues reached the register their way (actions: raised by a resident from the
+# public page after the plan was published), so the group sees the new evidence at a glance. Each
+# origin takes the plan and a list of issue ids and answers {issue id: label}, in one query.
+_ORIGINS: list = []
+
+
+def register_issue_origin(origin) -> None:
+    if origin not in _ORIGINS:
+        _ORIGINS.append(origin)
+
+
+def issue_origins(plan: Plan, issue_ids: list[int]) -> dict[int, list[str]]:
+    """The origin labels of each issue, one query per registered origin whatever the count."""
+    found = defaultdict(list)
+    if issue_ids:
+        for origin in _ORIGINS:
+            for issue_id, label in origin(plan, issue_ids).items():
+                found[issue_id].append(label)
+    return dict(found)
+
+
 def issues_register(plan: Plan) -> dict:
     """Every issue with its support and flags, in a fixed number of queries."""
     issues = list(Issue.objects.filter(plan=plan).with_support().select_related("theme")
@@ -118,7 +140,9 @@ def issues_register(plan: Plan) -> dict:
     labels = dict(DimensionCategory.objects.filter(dimension__plan=plan).values_list("pk", "label"))
     ratings = _ratings_by_issue(plan)
     population = population_shares(plan)
+    origins = issue_origins(plan, [issue.pk for issue in issues])
     for issue in issues:
+        issue.origins = origins.get(issue.pk, [])
         raters, important = ratings.get(issue.pk, (0, 0))
         mandate = flags.Mandate(raised=issue.support, respondents=total, raters=raters,
                                 important=important)

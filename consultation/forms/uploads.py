@@ -6,13 +6,15 @@ import io
 
 from django.utils.translation import gettext as _
 
+from clp.exceptions import Refused
+
 MAX_ROWS = 5000
 MAX_CELL = 5000  # characters: the longest written answer a survey accepts
 # UTF-16 files (Excel's "Unicode text") start with one of these byte-order marks.
 UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
-class FileRefused(Exception):
+class FileRefused(Refused):
     """The file cannot be checked at all (its size, encoding or shape): one message says why."""
 
     def __init__(self, message: str):

@@ -1,5 +1,6 @@
 """What every consultation service shares: refusals with a reason, and the plan's history."""
 
+from clp.exceptions import Refused
 from clp.models import User
 from consultation.models import Question, Response, Survey
 from plans import services as plan_services
@@ -7,14 +8,6 @@ from plans.models import EventKind
 
 MILESTONES = [1, 50, 100, 250, 500, 1000, 2000, 5000]
 OTHER_LABEL = "Other, please say"
-
-
-class Refused(Exception):
-    """An action the user asked for cannot be done; `message` says why in plain English."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class CodeRefused(Refused):

@@ -6,6 +6,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clp.exceptions import Refused
 from clp.models import User
 from consultation.analysis import groups
 from consultation.models import (
@@ -20,7 +21,7 @@ from consultation.models import (
     SurveyStatus,
 )
 from consultation.models.starters import DIMENSIONS, PREFER_NOT_TO_SAY, STARTERS
-from consultation.services.base import OTHER_LABEL, Refused, record_event
+from consultation.services.base import OTHER_LABEL, record_event
 from plans import services as plan_services
 from plans.models import EventKind, Plan
 

@@ -38,7 +38,9 @@ from consultation.services.collecting import after_submit, find_code, own
 CODE = "code"
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refused):
+    """The rows cannot be imported: `errors` says what is wrong, row by row."""
+
     def __init__(self, errors: list):
         super().__init__(f"{len(errors)} problems")
         self.errors = errors

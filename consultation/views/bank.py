@@ -9,14 +9,13 @@ from django.views.decorators.http import require_http_methods
 
 from consultation import services
 from consultation.views.common import survey_for
-
-EDIT = "plans.edit_plan_content"
+from plans.permissions import EDIT_PLAN_CONTENT
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def standard_add(request, pk, sid, sec):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     section = get_object_or_404(survey.sections, pk=sec)
     offered = services.standards_for(survey.plan)
     asked = set(survey.questions.exclude(standard=None).values_list("standard_id", flat=True))

@@ -2,20 +2,22 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clp.access import show_refused
+from clp.exceptions import Refused
 from consultation import documents, services
+from consultation.analysis import counts
 from consultation.forms import AnswerForm, QuestionForm, SectionForm, SurveyCreateForm, SurveyForm
-from consultation.models import Question, QuestionKind, Section, Survey
-from consultation.views.common import plan_for, posted, survey_for
-
-EDIT = "plans.edit_plan_content"
-MANAGE = "plans.manage_plan"
+from consultation.models import Answer, Question, QuestionKind, Section, Survey
+from consultation.views.common import posted, survey_for
+from plans.access import plan_for
+from plans.permissions import EDIT_PLAN_CONTENT, MANAGE_PLAN
 
 KIND_HELP = {
     QuestionKind.SHORT_TEXT: gettext_lazy("A few words, e.g. a street name or one idea."),
@@ -43,7 +45,7 @@ def surveys(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_new(request, pk):
-    plan = plan_for(request, pk, EDIT)
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     form = SurveyCreateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         survey = services.survey_create(plan=plan, actor=request.user, **form.cleaned_data)
@@ -53,12 +55,15 @@ def survey_new(request, pk):
         "plan": plan, "form": form, "has_issues": plan.issues.exists()})
 
 
-def _sections(survey: Survey) -> list[Section]:
-    """Pages with their questions (numbered through the survey) and each question's answer count."""
+def _sections(survey: Survey, summary: dict) -> list[Section]:
+    """Pages with their questions (numbered through the survey), how many people answered each
+    (from the survey's cached counts) and whether it has any answer at all, a draft's too
+    (an index probe per question, so a question with answers is never offered for deletion)."""
     sections = list(survey.sections.prefetch_related(
         Prefetch("questions", queryset=Question.objects.select_related("dimension",
                                                                        "standard__organisation")
-                 .prefetch_related("options").annotate(answer_count=Count("answers"))
+                 .prefetch_related("options")
+                 .annotate(has_answers=Exists(Answer.objects.filter(question=OuterRef("pk"))))
                  .order_by("position", "pk"))
     ))
     number = 0
@@ -66,16 +71,25 @@ def _sections(survey: Survey) -> list[Section]:
         for question in section.questions.all():
             number += 1
             question.number = number
+            question.answered = summary["answered"].get(question.pk, 0)
     return sections
+
+
+def _summary(tables) -> dict:
+    return {"total": tables.total, "answered": dict(tables.answered)}
 
 
 @login_required
 def survey_detail(request, pk, sid):
+    """Its cost does not grow with the responses: the figures are the survey's count tables,
+    kept per version of its answers (consultation.analysis.counts) and shared with the results."""
     survey = survey_for(request, pk, sid)
-    counts = Survey.objects.with_response_counts().get(pk=survey.pk)
+    # Only the two figures it shows, kept as their own small entry: unpickling the whole tables
+    # (every answer by every group) costs more than the page, and grows with the responses.
+    summary = counts.remember(survey, "summary", lambda: _summary(counts.tables(survey)))
     return render(request, "consultation/survey_detail.html", {
-        "plan": survey.plan, "survey": survey, "sections": _sections(survey),
-        "response_count": counts.response_count,
+        "plan": survey.plan, "survey": survey, "sections": _sections(survey, summary),
+        "response_count": summary["total"],
         "public_url": request.build_absolute_uri(survey.get_public_url()),
         "print_copies": documents.latest_copies(survey),
         "has_standards": services.standards_for(survey.plan).exists(),
@@ -85,7 +99,7 @@ def survey_detail(request, pk, sid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_edit(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     form = SurveyForm(posted(request), instance=survey)
     if request.method == "POST" and form.is_valid():
         services.survey_update(survey=form.instance, actor=request.user, changed=form.changed_labels())
@@ -98,7 +112,7 @@ def survey_edit(request, pk, sid):
 @require_POST
 @login_required
 def survey_duplicate(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     copy = services.survey_duplicate(survey=survey, actor=request.user)
     messages.success(request, _("This is a copy, saved as a draft. Rename it in the settings."))
     return redirect(copy)
@@ -107,19 +121,19 @@ def survey_duplicate(request, pk, sid):
 @require_POST
 @login_required
 def survey_open(request, pk, sid):
-    survey = survey_for(request, pk, sid, MANAGE)
+    survey = survey_for(request, pk, sid, MANAGE_PLAN)
     try:
         services.survey_open(survey=survey, actor=request.user)
         messages.success(request, _("The survey is open. Share the link below with residents."))
-    except services.Refused as refused:
-        messages.error(request, refused.message)
+    except Refused as refused:
+        show_refused(request, refused)
     return redirect(survey)
 
 
 @require_POST
 @login_required
 def survey_close(request, pk, sid):
-    survey = survey_for(request, pk, sid, MANAGE)
+    survey = survey_for(request, pk, sid, MANAGE_PLAN)
     services.survey_close(survey=survey, actor=request.user)
     messages.success(request, _("The survey is closed. You can still type in paper returns."))
     return redirect(survey)
@@ -128,14 +142,14 @@ def survey_close(request, pk, sid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_delete(request, pk, sid):
-    survey = survey_for(request, pk, sid, MANAGE)
+    survey = survey_for(request, pk, sid, MANAGE_PLAN)
     if request.method == "POST":
         try:
             services.survey_delete(survey=survey, actor=request.user)
             messages.success(request, _("Survey deleted."))
             return redirect("consultation:surveys", pk=survey.plan.pk)
-        except services.Refused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
             return redirect(survey)
     return render(request, "consultation/confirm_delete.html", {
         "plan": survey.plan, "survey": survey, "what": survey.title,
@@ -159,7 +173,7 @@ def survey_preview(request, pk, sid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk, sid, sec=None):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     section = get_object_or_404(survey.sections, pk=sec) if sec else Section(survey=survey)
     form = SectionForm(posted(request), instance=section)
     if request.method == "POST" and form.is_valid():
@@ -173,14 +187,14 @@ def section_edit(request, pk, sid, sec=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def section_delete(request, pk, sid, sec):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     section = get_object_or_404(survey.sections, pk=sec)
     if request.method == "POST":
         try:
             services.section_delete(section=section, actor=request.user)
             messages.success(request, _("Page deleted."))
-        except services.Refused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
         return redirect(survey)
     return render(request, "consultation/confirm_delete.html", {
         "plan": survey.plan, "survey": survey, "cancel": survey.get_absolute_url(),
@@ -191,7 +205,7 @@ def section_delete(request, pk, sid, sec):
 @require_POST
 @login_required
 def section_move(request, pk, sid, sec):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     section = get_object_or_404(survey.sections, pk=sec)
     services.section_move(section=section, direction=_direction(request), actor=request.user)
     return redirect(f"{survey.get_absolute_url()}#section-{section.pk}")
@@ -208,7 +222,7 @@ def _direction(request) -> str:
 
 @login_required
 def question_kind(request, pk, sid, sec):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     section = get_object_or_404(survey.sections, pk=sec)
     kinds = [(k, KIND_HELP[k]) for k in QuestionKind]
     return render(request, "consultation/question_kind.html", {
@@ -219,7 +233,7 @@ def question_kind(request, pk, sid, sec):
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_new(request, pk, sid, sec, kind):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     section = get_object_or_404(survey.sections, pk=sec)
     if kind not in QuestionKind.values:
         raise Http404
@@ -241,7 +255,7 @@ def question_new(request, pk, sid, sec, kind):
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_edit(request, pk, sid, qid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     question = get_object_or_404(survey.questions.prefetch_related("options"), pk=qid)
     form = QuestionForm(posted(request), kind=question.kind, survey=survey, instance=question)
     if request.method == "POST" and form.is_valid():
@@ -251,7 +265,7 @@ def question_edit(request, pk, sid, qid):
                                      else None, actor=request.user)
             messages.success(request, _("Question saved."))
             return redirect(f"{survey.get_absolute_url()}#question-{question.pk}")
-        except services.Refused as refused:
+        except Refused as refused:
             form.add_error(None, refused.message)
     return render(request, "consultation/question_form.html", {
         "plan": survey.plan, "survey": survey, "form": form, "question": question,
@@ -262,14 +276,14 @@ def question_edit(request, pk, sid, qid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_delete(request, pk, sid, qid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     question = get_object_or_404(survey.questions, pk=qid)
     if request.method == "POST":
         try:
             services.question_delete(question=question, actor=request.user)
             messages.success(request, _("Question deleted."))
-        except services.Refused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
         return redirect(survey)
     return render(request, "consultation/confirm_delete.html", {
         "plan": survey.plan, "survey": survey, "cancel": survey.get_absolute_url(),
@@ -279,7 +293,7 @@ def question_delete(request, pk, sid, qid):
 @require_POST
 @login_required
 def question_move(request, pk, sid, qid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     question = get_object_or_404(survey.questions, pk=qid)
     services.question_move(question=question, direction=_direction(request), actor=request.user)
     return redirect(f"{survey.get_absolute_url()}#question-{question.pk}")
@@ -288,7 +302,7 @@ def question_move(request, pk, sid, qid):
 @require_POST
 @login_required
 def question_duplicate(request, pk, sid, qid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     question = get_object_or_404(survey.questions, pk=qid)
     copy = services.question_duplicate(question=question, actor=request.user)
     messages.success(request, _("Question copied. The copy is just below the original."))

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from clp.audit import AuditKind, audit_record
 from consultation import services
-from consultation.analysis import exports, spreadsheet
+from consultation.analysis import counts, exports, spreadsheet
 from consultation.analysis.exports import describe
 from consultation.forms import ReasonForm
 from consultation.models import Channel, ResponseStatus
+from consultation.permissions import VIEW_RESPONSES
 from consultation.views.common import posted, survey_for
+from plans.permissions import MANAGE_PLAN
 
-READ_ANSWERS = "consultation.view_responses"
 PER_PAGE = 25
 
 
@@ -31,11 +32,8 @@ def _percent(part: int, whole: int | None) -> int | None:
 def collection(request, pk, sid):
     """Counts only, so councillors may see it: over time, by channel, against the community."""
     survey = survey_for(request, pk, sid)
-    submitted = survey.responses.submitted()
-    total = submitted.count()
-    by_channel = dict(submitted.values_list("channel").annotate(n=Count("pk")).order_by())
-    weeks = list(submitted.annotate(week=TruncWeek("submitted_at")).values("week")
-                 .annotate(n=Count("pk")).order_by("week"))
+    figures = counts.remember(survey, "collection", lambda: _collection_counts(survey))
+    total, by_channel, weeks = figures["total"], figures["by_channel"], figures["weeks"]
     running = 0
     for week in weeks:
         running += week["n"]
@@ -51,8 +49,20 @@ def collection(request, pk, sid):
         "population_rate": _percent(total, community.population),
         "codes": codes, "code_rate": _percent(codes["used"], codes["issued"]),
         "unsent": survey.responses.filter(status=ResponseStatus.DRAFT).count(),
-        "first": submitted.aggregate(first=Min("submitted_at"))["first"],
+        "first": figures["first"],
     })
+
+
+def _collection_counts(survey) -> dict:
+    """The submitted responses counted by channel and by week: read once per version of the
+    survey's answers and kept with its other counts (consultation.analysis.counts), since each of these
+    reads every response; the access codes and unsent drafts are counted fresh."""
+    submitted = survey.responses.submitted()
+    weeks = [{"week": row["week"], "n": row["n"]} for row in submitted.annotate(
+        week=TruncWeek("submitted_at")).values("week").annotate(n=Count("pk")).order_by("week")]
+    return {"total": sum(w["n"] for w in weeks),
+            "by_channel": dict(submitted.values_list("channel").annotate(n=Count("pk")).order_by()),
+            "weeks": weeks, "first": submitted.aggregate(first=Min("submitted_at"))["first"]}
 
 
 def _channel(request) -> str:
@@ -62,7 +72,7 @@ def _channel(request) -> str:
 
 @login_required
 def responses(request, pk, sid):
-    survey = survey_for(request, pk, sid, READ_ANSWERS)
+    survey = survey_for(request, pk, sid, VIEW_RESPONSES)
     channel = _channel(request)
     queryset = survey.responses.submitted().select_related("code", "entered_by")
     if channel:
@@ -78,7 +88,7 @@ def responses(request, pk, sid):
 
 @login_required
 def response_detail(request, pk, sid, rid):
-    survey = survey_for(request, pk, sid, READ_ANSWERS)
+    survey = survey_for(request, pk, sid, VIEW_RESPONSES)
     response = get_object_or_404(survey.responses.submitted().select_related("code", "entered_by"),
                                  pk=rid)
     saved: dict = {}
@@ -93,7 +103,7 @@ def response_detail(request, pk, sid, rid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_delete(request, pk, sid, rid):
-    survey = survey_for(request, pk, sid, "plans.manage_plan")
+    survey = survey_for(request, pk, sid, MANAGE_PLAN)
     response = get_object_or_404(survey.responses.submitted(), pk=rid)
     form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -118,7 +128,7 @@ def _filename(survey, extension: str) -> str:
 
 @login_required
 def export_csv(request, pk, sid):
-    survey = survey_for(request, pk, sid, READ_ANSWERS)
+    survey = survey_for(request, pk, sid, VIEW_RESPONSES)
     _audit_export(request, survey, "csv")
     response = StreamingHttpResponse(exports.csv_stream(survey, _channel(request)),
                                      content_type="text/csv; charset=utf-8")
@@ -128,7 +138,7 @@ def export_csv(request, pk, sid):
 
 @login_required
 def export_xlsx(request, pk, sid):
-    survey = survey_for(request, pk, sid, READ_ANSWERS)
+    survey = survey_for(request, pk, sid, VIEW_RESPONSES)
     _audit_export(request, survey, "xlsx")
     response = StreamingHttpResponse(exports.xlsx_stream(survey, _channel(request)),
                                      content_type=spreadsheet.XLSX_TYPE)

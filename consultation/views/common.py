@@ -2,16 +2,12 @@
 
 from django.shortcuts import get_object_or_404
 
-from clp.access import get_object_for_user
 from consultation.models import Survey
-from plans.models import Plan
+from plans.access import plan_for
+from plans.permissions import VIEW_PLAN
 
 
-def plan_for(request, pk, perm: str = "plans.view_plan") -> Plan:
-    return get_object_for_user(request, Plan.objects.select_related("community"), perm, pk=pk)
-
-
-def survey_for(request, pk, sid, perm: str = "plans.view_plan") -> Survey:
+def survey_for(request, pk, sid, perm: str = VIEW_PLAN) -> Survey:
     """The survey `sid` of plan `pk`: 404 unless the user may see the plan, 403 without `perm`."""
     plan = plan_for(request, pk, perm)
     survey = get_object_or_404(Survey.objects.filter(plan=plan), pk=sid)

@@ -15,8 +15,9 @@ from consultation.analysis import flags
 from consultation.analysis.issues import issues_register
 from consultation.analysis.tables import download
 from consultation.models import Dimension, Question
-from consultation.views.common import plan_for, survey_for
+from consultation.views.common import survey_for
 from consultation.views.results import results_for_request
+from plans.access import plan_for
 
 
 def _pct(value) -> str:

@@ -13,19 +13,20 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clp.access import show_refused
+from clp.exceptions import Refused
 from consultation import services
 from consultation.analysis.spreadsheet import Echo
 from consultation.forms import AnswerForm, CodesForm, EntryForm, ImportForm
 from consultation.services import importing
 from consultation.views.common import posted, survey_for
-
-EDIT = "plans.edit_plan_content"
+from plans.permissions import EDIT_PLAN_CONTENT
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def codes(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     form = CodesForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -60,7 +61,7 @@ def codes(request, pk, sid):
 @require_POST
 @login_required
 def codes_withdraw(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     n = services.codes_withdraw(survey=survey, batch=request.POST.get("batch", ""), actor=request.user)
     messages.success(request, _("%(n)s unused codes withdrawn: they no longer work.") % {"n": n})
     return redirect("consultation:codes", pk=pk, sid=sid)
@@ -82,7 +83,7 @@ def _codes_csv(survey, codes: list[str], batch: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def response_new(request, pk, sid):
     """Type in a paper form or interview answers; nothing is required, as on paper."""
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     if survey.is_draft:
         raise Http404
     data = posted(request)
@@ -104,7 +105,7 @@ def response_new(request, pk, sid):
             duplicate = refused.existing
         except services.CodeRefused as refused:
             meta.add_error("code", refused.message)
-        except services.Refused as refused:
+        except Refused as refused:
             meta.add_error(None, refused.message)
         else:
             messages.success(request, _("Response %(n)s saved. You can type in the next one.")
@@ -118,7 +119,7 @@ def response_new(request, pk, sid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     if survey.is_draft:
         raise Http404
     form = ImportForm(posted(request), request.FILES or None)
@@ -134,7 +135,7 @@ def import_upload(request, pk, sid):
 
 @login_required
 def import_template(request, pk, sid):
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     writer = csv.writer(Echo())
     response = StreamingHttpResponse(
         ["\ufeff", writer.writerow(importing.template_header(survey.ordered_questions()))],
@@ -148,7 +149,7 @@ def import_template(request, pk, sid):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk, sid, bid):
     """Every problem in the file, by row and column; or the go-ahead to import all of it."""
-    survey = survey_for(request, pk, sid, EDIT)
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     batch = get_object_or_404(survey.imports, pk=bid)
     if request.method == "POST" and not batch.imported_at:
         try:
@@ -157,8 +158,8 @@ def import_preview(request, pk, sid, bid):
             # Something changed since the check (a code used meanwhile): show what is wrong now.
             batch.problems = [{"row": e.row, "column": e.column, "message": str(e.message)}
                               for e in refused.errors]
-        except services.Refused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
             return redirect("consultation:import_upload", pk=pk, sid=sid)
         else:
             messages.success(request, _("%(n)s responses imported.") % {"n": result.count})

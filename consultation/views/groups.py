@@ -10,13 +10,14 @@ from django.views.decorators.http import require_http_methods
 from consultation.forms import DimensionGroupsForm
 from consultation.models import Answer, Dimension
 from consultation.services import evidence as evidence_services
-from consultation.views.common import plan_for
+from plans.access import plan_for
+from plans.permissions import EDIT_PLAN_CONTENT
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def dimension_groups(request, pk, did):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     dimension = get_object_or_404(Dimension.objects.filter(plan=plan).prefetch_related("categories"), pk=did)
     used = set(Answer.objects.filter(category__dimension=dimension).values_list("category_id", flat=True)
                .order_by().distinct())

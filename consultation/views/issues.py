@@ -5,18 +5,19 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clp.paging import Window, capped_count
 from consultation.analysis import flags
-from consultation.analysis.issues import issue_support, issues_register
+from consultation.analysis.issues import issue_origins, issue_support, issues_register
 from consultation.forms import IssueForm, PrioritiesRoundForm, ThemeForm
 from consultation.models import Answer, AnswerCoding, Issue, Survey, Theme
 from consultation.services import evidence as evidence_services
-from consultation.views.common import plan_for
+from plans.access import plan_for
+from plans.permissions import EDIT_PLAN_CONTENT
 
 CODING_PAGE = 20
 UNCODED_CAP = 500  # "more than 500 still need a theme": counting further would read every answer
@@ -27,7 +28,7 @@ UNCODED_CAP = 500  # "more than 500 still need a theme": counting further would 
 @login_required
 @require_http_methods(["GET", "POST"])
 def themes(request, pk):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     existing = evidence_services.themes_ensure(plan)
     form = ThemeForm(request.POST or None, instance=Theme(plan=plan, position=len(existing)))
     if request.method == "POST" and form.is_valid():
@@ -45,7 +46,7 @@ def themes(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def theme_edit(request, pk, tid):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     theme = get_object_or_404(Theme, pk=tid, plan=plan)
     form = ThemeForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +70,10 @@ def _coding_answers(plan, params):
     if params.get("survey", "").isdigit():
         answers = answers.filter(question__survey_id=int(params["survey"]))
     if params.get("show", "uncoded") == "uncoded":
-        answers = answers.filter(codings__isnull=True)
+        # NOT EXISTS, not a LEFT JOIN … IS NULL: PostgreSQL then knows how many rows are left and
+        # walks the answers in order (the answer_with_text index) until a page is full, instead
+        # of fetching every answer of the plan and sorting them.
+        answers = answers.exclude(Exists(AnswerCoding.objects.filter(answer=OuterRef("pk"))))
     if params.get("q"):
         answers = answers.filter(text__icontains=params["q"])
     return answers
@@ -78,7 +82,7 @@ def _coding_answers(plan, params):
 @login_required
 @require_http_methods(["GET", "POST"])
 def coding(request, pk):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     theme_list = evidence_services.themes_ensure(plan)
     params = request.GET
     if request.method == "POST":
@@ -113,7 +117,7 @@ def coding(request, pk):
 @require_POST
 @login_required
 def coding_bulk(request, pk):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     term = request.POST.get("term", "").strip()
     theme = plan.themes.filter(pk=request.POST.get("theme") or 0).first()
     if len(term) < 3 or theme is None:
@@ -133,13 +137,15 @@ def coding_bulk(request, pk):
 def issues(request, pk):
     plan = plan_for(request, pk)
     register = issues_register(plan)
-    return render(request, "consultation/issues/issues.html", {"plan": plan, **register, **_flag_rules()})
+    return render(request, "consultation/issues/issues.html", {
+        "plan": plan, **register, **_flag_rules(),
+        "raised_after": any(issue.origins for issue in register["issues"])})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_edit(request, pk, iid=None):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     evidence_services.themes_ensure(plan)
     issue = get_object_or_404(Issue, pk=iid, plan=plan) if iid else Issue(plan=plan)
     form = IssueForm(request.POST or None, instance=issue, plan=plan)
@@ -162,13 +168,14 @@ def issue_detail(request, pk, iid):
     candidates = None
     term = request.GET.get("q", "").strip()
     theme_id = request.GET.get("theme", "")
-    if request.user.has_perm("plans.edit_plan_content", plan) and (term or theme_id.isdigit()):
+    if request.user.has_perm(EDIT_PLAN_CONTENT, plan) and (term or theme_id.isdigit()):
         candidates = _coding_answers(plan, {"show": "all", "q": term}).exclude(issues=issue)
         if theme_id.isdigit():
             candidates = candidates.filter(codings__theme_id=int(theme_id))
         candidates = candidates[:50]
     return render(request, "consultation/issues/issue_detail.html", {**_flag_rules(),
         "plan": plan, "issue": issue, "support": issue_support(issue),
+        "origins": issue_origins(plan, [issue.pk]).get(issue.pk, []),
         "linked": Paginator(linked, 50).get_page(request.GET.get("page")), "candidates": candidates,
         "term": term, "theme_id": theme_id, "themes": plan.themes.all(),
         "questions": issue.questions.select_related("survey"),
@@ -179,7 +186,7 @@ def issue_detail(request, pk, iid):
 @require_POST
 @login_required
 def issue_link(request, pk, iid):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     issue = get_object_or_404(Issue, pk=iid, plan=plan)
     ids = [int(a) for a in request.POST.getlist("answer") if a.isdigit()]
     if not ids:
@@ -193,7 +200,7 @@ def issue_link(request, pk, iid):
 @require_POST
 @login_required
 def issue_unlink(request, pk, iid, aid):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     issue = get_object_or_404(Issue, pk=iid, plan=plan)
     evidence_services.issue_unlink_answer(issue=issue, answer_id=aid, actor=request.user)
     messages.success(request, _("The answer is no longer linked to this issue."))
@@ -203,7 +210,7 @@ def issue_unlink(request, pk, iid, aid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_delete(request, pk, iid):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     issue = get_object_or_404(Issue, pk=iid, plan=plan)
     if request.method == "POST":
         evidence_services.issue_delete(issue=issue, actor=request.user)
@@ -215,7 +222,7 @@ def issue_delete(request, pk, iid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def priorities_round(request, pk):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     form = PrioritiesRoundForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         survey = evidence_services.priorities_round_create(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
+from clp.exceptions import Refused
 from consultation import services
 from consultation.analysis.exports import describe
 from consultation.forms import AnswerForm, DeletionRequestForm, ResumeForm, StartForm
@@ -191,7 +192,7 @@ def public_check(request, public_id):
             services.response_submit(response=response, client_key=client_key(request, survey))
         except services.Incomplete as incomplete:
             missing, problem = incomplete.missing, incomplete.message
-        except services.Refused as refused:
+        except Refused as refused:
             # Not sent (already sent, a repeat, closed): a conflict, so no client takes it as done.
             problem, status = refused.message, 409
         else:

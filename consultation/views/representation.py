@@ -16,7 +16,8 @@ from consultation.analysis.coverage import engagement_coverage
 from consultation.forms import BaselineCsvForm, BaselineForm, ReviewForm
 from consultation.models import Dimension, Survey
 from consultation.services import evidence as evidence_services
-from consultation.views.common import plan_for
+from plans.access import plan_for
+from plans.permissions import EDIT_PLAN_CONTENT
 
 
 def _chosen_survey(request, plan):
@@ -47,7 +48,7 @@ def representation(request, pk):
 @require_POST
 @login_required
 def representation_review(request, pk):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     form = ReviewForm(request.POST)
     survey = Survey.objects.filter(plan=plan, pk=request.POST.get("survey") or 0).first()
     if form.is_valid():
@@ -60,7 +61,7 @@ def representation_review(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def baseline_edit(request, pk, did):
-    plan = plan_for(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     dimension = get_object_or_404(Dimension.objects.filter(plan=plan).prefetch_related("categories"), pk=did)
     form = BaselineForm(request.POST or None, dimension=dimension)
     csv_form = BaselineCsvForm(dimension=dimension)

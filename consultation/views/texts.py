@@ -14,16 +14,18 @@ from consultation.analysis.redaction import identifying_bits, redact
 from consultation.analysis.suppression import threshold
 from consultation.forms import PublishForm
 from consultation.models import Answer, PublishedText, Survey
+from consultation.permissions import VIEW_RESPONSES
 from consultation.services import evidence as evidence_services
 from consultation.views.common import survey_for
 from consultation.views.results import _chart
+from plans.permissions import EDIT_PLAN_CONTENT, MANAGE_PLAN
 
 ANSWERS_CAP = 1000  # "more than 1,000 answers": counting further would read every answer
 
 
 @login_required
 def text_answers(request, pk, sid):
-    survey = survey_for(request, pk, sid, "consultation.view_responses")
+    survey = survey_for(request, pk, sid, VIEW_RESPONSES)
     questions = [q for q in survey.ordered_questions() if q.kind in analysis.TEXT_KINDS or q.offers_other]
     question_id = request.GET.get("question", "")
     search = request.GET.get("q", "").strip()
@@ -45,7 +47,7 @@ def text_answers(request, pk, sid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def text_publish(request, pk, sid, aid):
-    survey = survey_for(request, pk, sid, "plans.edit_plan_content")
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     answer = get_object_or_404(Answer.objects.select_related("question"), pk=aid,
                                question__survey=survey, response__status="submitted")
     existing = PublishedText.objects.filter(answer=answer).first()
@@ -64,7 +66,7 @@ def text_publish(request, pk, sid, aid):
 @require_POST
 @login_required
 def text_unpublish(request, pk, sid, aid):
-    survey = survey_for(request, pk, sid, "plans.edit_plan_content")
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     answer = get_object_or_404(Answer, pk=aid, question__survey=survey)
     evidence_services.text_unpublish(answer=answer, actor=request.user)
     messages.success(request, _("The answer will no longer be published."))
@@ -78,7 +80,7 @@ def _texts_url(survey) -> str:
 @require_POST
 @login_required
 def results_publish(request, pk, sid):
-    survey = survey_for(request, pk, sid, "plans.manage_plan")
+    survey = survey_for(request, pk, sid, MANAGE_PLAN)
     publish = request.POST.get("publish") == "1"
     evidence_services.results_set_published(survey=survey, published=publish, actor=request.user)
     messages.success(request, _("The results are now on the community's public page.") if publish
@@ -110,8 +112,8 @@ def public_results(request, public_id):
 @login_required
 def results_preview(request, pk, sid):
     """The public results page exactly as residents will see it, with the publish controls."""
-    survey = survey_for(request, pk, sid, "plans.edit_plan_content")
+    survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     context = _public_context(survey)
     context.update(preview=True, plan=survey.plan,
-                   can_publish=request.user.has_perm("plans.manage_plan", survey.plan))
+                   can_publish=request.user.has_perm(MANAGE_PLAN, survey.plan))
     return render(request, "consultation/results/public_results.html", context)

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from plans import services, uploads
+from plans.access import plan_for
 from plans.forms import EvidenceForm, MeetingForm, MilestoneForm, SupportSourceForm
 from plans.models import EvidenceItem, Meeting, Milestone, SupportSource
-from plans.views.plan import _plan
+from plans.permissions import EDIT_PLAN_CONTENT
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ SECTIONS = {
 
 @login_required
 def content_list(request, pk, section):
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     spec = SECTIONS[section]
     return render(request, spec.template, {
         "plan": plan, "section": section, "spec": spec,
@@ -50,7 +51,7 @@ def content_list(request, pk, section):
 @login_required
 @require_http_methods(["GET", "POST"])
 def content_edit(request, pk, section, oid=None):
-    plan = _plan(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     spec = SECTIONS[section]
     instance = get_object_or_404(spec.model, pk=oid, plan=plan) if oid else spec.model(plan=plan)
     form = spec.form(request.POST or None, request.FILES or None, instance=instance)
@@ -69,7 +70,7 @@ def content_edit(request, pk, section, oid=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def content_delete(request, pk, section, oid):
-    plan = _plan(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     spec = SECTIONS[section]
     obj = get_object_or_404(spec.model, pk=oid, plan=plan)
     if request.method == "POST":
@@ -83,7 +84,7 @@ def content_delete(request, pk, section, oid):
 @login_required
 def file_download(request, pk, section, oid):
     """Serve an upload only to people who may see the plan, never from a public URL."""
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     if section == "evidence":
         stored = get_object_or_404(EvidenceItem, pk=oid, plan=plan)
         file, name = stored.file, stored.original_name

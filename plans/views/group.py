@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clp import services as clp_services
 from clp.models import Invitation
 from plans import services
+from plans.access import plan_for
 from plans.forms import (
     CouncillorAttachForm,
     CouncillorInviteForm,
@@ -17,15 +18,15 @@ from plans.forms import (
     ReasonForm,
 )
 from plans.models import Membership, Role
+from plans.permissions import INVITE_TO_PLAN, MANAGE_PLAN
 from plans.steps import CommunityGroup
-from plans.views.plan import _plan
 
 PLAN_INVITATION_KINDS = ["steering", "plan_councillor"]
 
 
 @login_required
 def members(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     memberships = list(plan.memberships.select_related("user"))
     active = [m for m in memberships if m.left_on is None]
     covered = Counter(g for m in active for g in m.groups_represented())
@@ -47,7 +48,7 @@ def members(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_invite(request, pk):
-    plan = _plan(request, pk, "plans.invite_to_plan")
+    plan = plan_for(request, pk, INVITE_TO_PLAN)
     form = MemberInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -64,7 +65,7 @@ def member_invite(request, pk):
 
 
 def _membership(request, pk, mid):
-    plan = _plan(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, MANAGE_PLAN)
     return plan, get_object_or_404(Membership.objects.select_related("user"), pk=mid, plan=plan,
                                    left_on__isnull=True)
 
@@ -104,7 +105,7 @@ def member_remove(request, pk, mid):
 
 
 def _plan_invitation(request, pk, iid):
-    plan = _plan(request, pk, "plans.invite_to_plan")
+    plan = plan_for(request, pk, INVITE_TO_PLAN)
     invitation = get_object_or_404(Invitation.objects.pending(), pk=iid, target_id=plan.pk,
                                    kind__in=PLAN_INVITATION_KINDS)
     return plan, invitation
@@ -133,7 +134,7 @@ def invitation_resend(request, pk, iid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def councillor_attach(request, pk):
-    plan = _plan(request, pk, "plans.invite_to_plan")
+    plan = plan_for(request, pk, INVITE_TO_PLAN)
     form = CouncillorAttachForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         services.councillor_attach(plan=plan, councillor=form.cleaned_data["councillor"],
@@ -148,7 +149,7 @@ def councillor_attach(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def councillor_invite(request, pk):
-    plan = _plan(request, pk, "plans.invite_to_plan")
+    plan = plan_for(request, pk, INVITE_TO_PLAN)
     form = CouncillorInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -7,15 +7,16 @@ from django.shortcuts import render
 
 from clp.access import get_object_for_user
 from clp.models import Organisation, Reminder
-from plans.models import Plan
+from clp.permissions import VIEW_ORGANISATION
+from plans.access import plan_for
+from plans.permissions import VIEW_NOTIFICATIONS
 
 PAGE_SIZE = 50
 
 
 @login_required
 def plan_notifications(request, pk):
-    plan = get_object_for_user(request, Plan.objects.select_related("community"),
-                               "plans.view_notifications", pk=pk)
+    plan = plan_for(request, pk, VIEW_NOTIFICATIONS)
     rows = Reminder.objects.filter(plan_id=plan.pk).select_related("recipient__user")
     return render(request, "plans/notification_ledger.html", {
         "plan": plan, "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -24,7 +25,7 @@ def plan_notifications(request, pk):
 
 @login_required
 def portfolio_notifications(request, pk):
-    organisation = get_object_for_user(request, Organisation.objects, "clp.view_organisation", pk=pk)
+    organisation = get_object_for_user(request, Organisation.objects, VIEW_ORGANISATION, pk=pk)
     rows = (Reminder.objects.filter(community__organisations=organisation)
             .select_related("recipient__user", "community"))
     return render(request, "plans/notification_ledger.html", {

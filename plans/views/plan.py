@@ -6,9 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clp.access import get_object_for_user
+from clp.access import get_object_for_user, show_refused
+from clp.exceptions import Refused
 from clp.models import Community
+from clp.permissions import START_PLAN
 from plans import gates, services, steps
+from plans.access import plan_for
 from plans.forms import (
     CloseForm,
     PlanCreateForm,
@@ -18,33 +21,20 @@ from plans.forms import (
     RevisitForm,
     TickForm,
 )
-from plans.models import Plan
-
-
-def _plan(request, pk, perm="plans.view_plan"):
-    return get_object_for_user(
-        request, Plan.objects.select_related("community"), perm, pk=pk
-    )
-
-
-def _refused(request, refused: services.TransitionRefused) -> None:
-    text = refused.message
-    if refused.unmet:
-        text += " " + "; ".join(str(label) for label in refused.unmet) + "."
-    messages.error(request, text)
+from plans.permissions import EDIT_PLAN_CONTENT, MANAGE_PLAN, WAIVE_GATE_ITEM
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request, slug):
-    community = get_object_for_user(request, Community.objects, "clp.start_plan", slug=slug)
+    community = get_object_for_user(request, Community.objects, START_PLAN, slug=slug)
     form = PlanCreateForm(request.POST or None,
                           initial={"title": _("%(name)s Community Plan") % {"name": community.name}})
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(community=community, actor=request.user, **form.cleaned_data)
-        except services.TransitionRefused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
             return redirect(community)
         messages.success(request, _("Plan started. Next, invite the steering group's chair."))
         return redirect("plans:members", pk=plan.pk)
@@ -54,7 +44,7 @@ def plan_create(request, slug):
 
 @login_required
 def plan_detail(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     checklist = gates.checklist(plan, viewer=request.user)
     return render(request, "plans/plan_detail.html", {
         "plan": plan,
@@ -96,7 +86,7 @@ def _activity_risk(plan):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
-    plan = _plan(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         services.plan_update(plan=form.instance, actor=request.user, changed=form.changed_labels())
@@ -107,7 +97,7 @@ def plan_edit(request, pk):
 
 @login_required
 def plan_history(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     page = Paginator(plan.events.select_related("actor"), 100).get_page(request.GET.get("page"))
     return render(request, "plans/plan_history.html", {"plan": plan, "page": page})
 
@@ -115,7 +105,7 @@ def plan_history(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_advance(request, pk):
-    plan = _plan(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, MANAGE_PLAN)
     if request.method == "GET":
         return render(request, "plans/plan_advance.html", {
             "plan": plan, "checklist": gates.checklist(plan), "next_step": steps.next_step(plan.step),
@@ -127,15 +117,15 @@ def plan_advance(request, pk):
                                      expected_step=request.POST.get("expected_step"))
         messages.success(request, _("The plan has moved on to step %(n)s: %(step)s.")
                          % {"n": plan.step_number, "step": plan.get_step_display()})
-    except services.TransitionRefused as refused:
-        _refused(request, refused)
+    except Refused as refused:
+        show_refused(request, refused)
     return redirect(plan)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_revisit(request, pk):
-    plan = _plan(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, MANAGE_PLAN)
     if plan.step_number == 1:
         raise Http404
     form = RevisitForm(request.POST or None, plan=plan)
@@ -145,8 +135,8 @@ def plan_revisit(request, pk):
                                   **form.cleaned_data)
             messages.success(request, _("The plan has gone back. The reason is in the history."))
             return redirect(plan)
-        except services.TransitionRefused as refused:
-            _refused(request, refused)
+        except Refused as refused:
+            show_refused(request, refused)
     return render(request, "plans/plan_transition_form.html", {
         "plan": plan, "form": form, "title": _("Go back to an earlier step"),
         "submit": _("Go back"),
@@ -156,7 +146,7 @@ def plan_revisit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_review(request, pk):
-    plan = _plan(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, MANAGE_PLAN)
     if plan.step != steps.Step.REVIEWING:
         raise Http404
     form = ReviewForm(request.POST or None)
@@ -166,8 +156,8 @@ def plan_review(request, pk):
                                        **form.cleaned_data)
             messages.success(request, _("A new review cycle has started."))
             return redirect(plan)
-        except services.TransitionRefused as refused:
-            _refused(request, refused)
+        except Refused as refused:
+            show_refused(request, refused)
     return render(request, "plans/plan_transition_form.html", {
         "plan": plan, "form": form, "title": _("Start a review cycle"),
         "submit": _("Start the review"),
@@ -187,19 +177,19 @@ def plan_resume(request, pk):
 
 
 def _set_paused(request, pk, paused: bool, done: str):
-    plan = _plan(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, MANAGE_PLAN)
     try:
         services.plan_set_paused(plan=plan, actor=request.user, paused=paused)
         messages.success(request, done)
-    except services.TransitionRefused as refused:
-        _refused(request, refused)
+    except Refused as refused:
+        show_refused(request, refused)
     return redirect(plan)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_close(request, pk):
-    plan = _plan(request, pk, "plans.manage_plan")
+    plan = plan_for(request, pk, MANAGE_PLAN)
     if plan.is_closed:
         raise Http404
     form = CloseForm(request.POST or None)
@@ -222,7 +212,7 @@ def _gate_item(key):
 @login_required
 @require_http_methods(["GET", "POST"])
 def checklist_tick(request, pk, key):
-    plan = _plan(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     item = _gate_item(key)
     if not item.is_manual:
         raise Http404
@@ -238,7 +228,7 @@ def checklist_tick(request, pk, key):
 @require_POST
 @login_required
 def checklist_untick(request, pk, key):
-    plan = _plan(request, pk, "plans.edit_plan_content")
+    plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
     item = _gate_item(key)
     services.checklist_untick(plan=plan, key=key, actor=request.user)
     messages.success(request, _("Unticked: %(item)s.") % {"item": item.label})
@@ -248,7 +238,7 @@ def checklist_untick(request, pk, key):
 @require_POST
 @login_required
 def checklist_unwaive(request, pk, key):
-    plan = _plan(request, pk, "plans.waive_gate_item")
+    plan = plan_for(request, pk, WAIVE_GATE_ITEM)
     item = _gate_item(key)
     services.checklist_unwaive(plan=plan, key=key, actor=request.user)
     messages.success(request, _("“%(item)s” is needed again.") % {"item": item.label})
@@ -258,7 +248,7 @@ def checklist_unwaive(request, pk, key):
 @login_required
 @require_http_methods(["GET", "POST"])
 def checklist_waive(request, pk, key):
-    plan = _plan(request, pk, "plans.waive_gate_item")
+    plan = plan_for(request, pk, WAIVE_GATE_ITEM)
     item = _gate_item(key)
     if not item.waivable:
         raise Http404

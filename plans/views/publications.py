@@ -15,16 +15,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clp.access import show_refused
+from clp.exceptions import Refused
 from plans import documents, services
+from plans.access import plan_for
 from plans.models import Publication
-from plans.views.plan import _plan
+from plans.permissions import MANAGE_PLAN, VIEW_PLAN
 
-MANAGE = "plans.manage_plan"
 REFRESH_SECONDS = 3
 
 
-def _publication(request, pk, pid, perm="plans.view_plan") -> Publication:
-    plan = _plan(request, pk, perm)
+def _publication(request, pk, pid, perm=VIEW_PLAN) -> Publication:
+    plan = plan_for(request, pk, perm)
     publication = get_object_or_404(Publication.objects.select_related("requested_by"), pk=pid, plan=plan)
     publication.plan = plan
     return publication
@@ -38,29 +40,29 @@ def _may_read(request, publication) -> bool:
 @require_POST
 @login_required
 def publication_new(request, pk):
-    plan = _plan(request, pk, MANAGE)
+    plan = plan_for(request, pk, MANAGE_PLAN)
     source = request.POST.get("source", "")
     try:
         publication = services.publication_request(
             plan=plan, kind=request.POST.get("kind", ""), actor=request.user,
             source_id=int(source) if source.isdigit() else None,
             large_print=request.POST.get("large_print") == "1")
-    except services.PublishRefused as refused:
-        messages.error(request, refused.message)
+    except Refused as refused:
+        show_refused(request, refused)
         return redirect("plans:publications", pk=plan.pk)
     return redirect(publication)
 
 
 @login_required
 def publications(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     rows = Publication.objects.filter(plan=plan).select_related("requested_by")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for publication in page:
         publication.document = documents.get_kind(publication.kind)
     # Kinds built from one of the plan's records (a meeting pack: which meeting?), for managers.
     choosers = ([{"kind": kind, "choices": kind.choices(plan)} for kind in documents.kinds()
-                 if kind.choices is not None] if request.user.has_perm(MANAGE, plan) else [])
+                 if kind.choices is not None] if request.user.has_perm(MANAGE_PLAN, plan) else [])
     return render(request, "plans/publications.html", {"plan": plan, "page": page,
                                                        "choosers": choosers})
 
@@ -78,14 +80,14 @@ def publication(request, pk, pid):
 @require_POST
 @login_required
 def publication_retry(request, pk, pid):
-    publication = _publication(request, pk, pid, MANAGE)
+    publication = _publication(request, pk, pid, MANAGE_PLAN)
     if not publication.is_failed:
         messages.info(request, _("This document is not marked as failed, so there is nothing to retry."))
     else:
         try:
             services.publication_retry(publication=publication, actor=request.user)
-        except services.PublishRefused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            show_refused(request, refused)
         else:
             messages.success(request, _("The document will be built again. This page shows how it goes."))
     return redirect(publication)

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from actions import services
 from actions.models import DraftComment, DraftPlan
+from clp.exceptions import Refused
 from plans.models import Plan
-from plans.services import TransitionRefused
 from tests.actions.test_finalising import _endorse, finalising  # noqa: F401 (fixture)
 
 
@@ -43,13 +43,13 @@ def test_adoption_closes_comments_and_the_draft_link_leads_to_the_adopted_plan(a
     assert "our adopted plan" in page
     assert "Ask for a 20 mph limit" in page
     assert "Comment on the draft" not in page
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refused):
         services.comment_submit(plan=plan, body="Still here?")
 
 
 def test_adopted_draft_cannot_be_published_again_for_comment(adopted):
     plan = Plan.objects.get(pk=adopted.finalising.pk)
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refused):
         services.draft_publish(plan=plan, publish=True, actor=adopted.people["chair"])
     page = adopted.client("chair").get(reverse("actions:draft", args=[plan.pk])).text
     assert "Publish the draft for residents to comment on" not in page

@@ -1,14 +1,20 @@
-"""Browser test: a lead reports progress from the emailed link without signing in; a resident
+"""Browser tests: a lead reports progress from the emailed link without signing in; a resident
 sees it on the public page and raises an issue; the chair runs a review that carries one action
-forward and drops one with a reason. Every page visited is checked with axe-core."""
+forward and drops one with a reason. A resident follows the plan, confirms from the emailed link
+(double opt-in), hears of a real change in a digest and unsubscribes from it. Every page visited
+is checked with axe-core."""
 
 import os
+import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from actions import tokens
-from actions.models import Action, PlanVersion, RaisedIssue, UpdateLink
+from actions import delivery, tokens
+from actions.models import Action, Follower, PlanVersion, RaisedIssue, UpdateLink
+from clp import services
+from clp.models import Recipient
 from plans.models import Plan
 from plans.steps import Step
 from tests import factories
@@ -96,3 +102,56 @@ def test_lead_updates_by_link_resident_raises_issue_chair_reviews(delivering, li
     assert (moved.step, moved.version) == (Step.PRIORITISING, 2)
     assert Action.objects.get(pk=delivering["drop"].pk).progress == "dropped"
     assert Action.objects.get(pk=delivering["carry"].pk).carried_forward_from == 1
+
+
+def test_resident_follows_the_plan_confirms_by_email_and_hears_of_a_change(
+        delivering, live_server, page, mailoutbox):
+    url, plan, action = live_server.url, delivering["plan"], delivering["path"]
+    page.set_default_timeout(10_000)
+
+    # From the public page the resident asks to follow the plan; a bad address is explained.
+    page.goto(f"{url}/plans/{plan.pk}/progress/")
+    page.get_by_role("link", name="Follow progress by email").click()
+    assert_accessible(page)
+    page.get_by_label("Your email address").fill("fan@res")
+    page.get_by_role("button", name="Follow").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Your email address").fill("fan@res.test")
+    page.get_by_role("button", name="Follow").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert_accessible(page)
+    assert [m.to for m in mailoutbox] == [["fan@res.test"]]
+    confirm = re.search(r"http\S+/delivery-links/follow/\S+/", mailoutbox[0].body).group(0)
+
+    # A change before the address is confirmed reaches nobody (double opt-in).
+    delivery.update_post(action=action, status="on_track", percent=10, reason="Volunteers found")
+    services.reminders_sweep(today=timezone.localdate())
+    assert len(mailoutbox) == 1
+
+    # Opening the emailed link asks; the button confirms.
+    page.goto(url + confirm[confirm.index("/delivery-links"):])
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, send me progress emails").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("you are following this plan")
+    assert_accessible(page)
+    assert Follower.objects.get().confirmed_at is not None
+
+    # The lead reports a real change of status; the sweep sends the resident one digest.
+    delivery.update_post(action=action, status="done", percent=100, reason="The path is clear")
+    services.reminders_sweep(today=timezone.localdate())
+    services.reminders_sweep(today=timezone.localdate())
+    digests = [m for m in mailoutbox[1:] if m.to == ["fan@res.test"]]
+    assert len(digests) == 1
+    assert "“Clear the church path” is now done" in digests[0].body
+    assert "The path is clear" in digests[0].body
+    assert "Volunteers found" not in digests[0].body  # before they confirmed
+
+    # The email's one-click link stops them.
+    unsubscribe = digests[0].extra_headers["List-Unsubscribe"].strip("<>")
+    page.goto(url + unsubscribe[unsubscribe.index("/", 8):])
+    assert_accessible(page)
+    page.get_by_role("button", name="Stop these emails").click()
+    expect(page.locator("main")).to_contain_text("Done.")
+    assert_accessible(page)
+    assert Recipient.objects.get(email="fan@res.test").preferences["followed_progress"] == "off"

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from actions import delivery
 from actions.delivery_documents import since_last_meeting
+from clp.exceptions import Refused
 from plans import services
 from plans.models import Meeting, MeetingKind, Publication, PublicationStatus
 from tests.actions.delivery_documents_data import delivering
@@ -179,7 +180,7 @@ def test_a_draft_update_has_no_pdf_and_the_list_links_the_published_one(
     data = delivering(world)
     draft = delivery.community_update_save(plan=data.plan, title="Draft", body="Not yet",
                                            publish=False, actor=world.people["chair"])
-    with pytest.raises(services.PublishRefused):
+    with pytest.raises(Refused):
         services.publication_request(plan=data.plan, kind="community_update", source_id=draft.pk,
                                      actor=world.people["chair"])
     with django_capture_on_commit_callbacks(execute=True):

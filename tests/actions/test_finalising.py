@@ -5,10 +5,10 @@ from django.urls import reverse
 
 from actions import services, versions
 from actions.models import Action, ActionStatus, FrozenVersionError, PlanVersion, Priority, Section
+from clp.exceptions import Refused
 from plans import services as plan_services
 from plans.gates import checklist
 from plans.models import Plan, PlanStatus
-from plans.services import TransitionRefused
 from plans.steps import Step
 from tests import factories
 from tests.actions.factories import ActionFactory, PriorityFactory
@@ -87,7 +87,7 @@ def test_a_support_officer_can_waive_both_with_a_reason(finalising):
 
 def test_generic_move_on_cannot_skip_freezing_the_version(finalising):
     _endorse(finalising)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         plan_services.plan_advance(plan=finalising.finalising, actor=finalising.people["chair"])
     assert [str(label) for label in refused.value.unmet] == ["Plan version frozen"]
 
@@ -149,14 +149,14 @@ def test_nothing_is_frozen_when_the_plan_cannot_move_on(finalising):
     plan = finalising.finalising
     _endorse(finalising)
     plan_services.plan_set_paused(plan=plan, actor=finalising.people["chair"], paused=True)
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refused):
         services.plan_finalise(plan=plan, actor=finalising.people["chair"])
     assert not PlanVersion.objects.exists()
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.PAUSED
 
 
 def test_finalise_is_refused_at_another_step(world):
-    with pytest.raises(TransitionRefused, match="finalised at step 7"):
+    with pytest.raises(Refused, match="finalised at step 7"):
         services.plan_finalise(plan=world.plan, actor=world.people["chair"])
 
 

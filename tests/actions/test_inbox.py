@@ -23,6 +23,7 @@ from actions.models import (
     Section,
 )
 from clp import services as clp_services
+from clp.exceptions import Refused
 from clp.models import Invitation
 from plans.models import PlanEvent
 from tests import factories
@@ -82,7 +83,7 @@ def test_an_invitation_for_a_removed_contact_is_refused(world):
     contact = PartnerContact.objects.create(partner=partner, name="Hana", email="hana@downshire.test")
     invitation = inbox.partner_contact_invite(contact=contact, actor=world.people["officer"])
     contact.delete()
-    with pytest.raises(clp_services.InvitationError, match="removed from the partner directory"):
+    with pytest.raises(Refused, match="removed from the partner directory"):
         clp_services.invitation_accept(invitation=invitation,
                                        user=factories.UserFactory(email="hana@downshire.test"))
 

@@ -132,6 +132,45 @@ def test_resident_raises_an_issue_that_lands_in_the_register_after_moderation(
     assert issue.raised_after_publication == RaisedIssue.objects.get()
 
 
+def test_the_register_marks_issues_raised_after_publication(world, plan):
+    raised = delivery.raised_issue_submit(plan=plan, title="Dog mess", description="On the green")
+    delivery.raised_issue_moderate(raised=raised, accept=True, actor=world.people["chair"])
+    Issue.objects.create(plan=plan, title="Parking", created_by=world.people["chair"])
+    chair = world.client("chair")
+    page = chair.get(reverse("consultation:issues", kwargs={"pk": plan.pk})).content.decode()
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'>([^<]+)</a>(.*?)</td>', page)}
+    assert "Raised after publication" in rows["Dog mess"]
+    assert "Raised after publication" not in rows["Parking"]
+    assert "a resident raised it from the public page after the plan was published" in page
+    issue = Issue.objects.get(title="Dog mess")
+    detail = chair.get(issue.get_absolute_url()).content.decode()
+    assert 'status-new">Raised after publication' in detail
+    parking = chair.get(Issue.objects.get(title="Parking").get_absolute_url()).content.decode()
+    assert "Raised after publication" not in parking
+
+
+def test_the_mark_costs_one_query_whatever_the_number_of_issues(world, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consultation.analysis.issues import issues_register
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            issues = issues_register(plan)["issues"]
+        return len(captured), sum(bool(i.origins) for i in issues)
+
+    raised = delivery.raised_issue_submit(plan=plan, title="Issue 0", description="D")
+    delivery.raised_issue_moderate(raised=raised, accept=True, actor=world.people["chair"])
+    small = queries()
+    for n in range(1, 6):
+        raised = delivery.raised_issue_submit(plan=plan, title=f"Issue {n}", description="D")
+        delivery.raised_issue_moderate(raised=raised, accept=True, actor=world.people["chair"])
+    large = queries()
+    assert (small[1], large[1]) == (1, 6)
+    assert small[0] == large[0]
+
+
 def test_raising_issues_is_rate_limited(plan, client, settings):
     settings.ACTIONS_RATE_PUBLIC = "2/h"
     url = reverse("actions:raise_issue", kwargs={"pk": plan.pk})

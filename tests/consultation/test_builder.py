@@ -277,3 +277,40 @@ def test_option_labels_keep_their_answers_when_only_the_case_changes(world):
                              options=["Under 2 years", "2 TO 10 years", "Over 10 years"])
     kept.refresh_from_db()
     assert kept.label == "2 TO 10 years" and kept.answers.count() == 1
+
+
+def test_the_survey_page_reads_no_answers_at_either_size_and_keeps_answered_questions(world):
+    """Its figures come from the survey's cached counts; a question with answers, a draft's
+    included, is never offered for deletion."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    survey = make_survey(world.plan)
+    single = survey.questions.filter(kind=QuestionKind.SINGLE).first()
+    client = world.client("chair")
+
+    def look():
+        client.get(survey.get_absolute_url())  # the first look at a new version counts it
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(survey.get_absolute_url())
+        reads = [q["sql"] for q in queries.captured_queries
+                 if 'FROM "consultation_answer"' in q["sql"] and "EXISTS" not in q["sql"]]
+        return len(queries), reads, page
+
+    submitted_response(survey)
+    small, reads, page = look()
+    assert reads == [] and page.context["response_count"] == 1
+    for _i in range(15):
+        submitted_response(survey)
+    unanswered = services.question_create(section=survey.sections.first(), kind=QuestionKind.SHORT_TEXT,
+                                          actor=None, fields={"text": "Anything else?"})
+    large, reads, page = look()
+    assert reads == [] and large == small
+    assert page.context["response_count"] == 16
+    answered = {q.pk: q for s in page.context["sections"] for q in s.questions.all()}
+    assert answered[single.pk].answered == 16 and answered[single.pk].has_answers
+    assert answered[unanswered.pk].answered == 0 and not answered[unanswered.pk].has_answers
+    html = page.text
+    assert "16 people answered" in html
+    assert _url("question_delete", survey, qid=unanswered.pk) in html
+    assert _url("question_delete", survey, qid=single.pk) not in html

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from clp.exceptions import Refused
 from consultation import services
 from consultation.documents import leaflets_context, qr_data_uri
 from consultation.models import AccessCode, AccessMode, code_digest
@@ -92,7 +93,6 @@ def test_the_codes_page_makes_codes_and_leaflets_for_the_group_only(
 
 def test_a_survey_without_codes_has_no_leaflets(world):
     survey = make_survey(world.plan, access=AccessMode.LINK)
-    from plans.services import PublishRefused
 
-    with pytest.raises(PublishRefused):
+    with pytest.raises(Refused):
         services.leaflets_make(survey=survey, count=2, batch="", layout="slips", actor=world.people["chair"])

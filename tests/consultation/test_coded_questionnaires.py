@@ -79,7 +79,7 @@ def test_the_codes_page_offers_questionnaires_with_codes(world, django_capture_o
 
 def test_a_survey_without_codes_has_no_coded_questionnaires(world):
     survey = make_survey(world.plan, access=AccessMode.LINK)
-    from plans.services import PublishRefused
+    from clp.exceptions import Refused as PublishRefused
 
     with pytest.raises(PublishRefused):
         services.coded_questionnaires_make(survey=survey, count=2, batch="", actor=world.people["chair"])

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from clp.exceptions import Refused
 from consultation.models import AccessMode
 from plans import services
 from plans.models import Publication, PublicationStatus
@@ -81,6 +82,6 @@ def test_the_survey_page_offers_printing_to_the_chair(world):
 
 def test_a_survey_of_another_plan_cannot_be_printed_here(world):
     survey = make_survey(world.other_plan)
-    with pytest.raises(services.PublishRefused):
+    with pytest.raises(Refused):
         services.publication_request(plan=world.plan, kind="questionnaire", source_id=survey.pk,
                                      actor=world.people["admin"])

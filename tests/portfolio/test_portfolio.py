@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,6 +125,23 @@ def test_a_group_heard_at_under_half_its_population_share_is_flagged(world):
     BaselineFigure.objects.create(baseline=baseline, category=cats["old"], count=700)
     why = {f.key: f.why for f in _row(world, plan).flags}[portfolio.PortfolioFlag.LOW_REPRESENTATION]
     assert why == "Under half their population share: 18 to 24: 5% of respondents, 30% of residents."
+
+
+def test_the_group_counts_are_kept_until_the_survey_has_new_answers(world):
+    plan = _community(world, "Agedby")
+    survey, q, options, cats, age_options = analysis_survey(plan)
+    add_responses(survey, q, options, cats, age_options,
+                  [(5, {"age": "young"}), (95, {"age": "old"})])
+    baseline = PopulationBaseline.objects.create(dimension=cats["young"].dimension,
+                                                 source="Census 2021", year=2021)
+    BaselineFigure.objects.create(baseline=baseline, category=cats["young"], count=300)
+    BaselineFigure.objects.create(baseline=baseline, category=cats["old"], count=700)
+    assert portfolio.PortfolioFlag.LOW_REPRESENTATION in _row(world, plan).flag_keys
+    with CaptureQueriesContext(connection) as again:
+        _row(world, plan)
+    assert not [q["sql"] for q in again.captured_queries if 'FROM "consultation_answer"' in q["sql"]]
+    add_responses(survey, q, options, cats, age_options, [(60, {"age": "young"})])
+    assert portfolio.PortfolioFlag.LOW_REPRESENTATION not in _row(world, plan).flag_keys
 
 
 def test_a_plan_a_year_past_its_frozen_version_has_its_review_overdue(world):

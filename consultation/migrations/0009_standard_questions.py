@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clp', '0005_privacy'),
-        ('consultation', '0007_privacy'),
+        ('consultation', '0008_answer_with_text_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

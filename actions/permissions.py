@@ -1,0 +1,10 @@
+"""The names of the permissions `actions.rules` registers; views and registries use these, not strings."""
+
+RESPOND_TO_PRIORITY = "actions.respond_to_priority"
+VIEW_LEAD_CONTACT = "actions.view_lead_contact"
+FINALISE_PLAN = "actions.finalise_plan"
+MANAGE_PARTNER_DIRECTORY = "actions.manage_partner_directory"
+MANAGE_REGISTERED_PARTNER = "actions.manage_registered_partner"
+VIEW_PARTNER_INBOX = "actions.view_partner_inbox"
+ANSWER_FOR_PARTNER = "actions.answer_for_partner"
+VIEW_COUNCILLOR_INBOX = "actions.view_councillor_inbox"
