@@ -28,6 +28,7 @@ urlpatterns = [
     path(f"{S}pages/<int:sec>/move/", views.section_move, name="section_move"),
     path(f"{S}pages/<int:sec>/questions/new/", views.question_kind, name="question_kind"),
     path(f"{S}pages/<int:sec>/questions/new/<slug:kind>/", views.question_new, name="question_new"),
+    path(f"{S}pages/<int:sec>/questions/standard/", views.standard_add, name="standard_add"),
     path(f"{S}questions/<int:qid>/edit/", views.question_edit, name="question_edit"),
     path(f"{S}questions/<int:qid>/delete/", views.question_delete, name="question_delete"),
     path(f"{S}questions/<int:qid>/move/", views.question_move, name="question_move"),

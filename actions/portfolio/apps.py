@@ -8,3 +8,9 @@ class PortfolioConfig(AppConfig):
     name = "actions.portfolio"
     label = "portfolio"
     verbose_name = "Portfolio"
+
+    def ready(self):
+        from actions.portfolio import community, digest
+
+        digest.register_kind()
+        community.register_panels()

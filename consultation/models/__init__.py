@@ -38,6 +38,7 @@ from consultation.models.surveys import (
     ResponseQuerySet,
     ResponseStatus,
     Section,
+    StandardQuestion,
     Survey,
     SurveyKind,
     SurveyQuerySet,
@@ -57,7 +58,8 @@ __all__ = [
     "DeletionRequest", "Dimension", "DimensionCategory", "DimensionKind", "ImportBatch", "Issue",
     "Option", "PopulationBaseline", "PublishedText", "Question", "QuestionKind",
     "RepresentationReview", "Response", "ResponseDeletion", "ResponseQuerySet", "ResponseStatus",
-    "ResponsesVersion", "Section", "Survey", "SurveyKind", "SurveyQuerySet", "SurveyStatus", "Theme",
+    "ResponsesVersion", "Section", "StandardQuestion", "Survey", "SurveyKind", "SurveyQuerySet",
+    "SurveyStatus", "Theme",
     "code_digest", "display_code", "new_public_id", "new_resume_token", "normalise_code",
     "parse_receipt", "receipt_check",
 ]

@@ -287,6 +287,9 @@ class Question(models.Model):
     # A priorities-round question asks about one issue of the register; its ratings flow back.
     issue = models.ForeignKey("consultation.Issue", on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="priority_questions", editable=False)
+    # Copied from an organisation's question bank: its answers are compared across the portfolio.
+    standard = models.ForeignKey("consultation.StandardQuestion", on_delete=models.SET_NULL,
+                                 null=True, blank=True, related_name="copies", editable=False)
 
     class Meta:
         ordering = ["survey", "section__position", "position", "pk"]
@@ -327,6 +330,49 @@ class Option(models.Model):
 
     def __str__(self):
         return self.label
+
+
+# --- the shared question bank -------------------------------------------------------------------
+
+class StandardQuestion(models.Model):
+    """A question a support organisation keeps for its parishes' surveys, with its answers (and,
+    for an "About you" question, its groups). A parish's copy is a `Question` linked back by
+    `Question.standard`, so the answers can be compared across the portfolio."""
+
+    organisation = models.ForeignKey("clp.Organisation", on_delete=models.CASCADE,
+                                     related_name="standard_questions")
+    kind = models.CharField(_("type of question"), max_length=20, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True,
+                                 help_text=_("Shown under the question, e.g. “Tick all that apply”."))
+    required = models.BooleanField(_("an answer is required"), default=False)
+    allow_other = models.BooleanField(_("add “Other, please say”"), default=False)
+    scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
+    scale_min_label = models.CharField(_("label for the lowest score"), max_length=60, blank=True)
+    scale_max_label = models.CharField(_("label for the highest score"), max_length=60, blank=True)
+    dimension_kind = models.CharField(_("what to ask about"), max_length=20, blank=True,
+                                      choices=DimensionKind.choices)
+    options = models.JSONField(default=list, blank=True)  # the choices' (or groups') labels
+    # No longer offered to parishes; surveys that ask it keep it, and it can still be compared.
+    retired = models.BooleanField(_("no longer offered"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "text", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    def question_fields(self) -> dict:
+        """What a survey's copy is made with (consultation.services.standard_question_add)."""
+        return {"text": self.text, "help_text": self.help_text, "required": self.required,
+                "allow_other": self.allow_other, "scale_min": self.scale_min,
+                "scale_max": self.scale_max, "scale_min_label": self.scale_min_label,
+                "scale_max_label": self.scale_max_label}
 
 
 # --- one-time codes -----------------------------------------------------------------------------

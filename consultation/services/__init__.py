@@ -7,6 +7,12 @@ figures, themes and coding, the issues register, publishing residents' words); `
 removes personal data when it is no longer needed.
 """
 
+from consultation.services.bank import (
+    standard_question_add,
+    standard_question_retire,
+    standard_question_save,
+    standards_for,
+)
 from consultation.services.base import (
     MILESTONES,
     CodeRefused,
@@ -60,5 +66,6 @@ __all__ = [
     "question_duplicate", "question_move", "question_update", "response_delete", "response_enter",
     "response_start", "response_submit", "section_delete", "section_move", "section_save",
     "survey_close", "survey_create", "survey_delete", "survey_duplicate", "survey_notify_milestone",
-    "survey_open", "survey_update", "surveys_sweep",
+    "survey_open", "survey_update", "surveys_sweep", "standard_question_add",
+    "standard_question_retire", "standard_question_save", "standards_for",
 ]

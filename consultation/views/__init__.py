@@ -1,3 +1,4 @@
+from consultation.views.bank import standard_add
 from consultation.views.builder import (
     question_delete,
     question_duplicate,
@@ -53,5 +54,5 @@ __all__ = [
     "question_edit", "question_kind", "question_move", "question_new", "response_delete",
     "response_detail", "response_new", "responses", "section_delete", "section_edit",
     "section_move", "survey_close", "survey_delete", "survey_detail", "survey_duplicate",
-    "survey_edit", "survey_new", "survey_open", "survey_preview", "surveys",
+    "survey_edit", "survey_new", "survey_open", "survey_preview", "surveys", "standard_add",
 ]

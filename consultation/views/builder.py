@@ -60,7 +60,8 @@ def _sections(survey: Survey, summary: dict) -> list[Section]:
     (from the survey's cached counts) and whether it has any answer at all, a draft's too
     (an index probe per question, so a question with answers is never offered for deletion)."""
     sections = list(survey.sections.prefetch_related(
-        Prefetch("questions", queryset=Question.objects.select_related("dimension")
+        Prefetch("questions", queryset=Question.objects.select_related("dimension",
+                                                                       "standard__organisation")
                  .prefetch_related("options")
                  .annotate(has_answers=Exists(Answer.objects.filter(question=OuterRef("pk"))))
                  .order_by("position", "pk"))
@@ -91,6 +92,7 @@ def survey_detail(request, pk, sid):
         "response_count": summary["total"],
         "public_url": request.build_absolute_uri(survey.get_public_url()),
         "print_copies": documents.latest_copies(survey),
+        "has_standards": services.standards_for(survey.plan).exists(),
     })
 
 
@@ -223,8 +225,9 @@ def question_kind(request, pk, sid, sec):
     survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     section = get_object_or_404(survey.sections, pk=sec)
     kinds = [(k, KIND_HELP[k]) for k in QuestionKind]
-    return render(request, "consultation/question_kind.html",
-                  {"plan": survey.plan, "survey": survey, "section": section, "kinds": kinds})
+    return render(request, "consultation/question_kind.html", {
+        "plan": survey.plan, "survey": survey, "section": section, "kinds": kinds,
+        "has_standards": services.standards_for(survey.plan).exists()})
 
 
 @login_required
