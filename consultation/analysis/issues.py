@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Avg, Count, F, Q
 
+from clp.registry import Registry
 from consultation.analysis import counts, flags
 from consultation.analysis.suppression import CHANNEL
 from consultation.models import (
@@ -102,19 +103,15 @@ def _important():
 # Later apps say which issues reached the register their way (actions: raised by a resident from the
 # public page after the plan was published), so the group sees the new evidence at a glance. Each
 # origin takes the plan and a list of issue ids and answers {issue id: label}, in one query.
-_ORIGINS: list = []
-
-
-def register_issue_origin(origin) -> None:
-    if origin not in _ORIGINS:
-        _ORIGINS.append(origin)
+origins: Registry = Registry("issue origin", key=lambda origin: f"{origin.__module__}.{origin.__qualname__}")
+register_issue_origin = origins.register
 
 
 def issue_origins(plan: Plan, issue_ids: list[int]) -> dict[int, list[str]]:
     """The origin labels of each issue, one query per registered origin whatever the count."""
     found = defaultdict(list)
     if issue_ids:
-        for origin in _ORIGINS:
+        for origin in origins:
             for issue_id, label in origin(plan, issue_ids).items():
                 found[issue_id].append(label)
     return dict(found)
