@@ -3,6 +3,12 @@ the analysis done on them: Census-style baselines, themes, coded answers, issues
 
 Bramley Green's household questionnaire is deliberately answered mostly by older residents, so
 the analysis has a skew to find. Responses are generated with a fixed seed and bulk-inserted.
+
+The support organisation's question bank is seeded here too, and three communities' surveys
+carry copies of its questions (added as a steering group would, with "Add a standard
+question"), so the portfolio's comparison page has rows to show: Cheriton Market's and Eastfield
+Ward's large household surveys, and Kingsley Vale's small open round, whose small numbers the
+public results hide.
 """
 
 import random
@@ -25,10 +31,12 @@ from consultation.models import (
     QuestionKind,
     Response,
     ResponseStatus,
+    StandardQuestion,
     Survey,
     SurveyStatus,
 )
 from consultation.models.starters import STARTERS
+from consultation.services import bank as bank_services
 from consultation.services import evidence as evidence_services
 from plans.models import Plan
 
@@ -42,6 +50,25 @@ PLAN_SURVEYS = {
                         ("priorities", SurveyStatus.OPEN, 190, 3, False)],
     "eastfield-ward": [("household", SurveyStatus.CLOSED, 380, 40, False),
                        ("priorities", SurveyStatus.CLOSED, 210, 30, False)],
+    # A small parish's short open round: few enough answers that its published results hide
+    # small numbers. Only its results are published (no analysis), see _seed_small.
+    "kingsley-vale": [("love_hate", SurveyStatus.CLOSED, 24, 70, False)],
+}
+SMALL = {"kingsley-vale"}
+# (kind, text, choices, extra fields): the support organisation's standard questions.
+BANK = [
+    ("single", "How safe do you feel walking around the village after dark?",
+     ["Very safe", "Fairly safe", "A bit unsafe", "Very unsafe"], {"required": True}),
+    ("yes_no", "Would you use a community minibus for appointments and shopping?", [], {}),
+    ("rating", "How would you rate your broadband?", [],
+     {"scale_min_label": "Very poor", "scale_max_label": "Very good"}),
+    ("demographic", "How old are you?", [], {"dimension_kind": "age"}),
+]
+# (community slug, starter) → the bank questions (by their first words) that survey asks.
+BANK_COPIES = {
+    ("cheriton-market", "household"): ["How safe", "Would you use", "How would you rate your"],
+    ("eastfield-ward", "household"): ["How safe", "Would you use"],
+    ("kingsley-vale", "love_hate"): ["How safe", "Would you use"],
 }
 TITLES = {"love_hate": "Love it, hate it: what do you think of %s?",
           "household": "%s household questionnaire", "youth": "%s young people's survey",
@@ -94,8 +121,15 @@ ISSUES = [
 
 
 
+def seed_bank(officer, organisation) -> None:
+    for kind, text, options, extra in BANK:
+        StandardQuestion.objects.get_or_create(organisation=organisation, text=text, defaults={
+            "kind": kind, "options": options, "created_by": officer, **extra})
+
+
 def seed(context: dict) -> None:
     officer = context["officer"]
+    seed_bank(officer, context["organisation"])
     for slug, specs in PLAN_SURVEYS.items():
         plan = Plan.objects.filter(community=context["communities"][slug]).select_related(
             "community").first()
@@ -116,6 +150,7 @@ def _survey(plan, starter, status, count, weeks, older, volunteers, rng) -> Surv
     if starter == "household":
         survey.access = AccessMode.BOTH
         services.survey_update(survey=survey, actor=chair, changed=[])
+    _add_standards(survey, BANK_COPIES.get((plan.community.slug, starter), []), chair)
     if status == SurveyStatus.DRAFT:
         return survey
     if survey.uses_codes:
@@ -130,6 +165,17 @@ def _survey(plan, starter, status, count, weeks, older, volunteers, rng) -> Surv
         Survey.objects.filter(pk=survey.pk).update(closed_at=closed, closes_on=closed.date())
     Survey.objects.filter(pk=survey.pk).update(opened_at=opened, milestone_notified=_milestone(count))
     return survey
+
+
+def _add_standards(survey, beginnings, chair) -> None:
+    """Copy bank questions to the survey's last page, as "Add a standard question" does."""
+    if not beginnings:
+        return
+    section = survey.sections.order_by("-position", "-pk").first()
+    offered = list(bank_services.standards_for(survey.plan))
+    for beginning in beginnings:
+        standard = next(s for s in offered if s.text.startswith(beginning))
+        bank_services.standard_question_add(standard=standard, section=section, actor=chair)
 
 
 def _milestone(count: int) -> int:
@@ -210,7 +256,9 @@ def _choices(q, options, other, ages, rng, make) -> list[Answer]:
 def _seed_evidence(context: dict) -> None:
     """After the surveys and responses exist: baselines, themes, coding, issues, reviews."""
     officer = context["officer"]
-    for plan in Plan.objects.filter(surveys__isnull=False).distinct().select_related("community"):
+    plans = (Plan.objects.filter(surveys__isnull=False).exclude(community__slug__in=SMALL)
+             .distinct().select_related("community"))
+    for plan in plans:
         if plan.themes.exists():
             continue  # already seeded
         people = list(plan.memberships.active().select_related("user"))
@@ -226,6 +274,16 @@ def _seed_evidence(context: dict) -> None:
                 plan=plan, survey=None, actor=volunteer,
                 note="Young people were under-represented: we ran a youth forum and a school survey.")
             _publish(plan, volunteer)
+    _seed_small(context)
+
+
+def _seed_small(context: dict) -> None:
+    """The small parishes' rounds are only published: nothing to analyse in two dozen answers."""
+    for survey in Survey.objects.filter(plan__community__slug__in=SMALL, status="closed",
+                                        results_published=False).select_related("plan"):
+        people = [m.user for m in survey.plan.memberships.active().select_related("user")]
+        evidence_services.results_set_published(survey=survey, published=True,
+                                                actor=people[0] if people else context["officer"])
 
 
 def _baseline(plan, actor) -> None:

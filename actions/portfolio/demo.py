@@ -1,6 +1,6 @@
 """Demo data for the portfolio: two quiet plans in a second district, so that every health flag
-shows at least once (the other flags arise from the plans the earlier apps seed), and a question
-bank the demo's steering groups can add to their surveys."""
+shows at least once (the other flags arise from the plans the earlier apps seed). The question
+bank, and the surveys that ask its questions, come from consultation.demo."""
 
 from datetime import timedelta
 
@@ -14,28 +14,8 @@ from plans.models import ChecklistEntry, Plan, PlanEvent
 DISTRICT = "Test Valley District"
 
 
-# (kind, text, choices, extra fields): the organisation's standard questions.
-BANK = [
-    ("single", "How safe do you feel walking around the village after dark?",
-     ["Very safe", "Fairly safe", "A bit unsafe", "Very unsafe"], {"required": True}),
-    ("yes_no", "Would you use a community minibus for appointments and shopping?", [], {}),
-    ("rating", "How would you rate your broadband?", [],
-     {"scale_min_label": "Very poor", "scale_max_label": "Very good"}),
-    ("demographic", "How old are you?", [], {"dimension_kind": "age"}),
-]
-
-
-def seed_bank(officer, organisation) -> None:
-    from consultation.models import StandardQuestion
-
-    for kind, text, options, extra in BANK:
-        StandardQuestion.objects.get_or_create(organisation=organisation, text=text, defaults={
-            "kind": kind, "options": options, "created_by": officer, **extra})
-
-
 def seed(context: dict) -> None:
     officer, organisation = context["officer"], context["organisation"]
-    seed_bank(officer, organisation)
     county = context["councillors"]["county"]
     for name, slug, quiet_days, ticked in [
         # Stalled: nothing has happened for four months.

@@ -14,8 +14,8 @@ def test_seed_demo_gives_evidence_communities_realistic_surveys_once(db):
     assert (Survey.objects.count(), Response.objects.count(), Answer.objects.count()) == counts
 
     communities = set(Survey.objects.values_list("plan__community__slug", flat=True))
-    assert communities == {"bramley-green", "cheriton-market", "eastfield-ward"}
-    for slug in communities:
+    assert communities == {"bramley-green", "cheriton-market", "eastfield-ward", "kingsley-vale"}
+    for slug in communities - {"kingsley-vale"}:  # Kingsley Vale's one small round: see below
         submitted = Response.objects.submitted().filter(survey__plan__community__slug=slug)
         assert submitted.count() >= 300
         assert submitted.values("channel").distinct().count() >= 4
