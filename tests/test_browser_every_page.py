@@ -54,9 +54,10 @@ SEND_EMPTY = """() => {
 }"""
 
 
-# The error summary above a form; a one-box form on a list page (a saved filter's name, a word to
-# code answers by) posts elsewhere and comes back with the error as the page's alert message.
-SHOWN_ERROR = ".error-summary, .alert-danger"
+# The error summary above a form, linking to the box that says what is wrong beside it; one-box
+# forms on list pages (a saved filter's name, a word to code answers by) too: a red alert at the
+# top of the page is not enough.
+SHOWN_ERROR = ".error-summary"
 # Pages for the empty plan: its lists, not its forms (the same forms are checked in the full plan).
 FORM_PAGES = ("_new", "_edit", "_delete", "_invite", "_attach", "_upload", "_template", "_kind")
 

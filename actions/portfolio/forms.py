@@ -45,6 +45,12 @@ class SavedFilterForm(HelperMixin, forms.Form):
                            help_text=_("For example “Stalled in Mid Wessex”."))
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_saved_%s", **kwargs)
+        self.fields["name"].error_messages.update(
+            required=_("Give the filters a name to save them"),
+            max_length=_("Give the filters a name of up to 80 characters"))
+
 
 class BulkMessageForm(HelperMixin, forms.Form):
     """Write once to the chairs of the plans ticked on the portfolio."""

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -31,39 +32,45 @@ def _organisation(request, pk, perm=VIEW_ORGANISATION):
     return get_object_for_user(request, Organisation.objects, perm, pk=pk)
 
 
-def _load(request, organisation):
+def _load(params, organisation):
     """The filter form, every row in scope (district and name), and the rows the table shows."""
     districts = sorted(set(organisation.communities.exclude(district="")
                            .values_list("district", flat=True)))
-    form = FilterForm(request.GET, districts=districts)
+    form = FilterForm(params, districts=districts)
     filters = form.filters()
     scope = portfolio.portfolio_rows(
         organisation, portfolio.Filters(district=filters.district, q=filters.q))
     return form, filters, scope, portfolio.narrow(scope, filters)
 
 
-def _query(request) -> str:
-    return urlencode([(k, v) for k in FILTER_PARAMS for v in request.GET.getlist(k) if v])
+def _query(params) -> str:
+    return urlencode([(k, v) for k in FILTER_PARAMS for v in params.getlist(k) if v])
 
 
 @login_required
 def overview(request, pk):
-    organisation = _organisation(request, pk)
-    form, filters, scope, shown = _load(request, organisation)
-    page = Paginator(shown, settings.PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    return _overview_page(request, _organisation(request, pk), request.GET)
+
+
+def _overview_page(request, organisation, params, save_form=None):
+    """The portfolio for these filters; after a refused save, with that form and its errors (the
+    page's links all name the portfolio's address, as it is then drawn at the save's address)."""
+    form, filters, scope, shown = _load(params, organisation)
+    page = Paginator(shown, settings.PORTFOLIO_PAGE_SIZE).get_page(params.get("page"))
     at_step = portfolio.step_counts(scope)
     chart = _step_chart(_("Plans at each of the nine steps"), tuple(label for _s, label, _n in at_step),
                         tuple(n for _s, _label, n in at_step), get_language())
-    query = _query(request)
+    query = _query(params)
     return render(request, "portfolio/overview.html", {
         "organisation": organisation, "form": form, "filters": filters, "page": page,
         "shown": len(shown), "scope": scope, "at_step": at_step, "chart": chart,
         "flag_counts": portfolio.flag_counts(scope),
         "running": sum(1 for r in scope if r.plan is not None and r.plan.status in portfolio.RUNNING),
         "flagged": sum(1 for r in scope if r.flags),
-        "query": query, "sorts": _sort_links(request, filters),
+        "query": query, "sorts": _sort_links(params, filters, organisation.get_absolute_url()),
+        "page_base": organisation.get_absolute_url(),
         "saved_filters": SavedFilter.objects.filter(organisation=organisation, officer=request.user),
-        "save_form": SavedFilterForm(initial={"query": query}),
+        "save_form": save_form or SavedFilterForm(initial={"query": query}),
         "officers": organisation.officers.all(),
     })
 
@@ -75,14 +82,14 @@ def _step_chart(title: str, labels: tuple, values: tuple, language: str) -> char
     return charts.bar(title, list(labels), list(values), unit="", max_value=max([*values, 1]))
 
 
-def _sort_links(request, filters) -> dict[str, dict]:
+def _sort_links(params, filters, path) -> dict[str, dict]:
     """For each sortable column: the link that sorts by it (again: the other way) and its state."""
     links = {}
-    base = {k: request.GET.get(k, "") for k in FILTER_PARAMS if request.GET.get(k)}
+    base = {k: params.get(k, "") for k in FILTER_PARAMS if params.get(k)}
     for key in portfolio.SORTS:
         active = filters.sort == key
         order = "asc" if active and filters.descending else ("desc" if active else "asc")
-        links[key] = {"url": "?" + urlencode({**base, "sort": key, "order": order}),
+        links[key] = {"url": path + "?" + urlencode({**base, "sort": key, "order": order}),
                       "aria": ("descending" if filters.descending else "ascending") if active else ""}
     return links
 
@@ -122,7 +129,7 @@ def _rounded(value):
 def export(request, pk, fmt):
     """The filtered table (every page of it) as CSV or XLSX."""
     organisation = _organisation(request, pk)
-    _form, _filters, _scope, shown = _load(request, organisation)
+    _form, _filters, _scope, shown = _load(request.GET, organisation)
     stamp = timezone.localdate().isoformat()
     return download(_export_rows(shown), fmt=fmt, filename=f"portfolio-{organisation.pk}-{stamp}",
                     sheet="Portfolio")
@@ -139,8 +146,7 @@ def saved_filter_create(request, pk):
                                            query=form.cleaned_data["query"])
         messages.success(request, _("Filters saved as “%(name)s”.") % {"name": saved.name})
         return redirect(_with_query(organisation, saved.query))
-    messages.error(request, _("Give the filters a name to save them (up to 80 characters)."))
-    return redirect(_with_query(organisation, form.data.get("query", "")))
+    return _overview_page(request, organisation, QueryDict(form.data.get("query", "")), save_form=form)
 
 
 def _with_query(organisation, query: str) -> str:

@@ -6,6 +6,7 @@ from consultation.forms.answers import AnswerForm
 from consultation.forms.evidence import (
     BaselineCsvForm,
     BaselineForm,
+    CodingBulkForm,
     DimensionGroupsForm,
     IssueForm,
     PrioritiesRoundForm,
@@ -28,7 +29,8 @@ from consultation.forms.surveys import (
 )
 
 __all__ = [
-    "AnswerForm", "BaselineCsvForm", "BaselineForm", "CodesForm", "DeletionRequestForm",
+    "AnswerForm", "BaselineCsvForm", "BaselineForm", "CodesForm", "CodingBulkForm",
+    "DeletionRequestForm",
     "DimensionGroupsForm", "EntryForm", "ImportForm", "IssueForm", "PrioritiesRoundForm",
     "PublishForm", "QuestionForm", "ReasonForm", "ResumeForm", "ReviewForm", "SectionForm",
     "StartForm", "SurveyCreateForm", "SurveyForm", "ThemeForm",

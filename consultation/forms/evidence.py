@@ -164,6 +164,27 @@ class ThemeForm(HelperMixin, forms.ModelForm):
         fields = ["name", "keywords"]
 
 
+class CodingBulkForm(forms.Form):
+    """Code every written answer containing a word with one theme (the coding page's last form,
+    drawn by hand on one line, so no crispy helper)."""
+
+    term = forms.CharField(label=gettext_lazy("Every answer containing"), min_length=3,
+                           max_length=100)
+    theme = forms.ModelChoiceField(label=gettext_lazy("gets the theme"), queryset=Theme.objects.none(),
+                                   empty_label=None)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, auto_id="b-%s", **kwargs)
+        self.fields["theme"].queryset = plan.themes.all()
+        short = _("Enter a word of at least 3 letters to find the answers to code")
+        self.fields["term"].error_messages.update(
+            required=short, min_length=short,
+            max_length=_("Enter a word or phrase of up to 100 letters"))
+        self.fields["theme"].error_messages.update(
+            required=_("Choose the theme to give the matching answers"),
+            invalid_choice=_("Choose the theme to give the matching answers"))
+
+
 class IssueForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = Issue

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clp.paging import Window, capped_count
 from consultation.analysis import flags
 from consultation.analysis.issues import issue_origins, issue_support, issues_register
-from consultation.forms import IssueForm, PrioritiesRoundForm, ThemeForm
+from consultation.forms import CodingBulkForm, IssueForm, PrioritiesRoundForm, ThemeForm
 from consultation.models import Answer, AnswerCoding, Issue, Survey, Theme
 from consultation.services import evidence as evidence_services
 from plans.access import plan_for
@@ -96,6 +98,12 @@ def coding(request, pk):
         else:
             messages.warning(request, _("No themes were ticked, so nothing was saved."))
         return redirect(f"{request.path}?{request.POST.get('return_query', '')}")
+    return _coding_page(request, plan, theme_list, params, CodingBulkForm(plan=plan))
+
+
+def _coding_page(request, plan, theme_list, params, bulk):
+    """The coding queue; after a refused bulk coding, with that form and its errors (the page's
+    links and forms then name the queue's address, as it is drawn at the bulk form's)."""
     answers = _coding_answers(plan, params)
     page = Window(answers, CODING_PAGE, params.get("page"))
     rows = []
@@ -106,7 +114,8 @@ def coding(request, pk):
         rows.append({"answer": answer, "coded": coded, "suggested": suggested})
     keep = {k: v for k, v in params.items() if k in ("survey", "show", "q") and v}
     return render(request, "consultation/issues/coding.html", {
-        "plan": plan, "themes": theme_list, "rows": rows, "page": page,
+        "plan": plan, "themes": theme_list, "rows": rows, "page": page, "bulk": bulk,
+        "page_base": reverse("consultation:coding", args=[plan.pk]),
         "surveys": Survey.objects.filter(plan=plan).exclude(status="draft"),
         "params": params, "show": params.get("show", "uncoded"), "query": urlencode(keep),
         **dict(zip(("uncoded", "uncoded_more"),
@@ -118,17 +127,16 @@ def coding(request, pk):
 @login_required
 def coding_bulk(request, pk):
     plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
-    term = request.POST.get("term", "").strip()
-    theme = plan.themes.filter(pk=request.POST.get("theme") or 0).first()
-    if len(term) < 3 or theme is None:
-        messages.error(request, _("Enter a word of at least 3 letters and choose a theme to code "
-                                  "matching answers."))
-        return redirect("consultation:coding", pk=plan.pk)
+    form = CodingBulkForm(request.POST, plan=plan)
+    if not form.is_valid():
+        return _coding_page(request, plan, evidence_services.themes_ensure(plan), QueryDict(), form)
+    term, theme = form.cleaned_data["term"], form.cleaned_data["theme"]
     answers = _coding_answers(plan, {"show": "all", "q": term})
     added = evidence_services.coding_bulk(plan=plan, answers=answers, theme=theme, actor=request.user)
     messages.success(request, _("%(n)s answers mentioning “%(term)s” are now coded as %(theme)s.")
                      % {"n": added, "term": term, "theme": theme})
-    return redirect(f"{request.path.rsplit('bulk/', 1)[0]}?{urlencode({'show': 'all', 'q': term})}")
+    return redirect(f"{reverse('consultation:coding', args=[plan.pk])}?"
+                    f"{urlencode({'show': 'all', 'q': term})}")
 
 
 # --- issues register ---------------------------------------------------------------------------

@@ -48,6 +48,35 @@ def test_bulk_coding_by_search_term(world, data):
     assert "at least 3 letters" in response.text
 
 
+def test_a_word_too_short_to_code_by_is_refused_beside_the_box_and_kept(world, data):
+    transport = evidence_services.themes_ensure(world.plan)[1]
+    response = world.client("member").post(reverse("consultation:coding_bulk", args=[world.plan.pk]),
+                                           {"term": " bu ", "theme": transport.pk})
+    assert response.status_code == 200 and not AnswerCoding.objects.exists()
+    page = response.text
+    message = "Enter a word of at least 3 letters to find the answers to code"
+    assert 'class="error-summary"' in page and f'<a href="#b-term">{message}</a>' in page
+    assert 'class="form-control is-invalid" id="b-term" name="term" value=" bu "' in page  # as typed
+    assert 'aria-invalid="true" aria-describedby="b-term-error"' in page
+    assert f'id="b-term-error"><p class="mb-0"><span class="visually-hidden">Error:</span> {message}' in page
+    assert f'<option value="{transport.pk}" selected>' in page  # the theme chosen stays chosen
+    assert "alert-danger" not in page
+    # Drawn at the bulk form's address, the queue's own forms and links still lead to the queue.
+    coding = reverse("consultation:coding", args=[world.plan.pk])
+    assert page.count(f'action="{coding}"') == 2 and 'href="?' not in page
+
+
+def test_a_theme_of_another_plan_is_refused_beside_the_theme_box(world, data):
+    evidence_services.themes_ensure(world.plan)
+    elsewhere = evidence_services.themes_ensure(world.other_plan)[0]
+    response = world.client("member").post(reverse("consultation:coding_bulk", args=[world.plan.pk]),
+                                           {"term": "speeding", "theme": elsewhere.pk})
+    assert response.status_code == 200 and not AnswerCoding.objects.exists()
+    assert '<a href="#b-theme">Choose the theme to give the matching answers</a>' in response.text
+    assert 'aria-describedby="b-theme-error"' in response.text
+    assert 'value="speeding"' in response.text
+
+
 def test_an_issue_is_built_from_linked_answers_and_shows_its_support(world, data):
     client = world.client("member")
     response = client.post(reverse("consultation:issue_new", args=[world.plan.pk]), {

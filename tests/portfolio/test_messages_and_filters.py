@@ -117,11 +117,30 @@ def test_saved_filters_are_each_officers_own(world):
     assert not SavedFilter.objects.exists()
 
 
-def test_a_nameless_filter_is_refused_with_a_message(world):
+def test_a_nameless_filter_is_refused_beside_the_box_with_the_filters_kept(world):
     client = world.client("officer")
-    response = client.post(_url(world, "portfolio:filter_save"), {"name": "", "query": "flag=stuck"},
-                           follow=True)
-    assert "Give the filters a name" in response.text and not SavedFilter.objects.exists()
+    response = client.post(_url(world, "portfolio:filter_save"),
+                           {"name": "   ", "query": "district=North&flag=stalled"})
+    assert response.status_code == 200 and not SavedFilter.objects.exists()
+    page = response.text
+    assert 'class="error-summary"' in page and '<a href="#id_saved_name">Give the filters a name' in page
+    assert 'id="id_saved_name_error" class="invalid-feedback d-block"' in page
+    assert 'class="form-control is-invalid"' in page
+    assert 'aria-describedby="id_saved_name_help id_saved_name_error"' in page
+    assert "alert-danger" not in page
+    # The filters still apply, and the page's own links and forms lead back to the portfolio.
+    assert 'name="query" value="district=North&amp;flag=stalled"' in page
+    overview = _url(world, "portfolio:overview")
+    assert f'<form method="get" action="{overview}"' in page and 'href="?' not in page
+
+
+def test_a_name_too_long_is_refused_and_kept_in_the_box(world):
+    name = "Stalled " + "x" * 80
+    response = world.client("officer").post(_url(world, "portfolio:filter_save"),
+                                            {"name": name, "query": ""})
+    assert response.status_code == 200 and not SavedFilter.objects.exists()
+    assert "Give the filters a name of up to 80 characters" in response.text
+    assert f'value="{name}"' in response.text
 
 
 def test_the_councillor_home_shows_ten_plans_and_pages_through_the_rest(world):
