@@ -2,22 +2,20 @@
 
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
+
 from tests.factories import PASSWORD
 
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+# What Playwright says when a script meets a page in the middle of navigating away.
+NAVIGATING = ("Execution context was destroyed", "Cannot read properties of null",
+              "because of a navigation")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def assert_accessible(page) -> None:
     """Fail with a readable list of every axe-core violation on the current page."""
-    page.wait_for_load_state()
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
-        " resultTypes: ['violations']})",
-        WCAG_TAGS,
-    )
+    result = _axe(page)
     problems = [
         f"{v['id']} ({v['impact']}): {v['help']} -> "
         + ", ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
@@ -25,6 +23,28 @@ def assert_accessible(page) -> None:
         for v in result["violations"]
     ]
     assert not problems, f"Accessibility problems on {page.url}:\n" + "\n".join(problems)
+
+
+def _axe(page, attempts: int = 3) -> dict:
+    """Run axe on the page a click has just led to. A click's navigation may still be under way
+    when this starts (the old document going, the new one not yet there): then Playwright reports
+    a destroyed context or a document with no head, and axe runs again once the new page loads."""
+    for attempt in range(attempts):
+        page.wait_for_load_state()
+        try:
+            if not page.evaluate("typeof window.axe !== 'undefined'"):
+                page.add_script_tag(path=str(AXE))
+            return page.evaluate(
+                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+                " resultTypes: ['violations']})",
+                WCAG_TAGS,
+            )
+        except PlaywrightError as error:
+            navigating = any(sign in str(error) for sign in NAVIGATING)
+            if not navigating or attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(250)  # let the new document arrive
+    raise AssertionError("unreachable")
 
 
 def sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
