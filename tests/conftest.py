@@ -133,7 +133,9 @@ def browser_type_launch_args():
 
 @pytest.fixture(scope="session")
 def browser_context_args():
-    return {"bypass_csp": True}  # lets axe-core be injected; the app's own pages still send CSP
+    # bypass_csp lets axe-core be injected (the app's own pages still send CSP). Reduced motion
+    # turns Bootstrap's 0.15 s colour transitions off, so axe never measures a button mid-fade.
+    return {"bypass_csp": True, "reduced_motion": "reduce"}
 
 
 def _ci() -> bool:
