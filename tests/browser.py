@@ -66,6 +66,9 @@ def visit(page, url: str) -> None:
 
 
 def sign_out(page) -> None:
+    # Until the stylesheet has loaded, the narrow-screen "Show menu" button is visible even on a
+    # wide screen, and would be clicked just as it disappears.
+    page.wait_for_load_state()
     menu = page.get_by_role("button", name="Show menu")
     if menu.is_visible():
         menu.click()
