@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from actions.portfolio.rows import SORTS, Filters, PortfolioFlag
 from actions.portfolio.services import chairs_of
 from clp.formtools import HelperMixin
+from consultation.forms.surveys import QuestionKindMixin
 from consultation.models import DimensionKind, QuestionKind, StandardQuestion
 from consultation.models.starters import DIMENSIONS
 from plans.steps import Step
@@ -83,7 +84,7 @@ class BulkMessageForm(HelperMixin, forms.Form):
         return plans
 
 
-class StandardQuestionForm(HelperMixin, forms.ModelForm):
+class StandardQuestionForm(HelperMixin, QuestionKindMixin, forms.ModelForm):
     """A question of the organisation's bank, for one kind; choices one per line."""
 
     options_text = forms.CharField(label=_("Choices, one per line"), required=False,
@@ -96,55 +97,23 @@ class StandardQuestionForm(HelperMixin, forms.ModelForm):
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind = kind
-        keep = {"text", "help_text", "required"}
-        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            keep |= {"options_text", "allow_other"}
-        elif kind == QuestionKind.RANKING:
-            keep |= {"options_text"}
-            self.fields["options_text"].label = _("Things to rank, one per line")
-        elif kind == QuestionKind.RATING:
-            keep |= {"scale_min", "scale_max", "scale_min_label", "scale_max_label"}
-        elif kind == QuestionKind.DEMOGRAPHIC:
-            keep = {"text", "help_text", "dimension_kind", "options_text"}
+        self.keep_for_kind(kind, {"text", "help_text", "required"}, _(
+            "Leave empty for the usual groups. “Prefer not to say” is always offered. A "
+            "parish that adds this question gets these groups for its “About you” answers."))
+        if "dimension_kind" in self.fields:
             self.fields["dimension_kind"].required = True
             self.fields["dimension_kind"].choices = DimensionKind.choices
-            self.fields["text"].required = False
-            self.fields["text"].help_text = _("Leave empty to use the usual wording.")
+        if kind == QuestionKind.DEMOGRAPHIC:
             self.fields["options_text"].label = _("Groups, one per line")
-            self.fields["options_text"].help_text = _(
-                "Leave empty for the usual groups. “Prefer not to say” is always offered. A "
-                "parish that adds this question gets these groups for its “About you” answers.")
-            if self.instance.pk:  # its copies' answers are counted in these groups
-                keep.discard("dimension_kind")
-        for name in list(self.fields):
-            if name not in keep:
-                del self.fields[name]
         if "options_text" in self.fields and self.instance.pk:
             self.initial["options_text"] = "\n".join(self.instance.options)
 
     def clean(self):
         cleaned = super().clean()
-        needs = self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING)
-        if needs and len(self.option_labels()) < 2 and "options_text" not in self.errors:
-            self.add_error("options_text", _("Enter at least two choices, one per line"))
-        low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
-        if low is not None and high is not None and not 0 <= low < high <= 10:
-            self.add_error("scale_max", _("The highest score must be more than the lowest, and at "
-                                          "most 10"))
         if self.kind == QuestionKind.DEMOGRAPHIC and not cleaned.get("text") and \
                 cleaned.get("dimension_kind"):
             cleaned["text"] = str(DIMENSIONS[cleaned["dimension_kind"]]["question"])
         return cleaned
-
-    def option_labels(self) -> list[str]:
-        seen, labels = set(), []
-        for line in self.cleaned_data.get("options_text", "").splitlines():
-            label = line.strip()[:200]
-            if label and label.casefold() not in seen:
-                seen.add(label.casefold())
-                labels.append(label)
-        return labels
 
     def save_to_instance(self) -> StandardQuestion:
         """The form's values on the (unsaved) instance; the service saves it."""

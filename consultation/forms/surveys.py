@@ -72,7 +72,56 @@ class SectionForm(HelperMixin, forms.ModelForm):
         widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
 
 
-class QuestionForm(HelperMixin, forms.ModelForm):
+class QuestionKindMixin:
+    """What a question of each kind asks for: the fields kept, its choices as one line each, and
+    the checks on them. Shared by a survey's questions and an organisation's question bank, so a
+    bank question is checked exactly as the copy a parish adds to its survey."""
+
+    def keep_for_kind(self, kind: str, always: set[str], groups_help: str) -> None:
+        """Keep `always` and what `kind` needs; `groups_help` explains a demographic's groups."""
+        self.kind = kind
+        keep = set(always)
+        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            keep |= {"options_text", "allow_other"}
+        elif kind == QuestionKind.RANKING:
+            keep |= {"options_text"}
+            self.fields["options_text"].label = _("Things to rank, one per line")
+        elif kind == QuestionKind.RATING:
+            keep |= {"scale_min", "scale_max", "scale_min_label", "scale_max_label"}
+        elif kind == QuestionKind.DEMOGRAPHIC:
+            keep = (keep - {"required"}) | {"dimension_kind", "options_text"}
+            self.fields["text"].required = False
+            self.fields["text"].help_text = _("Leave empty to use the usual wording.")
+            self.fields["options_text"].help_text = groups_help
+            if self.instance.pk:  # its answers are already counted in these groups
+                keep.discard("dimension_kind")
+        for field_name in list(self.fields):
+            if field_name not in keep:
+                del self.fields[field_name]
+
+    def clean(self):
+        cleaned = super().clean()
+        needs_options = self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING)
+        if needs_options and len(self.option_labels()) < 2 and "options_text" not in self.errors:
+            self.add_error("options_text", _("Enter at least two different choices, one per line"))
+        low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
+        if low is not None and high is not None and not 0 <= low < high <= 10:
+            self.add_error("scale_max", _("The highest score must be more than the lowest, and at "
+                                          "most 10"))
+        return cleaned
+
+    def option_labels(self) -> list[str]:
+        """The choices typed, one per line: blank lines and repeats (in any case) dropped."""
+        seen, labels = set(), []
+        for line in self.cleaned_data.get("options_text", "").splitlines():
+            label = line.strip()[:200]
+            if label and label.casefold() not in seen:
+                seen.add(label.casefold())
+                labels.append(label)
+        return labels
+
+
+class QuestionForm(HelperMixin, QuestionKindMixin, forms.ModelForm):
     """Fields for one kind of question; choices are edited as one line per option."""
 
     options_text = forms.CharField(
@@ -87,48 +136,15 @@ class QuestionForm(HelperMixin, forms.ModelForm):
 
     def __init__(self, *args, kind: str, survey: Survey, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind = kind
         self.fields["section"].queryset = survey.sections.all()
         self.fields["section"].label = _("Page")
         self.fields["section"].empty_label = None
-        keep = {"section", "text", "help_text", "required"}
-        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            keep |= {"options_text", "allow_other"}
-        elif kind == QuestionKind.RANKING:
-            keep |= {"options_text"}
-            self.fields["options_text"].label = _("Things to rank, one per line")
-        elif kind == QuestionKind.RATING:
-            keep |= {"scale_min", "scale_max", "scale_min_label", "scale_max_label"}
-        elif kind == QuestionKind.DEMOGRAPHIC:
-            keep = {"section", "text", "help_text", "dimension_kind", "options_text"}
-            self.fields["text"].required = False
-            self.fields["text"].help_text = _("Leave empty to use the usual wording.")
-            self.fields["options_text"].help_text = _(
-                "Leave empty for the usual groups. “Prefer not to say” is always offered. The "
-                "groups are shared by every survey of this plan, so results can be compared.")
-            if self.instance.pk:
-                keep.discard("dimension_kind")
-        for field_name in list(self.fields):
-            if field_name not in keep:
-                del self.fields[field_name]
+        self.keep_for_kind(kind, {"section", "text", "help_text", "required"}, _(
+            "Leave empty for the usual groups. “Prefer not to say” is always offered. The "
+            "groups are shared by every survey of this plan, so results can be compared."))
         if "options_text" in self.fields and self.instance.pk:
             self.initial["options_text"] = "\n".join(
                 o.label for o in self.instance.options.all() if not o.is_other)
-
-    def clean(self):
-        cleaned = super().clean()
-        needs_options = self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING)
-        if needs_options and len(self.option_labels()) < 2 and "options_text" not in self.errors:
-            self.add_error("options_text", _("Enter at least two choices, one per line"))
-        low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
-        if low is not None and high is not None and not 0 <= low < high <= 10:
-            self.add_error("scale_max", _("The highest score must be more than the lowest, and at "
-                                          "most 10"))
-        return cleaned
-
-    def option_labels(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data.get("options_text", "").splitlines()
-                if line.strip()]
 
     def question_fields(self) -> dict:
         skip = {"options_text", "dimension_kind"}

@@ -92,8 +92,28 @@ def test_a_choice_question_needs_two_choices(world):
         _url("question_new", survey, sec=section.pk, kind="single"),
         {"section": section.pk, "text": "Pick one", "options_text": "Only one"})
     assert response.status_code == 200
-    assert "Enter at least two choices, one per line" in response.text
+    assert "Enter at least two different choices, one per line" in response.text
     assert "Pick one" in response.text
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("Roads\nroads \n ROADS", None),  # one choice typed three ways is one choice: refused
+    ("Roads\n\nHomes\nhomes", ["Roads", "Homes"]),  # a blank line and a repeat are dropped
+])
+def test_repeated_choices_count_once(world, typed, stored):
+    survey = make_survey(world.plan, status=SurveyStatus.DRAFT)
+    section = survey.sections.first()
+    response = world.client("member").post(
+        _url("question_new", survey, sec=section.pk, kind="single"),
+        {"section": section.pk, "text": "Pick one", "options_text": typed})
+    if stored is None:
+        assert response.status_code == 200
+        assert "Enter at least two different choices, one per line" in response.text
+        assert not survey.questions.filter(text="Pick one").exists()
+    else:
+        assert response.status_code == 302, response.text
+        created = survey.questions.get(text="Pick one")
+        assert [o.label for o in created.options.exclude(is_other=True)] == stored
 
 
 def test_edits_that_would_orphan_answers_are_refused_with_a_reason(world):

@@ -86,7 +86,7 @@ def test_an_officer_adds_a_standard_question_from_the_portfolio(world):
     # One choice is not enough: the message is by the field and what was typed stays.
     refused = client.post(url, {"text": "How safe do you feel?", "options_text": "Very safe"})
     assert refused.status_code == 200
-    assert "Enter at least two choices, one per line" in refused.text
+    assert "Enter at least two different choices, one per line" in refused.text
     assert "How safe do you feel?" in refused.text
     response = client.post(url, {"text": "How safe do you feel?", "required": "on",
                                  "options_text": "Very safe\nFairly safe\n\nNot safe\nvery safe",
