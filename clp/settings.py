@@ -2,6 +2,7 @@
 for production (debug off), and `make run` adds DJANGO_DEBUG=true for the zero-set-up demo:
 SQLite, Celery tasks run eagerly, emails printed to the console."""
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -13,7 +14,11 @@ from clp.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", False)  # production is the default; `make run` sets true
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=not DEBUG) or "dev-only-insecure-key-change-me"
+# `makemigrations` reads only the models, never the key, so it runs where no key is set (a fresh
+# clone, a pre-commit hook); every other command in production refuses to start without one.
+_READS_ONLY_MODELS = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] == ["makemigrations"]
+SECRET_KEY = (env_str("DJANGO_SECRET_KEY", required=not (DEBUG or _READS_ONLY_MODELS))
+              or "dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
 )

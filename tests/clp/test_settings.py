@@ -40,6 +40,17 @@ def test_production_needs_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_the_migration_check_runs_without_a_key_and_nothing_else_does():
+    # Only `makemigrations` (which never reads the key) may start with none set.
+    result = _manage("makemigrations", "--check", "--dry-run", DJANGO_DEBUG="false")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    for command in (["migrate", "--check"], ["showmigrations"], ["collectstatic", "--noinput"]):
+        refused = _manage(*command, DJANGO_DEBUG="false")
+        assert refused.returncode != 0
+        assert "DJANGO_SECRET_KEY must be set" in refused.stderr
+
+
 def test_deploy_check_is_clean_in_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="false",
                      DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
