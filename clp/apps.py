@@ -6,10 +6,11 @@ class ClpConfig(AppConfig):
     verbose_name = "Community Led Plan (core)"
 
     def ready(self):
-        from clp import invitations
+        from clp import freshness, invitations
 
         invitations.register_core_kinds()
         _audit_sign_ins()
+        freshness.connect()
 
 
 def _audit_sign_ins() -> None:

@@ -6,10 +6,14 @@ Every chart carries a text alternative; pages also show the figures as a table.
 """
 
 import base64
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pygal
+from django.core.cache import cache
 from pygal.style import Style
 
 # Okabe–Ito colours: distinguishable with the common forms of colour blindness.
@@ -22,6 +26,7 @@ STYLE = Style(
     opacity="1", opacity_hover="1",
 )
 MAX_ALT_ITEMS = 12
+FORMAT = 1  # bump when the drawing changes (style, sizes), so no worker reads an older drawing
 
 
 @dataclass(frozen=True)
@@ -49,32 +54,105 @@ def _config(kind, n_labels: int, **extra):
                 print_values=True, truncate_label=-1, show_y_guides=False, **extra)
 
 
+class _Drawings:
+    """Drawn charts, kept by what they were drawn from.
+
+    pygal takes 5–10 ms a chart, more than the rest of a results page's figures, and a page
+    draws one per question, though its figures change only when answers arrive. A drawing is a
+    pure function of its arguments (title, labels, values, unit, scale), so it is kept under a
+    hash of exactly those: the same figures always give the same picture, and different figures
+    (another filter, another viewer's suppressed cells, a new response) a different key, so
+    nothing is ever invalidated and nothing can be shown to the wrong person. Each worker keeps
+    the last `SIZE` in memory, and the shared cache (Redis) holds them for the other workers and
+    for a restart; a cache that is down just means drawing again.
+    """
+
+    SIZE = 512
+    TIMEOUT = 60 * 60 * 24
+
+    def __init__(self):
+        self._recent: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(kind: str, args: tuple) -> str:
+        digest = hashlib.sha256(repr((FORMAT, kind, args)).encode()).hexdigest()
+        return f"chart:{digest}"
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            svg = self._recent.get(key)
+            if svg is not None:
+                self._recent.move_to_end(key)
+                return svg
+        svg = cache.get(key)
+        if svg is not None:
+            self._keep(key, svg)
+        return svg
+
+    def put(self, key: str, svg: str) -> None:
+        self._keep(key, svg)
+        cache.set(key, svg, self.TIMEOUT)
+
+    def _keep(self, key: str, svg: str) -> None:
+        with self._lock:
+            self._recent[key] = svg
+            self._recent.move_to_end(key)
+            while len(self._recent) > self.SIZE:
+                self._recent.popitem(last=False)
+
+
+drawings = _Drawings()
+
+
+def _drawn(kind: str, args: tuple, draw) -> str:
+    key = drawings.key(kind, args)
+    svg = drawings.get(key)
+    if svg is None:
+        svg = draw()
+        drawings.put(key, svg)
+    return svg
+
+
 def bar(title: str, labels: list[str], values: list[float | None], *, unit: str = "%",
         max_value: float | None = None) -> Chart:
     """A horizontal bar chart: one bar a label."""
+    pairs = [f"{label} {_fmt(value, unit)}" for label, value in zip(labels, values, strict=True)]
+    svg = _drawn("bar", (title, tuple(labels), tuple(values), unit, max_value),
+                 lambda: _draw_bar(title, labels, values, unit, max_value))
+    return Chart(title, svg, _alt("Bar chart", title, pairs))
+
+
+def _draw_bar(title, labels, values, unit, max_value) -> str:
     chart = _config(pygal.HorizontalBar, len(labels), show_legend=False,
                     range=(0, max_value) if max_value else None,
                     formatter=lambda v: _fmt(v, unit))
     # pygal draws the first label at the bottom; reverse so the chart reads top-down like the table.
     chart.x_labels = labels[::-1]
     chart.add(title, values[::-1])
-    pairs = [f"{label} {_fmt(value, unit)}" for label, value in zip(labels, values, strict=True)]
-    return Chart(title, chart.render(is_unicode=True), _alt("Bar chart", title, pairs))
+    return chart.render(is_unicode=True)
 
 
 def grouped_bar(title: str, labels: list[str], series: list[tuple[str, list[float | None]]], *,
                 unit: str = "%") -> Chart:
     """Bars grouped by label, one colour a series (e.g. answers broken down by age band)."""
+    pairs = [
+        f"{name}: " + ", ".join(f"{label} {_fmt(v, unit)}" for label, v in zip(labels, values, strict=True))
+        for name, values in series
+    ]
+    frozen = tuple((name, tuple(values)) for name, values in series)
+    svg = _drawn("grouped", (title, tuple(labels), frozen, unit),
+                 lambda: _draw_grouped(title, labels, series, unit))
+    return Chart(title, svg, _alt("Grouped bar chart", title, pairs))
+
+
+def _draw_grouped(title, labels, series, unit) -> str:
     chart = _config(pygal.HorizontalBar, len(labels) * max(1, len(series)), show_legend=True,
                     legend_at_bottom=True, formatter=lambda v: _fmt(v, unit))
     chart.x_labels = labels[::-1]
     for name, values in series:
         chart.add(name, values[::-1])
-    pairs = [
-        f"{name}: " + ", ".join(f"{label} {_fmt(v, unit)}" for label, v in zip(labels, values, strict=True))
-        for name, values in series
-    ]
-    return Chart(title, chart.render(is_unicode=True), _alt("Grouped bar chart", title, pairs))
+    return chart.render(is_unicode=True)
 
 
 def _alt(kind: str, title: str, pairs: list[str]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -27,8 +28,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from actions import health
 from actions.models import (
@@ -39,6 +40,7 @@ from actions.models import (
     PlanVersion,
     UpdateStatus,
 )
+from clp import freshness
 from clp.models import User
 from consultation import analysis
 from consultation.analysis import counts as counted
@@ -136,7 +138,9 @@ def annotated_plans(plan_ids, now: datetime, today: date):
                  .annotate(n=Count("pk")).order_by("-n", "actor_id"))
     decided = Endorsement.objects.current().filter(councillor=OuterRef("councillor"),
                                                    priority__plan=OuterRef("plan"))
-    return Plan.objects.filter(pk__in=plan_ids).order_by().annotate(
+    # The long texts (vision, terms of reference) are never shown here: not read for 300 plans.
+    return Plan.objects.filter(pk__in=plan_ids).order_by().defer(
+        "vision", "terms_of_reference").annotate(
         last_activity=_latest(PlanEvent.objects.filter(plan=plan), "at"),
         actions_total=_count(actions.exclude(progress=UpdateStatus.DROPPED), "priority__plan"),
         actions_done=_count(actions.filter(progress=UpdateStatus.DONE), "priority__plan"),
@@ -167,6 +171,7 @@ def low_representation(plan_ids) -> dict[int, list[str]]:
     its headline survey, as the "who we have heard" page picks it; a fixed number of queries."""
     chosen, surveys = {}, []
     for survey in (Survey.objects.filter(plan_id__in=plan_ids).exclude(status=SurveyStatus.DRAFT)
+                   .only("pk", "plan_id")  # ids are all it needs: 300 plans' intros are not read
                    .annotate(heard=Exists(Response.objects.submitted().filter(survey=OuterRef("pk"))))
                    .filter(heard=True)):
         if survey.plan_id not in chosen:
@@ -332,6 +337,21 @@ def portfolio_rows(organisation, filters: Filters = Filters()) -> list[Row]:
             row.review_due = review_due(row.plan)
         row.flags = flags_for(row, now, today, names, unheard, ticked_by_step)
         rows.append(row)
+    return rows
+
+
+def remembered_rows(organisation, filters: Filters = Filters()) -> list[Row]:
+    """`portfolio_rows` for the page and its export, kept under the planning data's generation
+    (clp.freshness: any change to a plan, action, endorsement, councillor, checklist, group or a
+    sent response starts a new one, and entries expire within minutes). A digest calls
+    `portfolio_rows` itself: it is sent once a week and must read the data as it is."""
+    key = freshness.key("portfolio-rows", organisation.pk, filters.district, filters.q,
+                        get_language())
+    rows = cache.get(key) if key else None
+    if rows is None:
+        rows = portfolio_rows(organisation, filters)
+        if key:
+            cache.set(key, rows, freshness.TIMEOUT)
     return rows
 
 

@@ -6,9 +6,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -18,7 +20,7 @@ from actions.portfolio import rows as portfolio
 from actions.portfolio import services
 from actions.portfolio.forms import BulkMessageForm, FilterForm, SavedFilterForm
 from actions.portfolio.models import SavedFilter
-from clp import charts
+from clp import charts, freshness
 from clp.access import get_object_for_user
 from clp.models import Organisation
 from clp.permissions import MANAGE_PORTFOLIO, VIEW_ORGANISATION
@@ -32,13 +34,17 @@ def _organisation(request, pk, perm=VIEW_ORGANISATION):
     return get_object_for_user(request, Organisation.objects, perm, pk=pk)
 
 
-def _load(params, organisation):
-    """The filter form, every row in scope (district and name), and the rows the table shows."""
+def _form(params, organisation) -> FilterForm:
     districts = sorted(set(organisation.communities.exclude(district="")
                            .values_list("district", flat=True)))
-    form = FilterForm(params, districts=districts)
+    return FilterForm(params, districts=districts)
+
+
+def _load(params, organisation):
+    """The filter form, every row in scope (district and name), and the rows the table shows."""
+    form = _form(params, organisation)
     filters = form.filters()
-    scope = portfolio.portfolio_rows(
+    scope = portfolio.remembered_rows(
         organisation, portfolio.Filters(district=filters.district, q=filters.q))
     return form, filters, scope, portfolio.narrow(scope, filters)
 
@@ -52,21 +58,44 @@ def overview(request, pk):
     return _overview_page(request, _organisation(request, pk), request.GET)
 
 
+def _figures(organisation, filters, page_number) -> dict:
+    """What the page shows from the rows (counts, tiles, the step chart's figures and the drawn
+    table of one page), kept under the planning data's generation (clp.freshness), like the rows
+    themselves: a kept page reads neither the rows nor the plans, and draws nothing but the
+    filters and the chrome around it. Nothing in it depends on which officer is looking."""
+    key = freshness.key("portfolio-page", organisation.pk, filters, page_number, get_language())
+    found = cache.get(key) if key else None
+    if found is None:
+        scope = portfolio.remembered_rows(
+            organisation, portfolio.Filters(district=filters.district, q=filters.q))
+        shown = portfolio.narrow(scope, filters)
+        page = Paginator(shown, settings.PORTFOLIO_PAGE_SIZE).get_page(page_number)
+        found = {
+            "in_portfolio": len(scope), "shown": len(shown), "number": page.number,
+            "at_step": portfolio.step_counts(scope), "flag_counts": portfolio.flag_counts(scope),
+            "running": sum(1 for r in scope if r.plan is not None and r.plan.status in portfolio.RUNNING),
+            "flagged": sum(1 for r in scope if r.flags),
+            "table": render_to_string("portfolio/_rows.html", {"page": page}),
+        }
+        if key:
+            cache.set(key, found, freshness.TIMEOUT)
+    # The pager needs only how many rows there are and which page this is.
+    return {**found, "page": Paginator(range(found["shown"]), settings.PORTFOLIO_PAGE_SIZE)
+            .get_page(found["number"])}
+
+
 def _overview_page(request, organisation, params, save_form=None):
     """The portfolio for these filters; after a refused save, with that form and its errors (the
     page's links all name the portfolio's address, as it is then drawn at the save's address)."""
-    form, filters, scope, shown = _load(params, organisation)
-    page = Paginator(shown, settings.PORTFOLIO_PAGE_SIZE).get_page(params.get("page"))
-    at_step = portfolio.step_counts(scope)
+    form = _form(params, organisation)
+    filters = form.filters()
+    figures = _figures(organisation, filters, params.get("page"))
+    at_step = figures["at_step"]
     chart = _step_chart(_("Plans at each of the nine steps"), tuple(label for _s, label, _n in at_step),
                         tuple(n for _s, _label, n in at_step), get_language())
     query = _query(params)
     return render(request, "portfolio/overview.html", {
-        "organisation": organisation, "form": form, "filters": filters, "page": page,
-        "shown": len(shown), "scope": scope, "at_step": at_step, "chart": chart,
-        "flag_counts": portfolio.flag_counts(scope),
-        "running": sum(1 for r in scope if r.plan is not None and r.plan.status in portfolio.RUNNING),
-        "flagged": sum(1 for r in scope if r.flags),
+        **figures, "organisation": organisation, "form": form, "filters": filters, "chart": chart,
         "query": query, "sorts": _sort_links(params, filters, organisation.get_absolute_url()),
         "page_base": organisation.get_absolute_url(),
         "saved_filters": SavedFilter.objects.filter(organisation=organisation, officer=request.user),

@@ -3,6 +3,8 @@
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
+from clp import freshness
+
 
 class ResponsesVersion(models.Model):
     """Bumped in the same transaction as every change to a survey's submitted answers.
@@ -32,3 +34,6 @@ class ResponsesVersion(models.Model):
             cursor.execute(
                 f"INSERT INTO {table} (survey_id, number) {source} "  # noqa: S608 (names are ours)
                 f"ON CONFLICT (survey_id) DO UPDATE SET number = {table}.number + 1", params)
+            bumped = cursor.rowcount
+        if bumped:  # the portfolio's response counts belong to a new generation too
+            freshness.bump()
