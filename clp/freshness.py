@@ -3,7 +3,8 @@
 The support officer's portfolio reads a dozen tables across hundreds of plans (plans, events,
 actions, endorsements, councillors, checklists, surveys, groups and baselines) and draws a row
 for each: a quarter of a second at 300 communities, for figures that change a few times an hour.
-So the rows and the table drawn from them are kept in the cache under the current
+So the rows and the table drawn from them (and a community's public page, as visitors who are
+not signed in see it) are kept in the cache under the current
 *generation*: a random token that every write to the planning data replaces.
 
 - One `post_save` / `post_delete` / `m2m_changed` receiver hears every model of the project's
@@ -37,7 +38,7 @@ PROJECT_APPS = {"clp", "plans", "consultation", "actions", "portfolio"}
 QUIET = {
     "consultation.answer", "consultation.response", "consultation.accesscode",
     "consultation.answercoding", "consultation.responsesversion", "consultation.importbatch",
-    "clp.auditevent", "clp.heartbeat", "clp.reminder", "clp.recipient", "plans.publication",
+    "clp.auditevent", "clp.heartbeat", "clp.reminder", "clp.recipient",
     "portfolio.bulkmessage", "portfolio.bulkrecipient", "portfolio.savedfilter",
 }
 

@@ -9,6 +9,7 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from clp import freshness
 from clp.models import User
 from consultation.models import Question, QuestionKind, Section, StandardQuestion
 from consultation.services.base import Refused, record_event
@@ -33,6 +34,7 @@ def standard_question_save(*, standard: StandardQuestion, actor: User) -> Standa
 def standard_question_retire(*, standard: StandardQuestion, retired: bool, actor: User) -> None:
     """Stop offering a standard question to parishes (or offer it again)."""
     StandardQuestion.objects.filter(pk=standard.pk).update(retired=retired)
+    freshness.bump()  # update() sends no signal; kept pages compare with the bank (clp.freshness)
     standard.retired = retired
     logger.info("Standard question %s %s by %s", standard.pk,
                 "retired" if retired else "offered again", actor.pk)

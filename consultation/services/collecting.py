@@ -199,9 +199,10 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
         locked.status, locked.submitted_at = ResponseStatus.SUBMITTED, now
         locked.answers_digest, locked.client_key = digest, client_key
         locked.number = Response.take_numbers(locked.survey_id)[0]
+        # Saving a submitted response starts a new version of the survey's answers (the
+        # post_save receiver in consultation.analysis.counts): no second bump here.
         locked.save(update_fields=["status", "submitted_at", "answers_digest", "client_key",
                                    "number", "updated_at"])
-        counts.changed(locked.survey_id)
         after_submit(locked.survey)
     return locked
 
@@ -223,7 +224,8 @@ def _check_repeat(survey: Survey, client_key: str, digest: str) -> None:
     if recent.filter(answers_digest=digest).exists():
         raise Refused(_("These exact answers have already been sent from this device, so we have "
                         "not counted them twice. Thank you for taking part."))
-    if recent.count() >= settings.CONSULTATION_MAX_DAILY_PER_DEVICE:
+    limit = settings.CONSULTATION_MAX_DAILY_PER_DEVICE
+    if recent.order_by()[:limit].count() >= limit:  # counts no further than the limit
         raise Refused(_("Many answers have been sent from this device today. If more people "
                         "want to take part, please try again tomorrow or ask the steering group "
                         "for a paper copy."))

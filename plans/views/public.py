@@ -1,10 +1,14 @@
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 
+from clp import freshness
 from clp.models import Community
 from plans import community as community_panels
 from plans.models import CouncillorLink, Meeting, Plan, PlanStatus
@@ -22,20 +26,39 @@ def community_list(request):
 
 
 def community_public(request, slug):
-    """What anyone may see: the community, where its plan has got to, and its public events."""
+    """What anyone may see: the community, where its plan has got to, and its public events.
+
+    For visitors who are not signed in (almost everyone who reads it) the page's content is the
+    same for all, so it is kept drawn under the planning data's generation (clp.freshness: any
+    change to a plan, event, survey, publication or action starts a new one, and the date is
+    part of the key, so "coming up" and "recent" move at midnight)."""
     community = get_object_or_404(Community, slug=slug)
+    if request.user.is_authenticated:
+        return render(request, "plans/community_public.html", _community_context(request, community))
+    key = freshness.key("community-page", community.pk, get_language())
+    kept = cache.get(key) if key else None
+    if kept is None:
+        kept = render_to_string("plans/_community.html", _community_context(request, community),
+                                request=request)
+        if key:
+            cache.set(key, kept, freshness.TIMEOUT)
+    return render(request, "plans/community_public.html", {"community": community, "kept": kept})
+
+
+def _community_context(request, community) -> dict:
     plans = list(community.plans.exclude(status=PlanStatus.ABANDONED).order_by("-start_date"))
     has_running = any(plan.status in (PlanStatus.ACTIVE, PlanStatus.PAUSED) for plan in plans)
     events = Meeting.objects.filter(plan__community=community, is_public=True).order_by("-date")
     today = timezone.localdate()
-    can_see_plans = Plan.objects.visible_to(request.user).filter(community=community).exists()
-    return render(request, "plans/community_public.html", {
+    can_see_plans = (request.user.is_authenticated and
+                     Plan.objects.visible_to(request.user).filter(community=community).exists())
+    return {
         "community": community, "plans": plans,
         "upcoming": [e for e in events if e.date >= today][::-1],
         "past": [e for e in events if e.date < today][:10],
         "can_see_plans": can_see_plans, "has_running": has_running,
         "panels": community_panels.panels_for(community),
-    })
+    }
 
 
 @login_required
