@@ -37,6 +37,7 @@ from actions.models import (
     RaisedIssue,
     ReviewDecision,
     ReviewOutcome,
+    Section,
     UpdateLink,
     UpdateStatus,
 )
@@ -109,6 +110,54 @@ def owner_request_send(*, action: Action, role: str, actor: User) -> OwnerReques
     tasks.send_owner_request.delay_on_commit(request.pk)
     _log(locked.priority.plan, actor, _("Asked %(who)s to take on “%(a)s”") % {"who": name, "a": locked})
     return request
+
+
+def _owner_key(action: Action | None, role: str) -> tuple:
+    """Who would be asked: a change of it is a new owner, a typo fixed in a name is not."""
+    if action is None:
+        return ()
+    if role == OwnerRole.PARTNER:
+        return (action.partner_body_id,) if action.partner_body_id else ()
+    if action.lead_user_id:
+        return ("member", action.lead_user_id)
+    return ("volunteer", action.lead_email.strip().lower()) if action.lead_email else ()
+
+
+def _reachable(action: Action, role: str) -> bool:
+    """The manual buttons' rule: a lead with an address; a section 2 partner with a contact."""
+    if role == OwnerRole.LEAD:
+        return bool(action.lead_address())
+    return (action.priority.section == Section.HELP and action.partner_body_id is not None
+            and bool(action.partner_body.contact_email))
+
+
+def _owner_set_aside(action: Action, role: str) -> None:
+    """The earlier ask and answer were about someone else: the link stops working, the status
+    goes back to not asked."""
+    prefix = "lead" if role == OwnerRole.LEAD else "partner"
+    action.owner_requests.filter(role=role).unanswered().update(superseded=True)
+    fields = {f"{prefix}_status": OwnerStatus.NOT_ASKED, f"{prefix}_answered_at": None}
+    Action.objects.filter(pk=action.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(action, name, value)
+
+
+@transaction.atomic
+def owners_ask_when_named(*, action: Action, before: Action | None,
+                          actor: User) -> list[OwnerRequest]:
+    """Ask a lead or partner body who is newly named on the action to accept, by email after
+    commit; nothing is sent when they are unchanged (the action page's buttons ask again)."""
+    asked = []
+    for role in (OwnerRole.LEAD, OwnerRole.PARTNER):
+        if _owner_key(before, role) == _owner_key(action, role):
+            continue
+        if before is not None:
+            _owner_set_aside(action, role)
+        if _reachable(action, role):
+            asked.append(owner_request_send(action=action, role=role, actor=actor))
+            setattr(action, "lead_status" if role == OwnerRole.LEAD else "partner_status",
+                    OwnerStatus.ASKED)
+    return asked
 
 
 def owner_request_email(*, request_id: int) -> bool:

@@ -160,22 +160,31 @@ def _lead(action) -> Person | None:
         "You lead “%(a)s” in %(plan)s.") % {"a": action.what, "plan": plan.title})
 
 
-def _update_links(due: list[tuple]) -> dict[int, str]:
+def _update_links(due: list[tuple], *, keep_used: bool = False) -> dict[int, str]:
     """The signed update-by-email link for each (action, lead, since) – delivery's, reused: the
     unused one made for this round of reminders, or a new one (two queries for any number). It
-    travels in the reminder email, so it is marked emailed and the delivery sweep leaves it."""
+    travels in the reminder email, so it is marked emailed and the delivery sweep leaves it.
+    With `keep_used`, a link of this round that the lead has used still counts: the round's one
+    email went out with it, so a later sweep makes no new link while the action stays due."""
     from actions import delivery
     from actions.models import UpdateLink
 
+    if not due:
+        return {}
+    links_made = UpdateLink.objects.filter(action_id__in=[a.pk for a, _p, _s in due],
+                                           created_by__isnull=True,
+                                           created_at__gte=min(s for _a, _p, s in due))
+    if not keep_used:
+        links_made = links_made.filter(used_at__isnull=True)
     found = {}
-    for link in UpdateLink.objects.filter(action_id__in=[a.pk for a, _p, _s in due],
-                                          used_at__isnull=True, created_by__isnull=True
-                                          ).order_by("created_at", "pk"):
+    for link in links_made.order_by("pk"):
         found[(link.action_id, link.email)] = found.get((link.action_id, link.email), []) + [link]
     links, new = {}, []
     now = timezone.now()
     for action, person, since in due:
-        fresh = [k for k in found.get((action.pk, person.email), []) if k.created_at >= since]
+        # The newest unused link of this round comes last, else the newest used one.
+        fresh = sorted((k for k in found.get((action.pk, person.email), []) if k.created_at >= since),
+                       key=lambda k: (k.used_at is None, k.created_at, k.pk))
         if fresh:
             links[action.pk] = fresh[-1]
         else:
@@ -216,11 +225,20 @@ def updates_due(today: date) -> list[reminders.DueItem]:
 
 
 def overdue_actions(today: date) -> list[reminders.DueItem]:
-    """Open actions past their target date: the lead is told the day after, the chair after two
-    weeks, the support officers after four; each rung once per target date."""
+    """Open actions past their target date: the lead is told the day after, with a link to post
+    an update without signing in, the chair after two weeks, the support officers after four;
+    each rung once per target date."""
+    from actions import health
+
+    tz = health.community_timezone()
     actions = list(_delivering_actions().overdue(today).order_by("pk"))
     plans = list({a.priority.plan_id: a.priority.plan for a in actions}.values())
     chairs, officers = plan_managers(plans, roles=[Role.CHAIR]), plan_officers(plans)
+    leads = {a.pk: _lead(a) for a in actions}
+    # The round starts the day after the target date; a revised date starts a new one.
+    lead_links = _update_links([
+        (a, leads[a.pk], health.start_of_local_day(a.target_date + timedelta(days=1), tz))
+        for a in actions if leads[a.pk]], keep_used=True)
     items = []
     for action in actions:
         plan = action.priority.plan
@@ -228,22 +246,28 @@ def overdue_actions(today: date) -> list[reminders.DueItem]:
         for days, rung in OVERDUE_LADDER:
             if late < days:
                 break
-            lead = _lead(action)
-            people = {"lead": [lead] if lead else [], "chair": chairs[plan.pk],
-                      "officer": officers[plan.pk]}[rung]
+            people = {"lead": [leads[action.pk]] if leads[action.pk] else [],
+                      "chair": chairs[plan.pk], "officer": officers[plan.pk]}[rung]
             for person in people:
                 items.append(due_item(
                     person, plan, subject_key=f"action:{action.pk}",
                     period=f"overdue-{action.target_date.isoformat()}-{rung}",
                     title=_("%(plan)s: “%(a)s” is %(n)s days past its target date") % {
                         "plan": plan.title, "a": action.what, "n": late},
-                    detail=_("It was due on %(d)s and is not done. Post an update with a revised "
-                             "date, or say why it has stopped.") % {
-                        "d": action.target_date.strftime("%-d %B %Y")},
-                    url=reverse("actions:action", kwargs={
+                    detail=_overdue_detail(action, rung),
+                    url=lead_links[action.pk] if rung == "lead" else reverse("actions:action", kwargs={
                         "pk": plan.pk, "prid": action.priority_id, "aid": action.pk}),
                 ))
     return items
+
+
+def _overdue_detail(action, rung: str) -> str:
+    detail = _("It was due on %(d)s and is not done. Post an update with a revised date, or say "
+               "why it has stopped.") % {"d": action.target_date.strftime("%-d %B %Y")}
+    if rung != "lead":
+        return detail
+    return detail + " " + _("The link works once, without signing in, for %(days)s days.") % {
+        "days": settings.ACTIONS_LINK_VALID_DAYS}
 
 
 def owner_requests_unanswered(today: date) -> list[reminders.DueItem]:

@@ -6,6 +6,7 @@ Every change is written to the plan's history through plans.services.record.
 
 import logging
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail, send_mass_mail
@@ -15,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actions import versions
+from actions import delivery, versions
 from actions.models import (
     Action,
     CommentStatus,
@@ -25,6 +26,7 @@ from actions.models import (
     Endorsement,
     EndorsementRequest,
     Message,
+    OwnerRequest,
     PlanVersion,
     PrioritisationDecision,
     Priority,
@@ -167,16 +169,26 @@ def prioritisation_decide(*, plan: Plan, section: int, accept: bool, reason: str
 
 # --- actions ------------------------------------------------------------------------------------
 
+class SavedAction(NamedTuple):
+    action: Action
+    asked: list[OwnerRequest]  # the lead or partner body emailed to accept, if newly named
+
+
 @transaction.atomic
-def action_save(*, action: Action, created: bool, actor: User) -> Action:
-    """Save an action (a new one goes last under its priority)."""
+def action_save(*, action: Action, created: bool, actor: User,
+                ask_owners: bool = True) -> SavedAction:
+    """Save an action (a new one goes last under its priority) and ask a newly named lead or
+    partner body to accept it (`ask_owners=False` for generated data, which emails nobody)."""
+    before = None if created else Action.objects.select_for_update().get(pk=action.pk)
     if created:
         last = action.priority.actions.aggregate(m=Max("position"))["m"]
         action.position = (last or 0) + 1
     action.save()
     verb = _("Added action") if created else _("Updated action")
     _log(action.priority.plan, actor, f"{verb}: {action} ({action.priority})")
-    return action
+    asked = (delivery.owners_ask_when_named(action=action, before=before, actor=actor)
+             if ask_owners else [])
+    return SavedAction(action, asked)
 
 
 @transaction.atomic

@@ -119,4 +119,5 @@ def _actions(plan, chair, rng) -> None:
                 outcome="Something residents can see", measure="A check anyone can repeat",
                 lead_user=chair, partners="" if section == Section.COMMUNITY else "Downshire County Council",
                 target_date=timezone.localdate() + timedelta(days=rng.randint(-90, 400)),
-                status=rng.choice(statuses)), created=True, actor=chair)
+                status=rng.choice(statuses)), created=True, actor=chair,
+                ask_owners=False)

@@ -12,7 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from actions import services
 from actions.forms import ActionForm, DecideForm, PriorityForm
-from actions.models import Action, Endorsement, Message, Priority, ProgressUpdate, Section
+from actions.models import (
+    Action,
+    Endorsement,
+    Message,
+    OwnerRole,
+    Priority,
+    ProgressUpdate,
+    Section,
+)
 from actions.summary import attach_support, by_section, load_action_plan, smart_problems
 from actions.views.common import priority_for
 from plans.access import plan_for
@@ -133,6 +141,14 @@ def priorities_reorder(request, pk):
     return redirect("actions:plan", pk=plan.pk)
 
 
+def _asked_message(owner_request) -> str:
+    text = (_("We are emailing %(who)s to ask them to accept leading this action. Their answer "
+              "will show on the action's page.") if owner_request.role == OwnerRole.LEAD
+            else _("We are emailing %(who)s to ask them to help with this action. Their answer "
+                   "will show on the action's page."))
+    return text % {"who": owner_request.recipient_name}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk, prid, aid=None):
@@ -141,7 +157,10 @@ def action_edit(request, pk, prid, aid=None):
     action.priority = priority
     form = ActionForm(request.POST or None, instance=action, plan=priority.plan)
     if request.method == "POST" and form.is_valid():
-        action = services.action_save(action=form.instance, created=aid is None, actor=request.user)
+        action, asked = services.action_save(action=form.instance, created=aid is None,
+                                             actor=request.user)
+        for owner_request in asked:
+            messages.info(request, _asked_message(owner_request))
         gaps = action.smart_gaps()
         if gaps:
             messages.warning(request, _("Saved the action. To pass the SMART check it still needs: "

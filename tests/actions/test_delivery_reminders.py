@@ -84,6 +84,31 @@ def test_overdue_ladder_lead_then_chair_then_officer_each_once(
     assert ("jo@vol.test", "lead") in overdue_to() and len(overdue_to()) == 4
 
 
+def test_overdue_email_gives_a_lead_without_an_account_a_link_that_opens_the_update_form(
+        world, priority, mailoutbox, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    action = ActionFactory(priority=priority, what="Bus shelter", lead_name="Jo Volunteer",
+                           lead_email="jo@vol.test", target_date=today - timedelta(days=3))
+    Action.objects.filter(pk=action.pk).update(update_cadence="yearly")
+    sweep(django_capture_on_commit_callbacks, today)
+    [email] = [m for m in mailoutbox if m.to == ["jo@vol.test"]]
+    assert "“Bus shelter” is 3 days past its target date" in email.body
+    assert "without signing in" in email.body
+    url = re.search(r"http\S+/delivery-links/actions/\d+/update/\S+/", email.body).group(0)
+    path = url[url.index("/delivery-links"):]
+    client = Client()
+    form = client.get(path)
+    assert form.status_code == 200 and "Bus shelter" in form.content.decode()
+    response = client.post(path, {"status": "delayed", "percent": 20, "note": "Waiting on parts",
+                                  "reason": "The supplier is late"})
+    assert response.status_code == 200
+    assert ProgressUpdate.objects.get(action=action).by_name == "Jo Volunteer"
+    # Still overdue: later sweeps neither email the lead again nor make links nobody is sent.
+    sweep(django_capture_on_commit_callbacks, today + timedelta(days=1))
+    assert len([m for m in mailoutbox if m.to == ["jo@vol.test"]]) == 1
+    assert UpdateLink.objects.filter(action=action).count() == 1
+
+
 def test_owner_request_unanswered_after_a_week_asks_the_person_again_once(
         world, priority, mailoutbox, django_capture_on_commit_callbacks):
     action = ActionFactory(priority=priority, what="Litter pick")

@@ -189,3 +189,80 @@ def test_other_plans_member_cannot_ask(world, action):
     response = world.client("outsider").post(reverse("actions:owner_request", kwargs={
         "pk": world.plan.pk, "prid": action.priority_id, "aid": action.pk}), {"role": "lead"})
     assert response.status_code == 404
+
+
+# --- asked automatically when the action form names them ------------------------------------------
+
+def _save_action(world, priority, fields, django_capture_on_commit_callbacks, action=None):
+    """Post the action form as the group does; returns the page the group lands on."""
+    kwargs = {"pk": world.plan.pk, "prid": priority.pk}
+    url = (reverse("actions:action_edit", kwargs={**kwargs, "aid": action.pk}) if action
+           else reverse("actions:action_new", kwargs=kwargs))
+    with django_capture_on_commit_callbacks(execute=True):
+        page = world.client("member").post(url, {"what": "Speed survey", "update_cadence": "quarterly",
+                                                 "status": "not_started", **fields}, follow=True)
+    assert page.status_code == 200 and "Saved the action" in page.text
+    return page
+
+
+def test_naming_a_lead_emails_them_once_and_their_link_works(world, mailoutbox, client,
+                                                              django_capture_on_commit_callbacks):
+    priority = PriorityFactory(plan=world.plan, section=Section.COMMUNITY, title="Speeding")
+    volunteer = {"lead_name": "Jo Volunteer", "lead_email": "jo@vol.test"}
+    page = _save_action(world, priority, volunteer, django_capture_on_commit_callbacks)
+    assert "We are emailing Jo Volunteer to ask them to accept leading this action." in page.text
+    assert [m.to for m in mailoutbox] == [["jo@vol.test"]] and "Speed survey" in mailoutbox[0].body
+    url = _path(re.search(r"http\S+/answer/\S+/", mailoutbox[0].body).group(0))
+    assert b"Will you lead this action?" in client.get(url).content
+    client.post(url, {"answer": "accepted"})
+
+    action = Action.objects.get()
+    page = _save_action(world, priority, {**volunteer, "what": "Speed survey on Mill Lane"},
+                        django_capture_on_commit_callbacks, action=action)
+    assert "We are emailing" not in page.text
+    assert len(mailoutbox) == 1 and OwnerRequest.objects.count() == 1
+    assert Action.objects.get().lead_status == OwnerStatus.ACCEPTED
+
+
+def test_a_new_lead_is_asked_and_the_earlier_ones_link_stops_working(
+        world, mailoutbox, client, django_capture_on_commit_callbacks):
+    priority = PriorityFactory(plan=world.plan, section=Section.COMMUNITY)
+    _save_action(world, priority, {"lead_name": "Jo Volunteer", "lead_email": "jo@vol.test"},
+                 django_capture_on_commit_callbacks)
+    first = _path(re.search(r"http\S+/answer/\S+/", mailoutbox[0].body).group(0))
+    page = _save_action(world, priority, {"lead_user": world.people["secretary"].pk},
+                        django_capture_on_commit_callbacks, action=Action.objects.get())
+    assert "We are emailing Sam Secretary to ask them" in page.text
+    assert [m.to for m in mailoutbox] == [["jo@vol.test"], ["sec@test.org"]]
+    assert client.get(first).status_code == 400
+    assert OwnerRequest.objects.unanswered().get().recipient_email == "sec@test.org"
+
+
+def test_a_lead_without_an_email_address_is_not_asked_and_an_earlier_answer_is_set_aside(
+        world, mailoutbox, client, django_capture_on_commit_callbacks):
+    priority = PriorityFactory(plan=world.plan, section=Section.COMMUNITY)
+    page = _save_action(world, priority, {"lead_name": "Jo Volunteer"},
+                        django_capture_on_commit_callbacks)
+    assert "We are emailing" not in page.text
+    assert mailoutbox == [] and not OwnerRequest.objects.exists()
+
+    _save_action(world, priority, {"lead_name": "Jo Volunteer", "lead_email": "jo@vol.test"},
+                 django_capture_on_commit_callbacks, action=Action.objects.get())
+    url = _path(re.search(r"http\S+/answer/\S+/", mailoutbox[0].body).group(0))
+    client.post(url, {"answer": "declined", "reason": "Away all summer"})
+    _save_action(world, priority, {"lead_name": "Pat Neighbour"},
+                 django_capture_on_commit_callbacks, action=Action.objects.get())
+    assert len(mailoutbox) == 1
+    assert Action.objects.get().lead_status == OwnerStatus.NOT_ASKED  # Jo's no is not Pat's
+
+
+def test_choosing_a_partner_body_asks_it_to_help(world, mailoutbox,
+                                                 django_capture_on_commit_callbacks):
+    partner = PartnerBody.objects.create(plan=world.plan, name="Meonbridge DC",
+                                         contact_email="highways@meonbridge.test")
+    priority = PriorityFactory(plan=world.plan, section=Section.HELP)
+    page = _save_action(world, priority, {"partners": "Meonbridge DC", "partner_body": partner.pk},
+                        django_capture_on_commit_callbacks)
+    assert "We are emailing Meonbridge DC to ask them to help with this action." in page.text
+    assert [m.to for m in mailoutbox] == [["highways@meonbridge.test"]]
+    assert Action.objects.get().partner_status == OwnerStatus.ASKED
