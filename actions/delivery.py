@@ -177,9 +177,9 @@ def owner_request_answer(*, request: OwnerRequest, answer: str, reason: str = ""
 @transaction.atomic
 def update_post(*, action: Action, status: str, percent: int, note: str = "", reason: str = "",
                 revised_target_date: date | None = None, file=None, actor: User | None = None,
-                by_name: str = "", partner=None) -> ProgressUpdate:
+                by_name: str = "", partner=None, help_requested: bool = False) -> ProgressUpdate:
     """Report progress. A change of status needs a public reason; a revised date keeps the
-    original one visible."""
+    original one visible; asking for help flags the action until the next update."""
     locked = Action.objects.select_for_update().select_related("priority__plan").get(pk=action.pk)
     if status != locked.progress and not reason.strip():
         raise Refused(_("Give a short reason for the change of status."))
@@ -188,7 +188,7 @@ def update_post(*, action: Action, status: str, percent: int, note: str = "", re
     update = ProgressUpdate(action=locked, status=status, previous_status=locked.progress,
                             percent=percent, note=note, reason=reason.strip(),
                             revised_target_date=revised_target_date, by=actor, by_name=by_name,
-                            partner=partner)
+                            partner=partner, help_requested=help_requested)
     if file:
         update.file = file
         update.original_name = file.name[:255]
@@ -204,8 +204,10 @@ def update_post(*, action: Action, status: str, percent: int, note: str = "", re
     locked.latest_update = update
     locked.save(update_fields=fields)
     who = by_name or (str(actor) if actor else _("Someone"))
-    _log(locked.priority.plan, actor, _("%(who)s reported on “%(a)s”: %(s)s, %(p)s%%")
-         % {"who": who, "a": locked, "s": update.get_status_display(), "p": percent},
+    message = (_("%(who)s reported on “%(a)s”: %(s)s, %(p)s%%, and asked for help")
+               if help_requested else _("%(who)s reported on “%(a)s”: %(s)s, %(p)s%%"))
+    _log(locked.priority.plan, actor,
+         message % {"who": who, "a": locked, "s": update.get_status_display(), "p": percent},
          reason=update.reason)
     return update
 

@@ -723,6 +723,9 @@ class ProgressUpdate(models.Model):
         help_text=_("Shown to residents, e.g. “won't do, because the bus company withdrew the "
                     "route”."))
     revised_target_date = models.DateField(_("revised target date"), null=True, blank=True)
+    # No status says "need help": the lead's answer on the emailed link records the closest
+    # status and this, which the chair sees as a health flag until a later update clears it.
+    help_requested = models.BooleanField(_("the lead asked for help"), default=False)
     file = models.FileField(_("photo or document"), upload_to=_update_upload_to, blank=True,
                             validators=[validate_upload])
     original_name = models.CharField(max_length=255, blank=True, editable=False)

@@ -15,7 +15,7 @@ from django_ratelimit.decorators import ratelimit
 
 from actions import delivery
 from actions.delivery_documents import update_publications
-from actions.forms import FollowForm, OfferForm, OwnerAnswerForm, RaiseIssueForm, UpdateForm
+from actions.forms import FollowForm, LinkUpdateForm, OfferForm, OwnerAnswerForm, RaiseIssueForm
 from actions.models import Action, Priority, ProgressUpdate, UpdateStatus
 from clp.exceptions import LinkRefused
 from plans.models import Plan
@@ -164,7 +164,8 @@ def owner_answer(request, aid, token):
 @limit_links
 @require_http_methods(["GET", "POST"])
 def update_by_link(request, aid, token):
-    """The lead reports progress from the emailed link, without an account."""
+    """The lead reports progress from the emailed link, without an account, on a short form:
+    done, on track, stuck or need help, and a note."""
     if getattr(request, "limited", False):
         return _limited(request)
     try:
@@ -172,10 +173,10 @@ def update_by_link(request, aid, token):
     except LinkRefused as bad:
         return _bad_link(request, bad)
     action = link.action
-    form = UpdateForm(request.POST or None, request.FILES or None, action=action)
+    form = LinkUpdateForm(request.POST or None, request.FILES or None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
-            delivery.update_by_link(link=link, fields=form.cleaned_data)
+            delivery.update_by_link(link=link, fields=form.update_fields())
         except LinkRefused as bad:
             return _bad_link(request, bad)
         return render(request, "actions/public/update_saved.html", {
