@@ -70,21 +70,34 @@ def public_progress(request, pk):
     })
 
 
+def _offer_page(request, plan, *, action=None, priority=None):
+    """The offer form, for an action or for a priority as a whole (same form, same limit)."""
+    form = OfferForm(request.POST or None)
+    context = {"plan": plan, "action": action, "priority": priority, "form": form}
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _limited(request)
+        if form.is_valid():
+            delivery.offer_submit(action=action, priority=priority, **form.cleaned_data)
+            return render(request, "actions/public/offer_sent.html", context)
+    return render(request, "actions/public/offer_form.html", context)
+
+
 @limit_public
 @require_http_methods(["GET", "POST"])
 def offer_new(request, pk, aid):
     plan = _published_plan(pk)
     action = get_object_or_404(Action.objects.select_related("priority"), pk=aid,
                                priority__plan=plan)
-    form = OfferForm(request.POST or None)
-    if request.method == "POST":
-        if getattr(request, "limited", False):
-            return _limited(request)
-        if form.is_valid():
-            delivery.offer_submit(action=action, **form.cleaned_data)
-            return render(request, "actions/public/offer_sent.html", {"plan": plan, "action": action})
-    return render(request, "actions/public/offer_form.html",
-                  {"plan": plan, "action": action, "form": form})
+    return _offer_page(request, plan, action=action)
+
+
+@limit_public
+@require_http_methods(["GET", "POST"])
+def priority_offer_new(request, pk, prid):
+    """A resident offers to help with a priority as a whole, not one of its actions."""
+    plan = _published_plan(pk)
+    return _offer_page(request, plan, priority=get_object_or_404(Priority, pk=prid, plan=plan))
 
 
 @limit_public
