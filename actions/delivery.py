@@ -33,6 +33,7 @@ from actions.models import (
     PartnerBody,
     PlanReview,
     PlanVersion,
+    Priority,
     ProgressUpdate,
     RaisedIssue,
     ReviewDecision,
@@ -226,9 +227,9 @@ def owner_request_answer(*, request: OwnerRequest, answer: str, reason: str = ""
 @transaction.atomic
 def update_post(*, action: Action, status: str, percent: int, note: str = "", reason: str = "",
                 revised_target_date: date | None = None, file=None, actor: User | None = None,
-                by_name: str = "", partner=None) -> ProgressUpdate:
+                by_name: str = "", partner=None, help_requested: bool = False) -> ProgressUpdate:
     """Report progress. A change of status needs a public reason; a revised date keeps the
-    original one visible."""
+    original one visible; asking for help flags the action until the next update."""
     locked = Action.objects.select_for_update().select_related("priority__plan").get(pk=action.pk)
     if status != locked.progress and not reason.strip():
         raise Refused(_("Give a short reason for the change of status."))
@@ -237,7 +238,7 @@ def update_post(*, action: Action, status: str, percent: int, note: str = "", re
     update = ProgressUpdate(action=locked, status=status, previous_status=locked.progress,
                             percent=percent, note=note, reason=reason.strip(),
                             revised_target_date=revised_target_date, by=actor, by_name=by_name,
-                            partner=partner)
+                            partner=partner, help_requested=help_requested)
     if file:
         update.file = file
         update.original_name = file.name[:255]
@@ -253,8 +254,10 @@ def update_post(*, action: Action, status: str, percent: int, note: str = "", re
     locked.latest_update = update
     locked.save(update_fields=fields)
     who = by_name or (str(actor) if actor else _("Someone"))
-    _log(locked.priority.plan, actor, _("%(who)s reported on “%(a)s”: %(s)s, %(p)s%%")
-         % {"who": who, "a": locked, "s": update.get_status_display(), "p": percent},
+    message = (_("%(who)s reported on “%(a)s”: %(s)s, %(p)s%%, and asked for help")
+               if help_requested else _("%(who)s reported on “%(a)s”: %(s)s, %(p)s%%"))
+    _log(locked.priority.plan, actor,
+         message % {"who": who, "a": locked, "s": update.get_status_display(), "p": percent},
          reason=update.reason)
     return update
 
@@ -317,19 +320,21 @@ def update_by_link(*, link: UpdateLink, fields: dict) -> ProgressUpdate:
 # --- residents: offers to help, issues raised after publication --------------------------------
 
 @transaction.atomic
-def offer_submit(*, action: Action, name: str, email: str, what: str) -> HelpOffer:
-    """A resident offers to help; nothing reaches the group until they confirm their email."""
+def offer_submit(*, name: str, email: str, what: str, action: Action | None = None,
+                 priority: Priority | None = None) -> HelpOffer:
+    """A resident offers to help with an action or a whole priority; nothing reaches the group
+    until they confirm their email."""
     from actions import tasks
 
-    offer = HelpOffer.objects.create(action=action, name=name, email=email, what=what,
-                                     nonce=tokens.new_nonce())
+    offer = HelpOffer.objects.create(action=action, priority=priority, name=name, email=email,
+                                     what=what, nonce=tokens.new_nonce())
     tasks.send_offer_confirmation.delay_on_commit(offer.pk)
     return offer
 
 
 def offer_confirmation_email(*, offer_id: int) -> bool:
     """Ask the resident to confirm their address, once (claimed, sent, marked emailed)."""
-    with Claim(HelpOffer.objects.select_related("action__priority__plan")
+    with Claim(HelpOffer.objects.select_related("action__priority__plan", "priority__plan")
                .filter(pk=offer_id, confirm_emailed_at__isnull=True),
                field="confirm_sending_since") as claim:
         offer = claim.row
@@ -337,7 +342,7 @@ def offer_confirmation_email(*, offer_id: int) -> bool:
             return False
         token = tokens.make(tokens.HELP_OFFER, offer.pk, offer.nonce)
         _email("offer_confirm", {
-            "offer": offer, "action": offer.action, "plan": offer.action.priority.plan,
+            "offer": offer, "action": offer.action, "plan": offer.plan,
             "days": settings.ACTIONS_LINK_VALID_DAYS,
             "url": _absolute("actions:offer_confirm", token=token),
         }, offer.email)
@@ -347,7 +352,8 @@ def offer_confirmation_email(*, offer_id: int) -> bool:
 
 def offer_for_link(*, token: str) -> HelpOffer:
     payload = tokens.read(tokens.HELP_OFFER, token)
-    offer = (HelpOffer.objects.select_related("action__priority__plan__community")
+    offer = (HelpOffer.objects.select_related("action__priority__plan__community",
+                                              "priority__plan__community")
              .filter(pk=payload.pk).first())
     tokens.check_row(offer, payload, used=offer is not None and offer.confirmed_at is not None)
     return offer
@@ -363,22 +369,24 @@ def offer_confirm(*, offer: HelpOffer) -> HelpOffer:
     if not claimed:
         raise LinkRefused(tokens.USED)
     tasks.send_offer_to_lead.delay_on_commit(offer.pk)
-    _log(offer.action.priority.plan, None, _("%(who)s offered to help with “%(a)s”")
-         % {"who": offer.name, "a": offer.action})
+    _log(offer.plan, None, _("%(who)s offered to help with “%(a)s”")
+         % {"who": offer.name, "a": offer.subject_title})
     return offer
 
 
 def offer_lead_email(*, offer_id: int) -> bool:
-    """Tell the lead (or, with no lead address, the chair and secretary) about a confirmed offer,
-    once (claimed, sent, marked told; no lock held while sending)."""
-    with Claim(HelpOffer.objects.select_related("action__priority__plan", "action__lead_user")
+    """Tell the lead (or, for a priority or with no lead address, the chair and secretary) about a
+    confirmed offer, once (claimed, sent, marked told; no lock held while sending)."""
+    with Claim(HelpOffer.objects.select_related("action__priority__plan", "action__lead_user",
+                                                "priority__plan")
                .filter(pk=offer_id, confirmed_at__isnull=False, lead_told_at__isnull=True),
                field="lead_sending_since") as claim:
         offer = claim.row
         if offer is None:
             return False
-        plan = offer.action.priority.plan
-        recipients = [offer.action.lead_address()] if offer.action.lead_address() else list(
+        plan = offer.plan
+        lead = offer.action.lead_address() if offer.action_id else ""
+        recipients = [lead] if lead else list(
             plan.memberships.active().filter(role__in=["chair", "secretary"])
             .values_list("user__email", flat=True))
         context = {"offer": offer, "action": offer.action, "plan": plan,
@@ -390,23 +398,30 @@ def offer_lead_email(*, offer_id: int) -> bool:
 
 
 @transaction.atomic
-def offer_decide(*, offer: HelpOffer, add: bool, actor: User) -> Helper | None:
-    """Add the person as a helper on the action, or thank them and close the offer."""
-    locked = HelpOffer.objects.select_for_update().select_related("action__priority__plan").get(
-        pk=offer.pk)
+def offer_decide(*, offer: HelpOffer, add: bool, actor: User,
+                 action: Action | None = None) -> Helper | None:
+    """Add the person as a helper on the action (for an offer on a priority, on the one of its
+    actions the group chose), or thank them and close the offer."""
+    locked = HelpOffer.objects.select_for_update().select_related(
+        "action__priority__plan", "priority__plan").get(pk=offer.pk)
     if locked.status != OfferStatus.CONFIRMED:
         raise Refused(_("This offer has already been dealt with."))
+    if locked.action_id:
+        action = locked.action
+    elif add and (action is None or action.priority_id != locked.priority_id):
+        raise Refused(_("Choose which of the priority's actions %(who)s will help with.")
+                      % {"who": locked.name})
     locked.status = OfferStatus.ADDED if add else OfferStatus.DECLINED
     locked.handled_by, locked.handled_at = actor, timezone.now()
     locked.save(update_fields=["status", "handled_by", "handled_at"])
     helper = None
     if add:
-        helper = Helper.objects.create(action=locked.action, name=locked.name, email=locked.email,
+        helper = Helper.objects.create(action=action, name=locked.name, email=locked.email,
                                        offer=locked, added_by=actor)
-    _log(locked.action.priority.plan, actor,
+    _log(locked.plan, actor,
          (_("Added %(who)s as a helper on “%(a)s”") if add
           else _("Thanked %(who)s for offering to help with “%(a)s”"))
-         % {"who": locked.name, "a": locked.action})
+         % {"who": locked.name, "a": action.what if add else locked.subject_title})
     return helper
 
 

@@ -127,9 +127,8 @@ def meeting_pack_context(publication) -> dict:
         "endorsements_awaited": _endorsements_awaited(plan),
         "endorsements_declined": _declined_endorsements(plan),
         "unmet": checklist.unmet, "step_label": plan.get_step_display(),
-        "offers_waiting": list(HelpOffer.objects.filter(action__priority__plan=plan,
-                                                        status=OfferStatus.CONFIRMED)
-                               .select_related("action").order_by("confirmed_at", "pk")),
+        "offers_waiting": list(HelpOffer.objects.for_plan(plan).filter(status=OfferStatus.CONFIRMED)
+                               .select_related("action", "priority").order_by("confirmed_at", "pk")),
         "issues_waiting": list(plan.raised_issues.filter(status=CommentStatus.PENDING)
                                .order_by("created_at", "pk")),
         "review_due_on": progress.review_due_on(plan),

@@ -1,5 +1,7 @@
 from django import forms
+from django.db import models
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import (
@@ -360,6 +362,67 @@ class UpdateForm(HelperMixin, forms.Form):
         if revised and revised < timezone.localdate():
             self.add_error("revised_target_date", _("The revised target date cannot be in the past."))
         return cleaned
+
+
+class LinkAnswer(models.TextChoices):
+    """The four plain answers a lead gives from the emailed link."""
+
+    DONE = "done", _("Done")
+    ON_TRACK = "on_track", _("On track")
+    STUCK = "stuck", _("Stuck")
+    NEED_HELP = "need_help", _("Need help")
+
+
+# The status each answer records ("need help" also flags the action for the chair), and the
+# public reason used when the status changes and the lead wrote no note.
+LINK_ANSWER_STATUS = {
+    LinkAnswer.DONE: UpdateStatus.DONE,
+    LinkAnswer.ON_TRACK: UpdateStatus.ON_TRACK,
+    LinkAnswer.STUCK: UpdateStatus.DELAYED,
+    LinkAnswer.NEED_HELP: UpdateStatus.AT_RISK,
+}
+LINK_ANSWER_REASON = {
+    LinkAnswer.DONE: _("The lead reports that it is done."),
+    LinkAnswer.ON_TRACK: _("The lead reports that it is on track."),
+    LinkAnswer.STUCK: _("The lead reports that it is stuck."),
+    LinkAnswer.NEED_HELP: _("The lead reports that it needs help."),
+}
+
+
+class LinkUpdateForm(HelperMixin, forms.Form):
+    """The short form a lead reaches from an emailed link, for people who are not technical: one
+    of four answers and an optional note. The group's own UpdateForm asks for more."""
+
+    status = forms.ChoiceField(label=_("How is it going?"), choices=LinkAnswer.choices,
+                               widget=forms.RadioSelect)
+    note = forms.CharField(label=_("What has happened (optional)"), required=False,
+                           max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("Residents see it on the public page."))
+    percent = forms.IntegerField(
+        label=_("Per cent complete (optional)"), required=False, min_value=0, max_value=100,
+        help_text=_("A whole number from 0 to 100. Leave it empty to keep it as it is; done "
+                    "counts as 100."))
+    file = forms.FileField(label=_("Photo or document (optional)"), required=False,
+                           validators=[validate_upload],
+                           help_text=_("PDF, PNG, JPEG, GIF, WebP, CSV, XLSX, DOCX or ODT."))
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["status"].error_messages["required"] = _(
+            "Choose how it is going: done, on track, stuck or need help.")
+
+    def update_fields(self) -> dict:
+        """The answers as delivery.update_post arguments (call after is_valid)."""
+        answer = LinkAnswer(self.cleaned_data["status"])
+        status, note = LINK_ANSWER_STATUS[answer], self.cleaned_data["note"].strip()
+        percent = self.cleaned_data["percent"]
+        reason = ""
+        if status != self.action.progress:
+            reason = Truncator(note).chars(500) if note else str(LINK_ANSWER_REASON[answer])
+        return {"status": status, "note": note, "reason": reason, "file": self.cleaned_data["file"],
+                "percent": self.action.percent if percent is None else percent,
+                "help_requested": answer == LinkAnswer.NEED_HELP}
 
 
 class OfferForm(HelperMixin, forms.ModelForm):

@@ -1,5 +1,6 @@
 """Computed health of an action, never typed in: overdue, stalled, no owner, declined, waiting on
-the partner body, no target date; and when the plan's review is due.
+the partner body, no target date, the lead's latest update asked for help; and when the plan's
+review is due.
 
 The date maths are pure functions of dates and aware datetimes, in the community's local time
 (Europe/London: a day can last 23 or 25 hours). A target date is met until the end of that local
@@ -27,10 +28,11 @@ class Flag(models.TextChoices):
     DECLINED = "declined", _("Lead or partner declined")
     WAITING_ON_PARTNER = "waiting_on_partner", _("Waiting on the partner body")
     NO_DATE = "no_date", _("No target date")
+    HELP_REQUESTED = "help_requested", _("The lead asked for help")
 
 
 RED = {Flag.OVERDUE, Flag.NO_OWNER, Flag.DECLINED}
-AMBER = {Flag.STALLED, Flag.WAITING_ON_PARTNER, Flag.NO_DATE}
+AMBER = {Flag.STALLED, Flag.WAITING_ON_PARTNER, Flag.NO_DATE, Flag.HELP_REQUESTED}
 
 
 def community_timezone(community=None) -> ZoneInfo:
@@ -124,6 +126,9 @@ def flags_for(action, now: datetime, today: date) -> list[str]:
         flags.append(Flag.DECLINED)
     if action.priority.section == 2 and action.partner_status in ("asked", "proposed"):
         flags.append(Flag.WAITING_ON_PARTNER)
+    latest = action.latest_update if action.latest_update_id else None
+    if latest and latest.help_requested:
+        flags.append(Flag.HELP_REQUESTED)
     return flags
 
 

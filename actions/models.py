@@ -723,6 +723,9 @@ class ProgressUpdate(models.Model):
         help_text=_("Shown to residents, e.g. “won't do, because the bus company withdrew the "
                     "route”."))
     revised_target_date = models.DateField(_("revised target date"), null=True, blank=True)
+    # No status says "need help": the lead's answer on the emailed link records the closest
+    # status and this, which the chair sees as a health flag until a later update clears it.
+    help_requested = models.BooleanField(_("the lead asked for help"), default=False)
     file = models.FileField(_("photo or document"), upload_to=_update_upload_to, blank=True,
                             validators=[validate_upload])
     original_name = models.CharField(max_length=255, blank=True, editable=False)
@@ -776,10 +779,20 @@ class OfferStatus(models.TextChoices):
     DECLINED = "declined", _("Thanked, not needed now")
 
 
-class HelpOffer(models.Model):
-    """A resident offers to help with an action from the public page (double opt-in by email)."""
+class HelpOfferQuerySet(models.QuerySet):
+    def for_plan(self, plan):
+        """Offers on the plan's actions and on its priorities."""
+        return self.filter(Q(action__priority__plan=plan) | Q(priority__plan=plan))
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="help_offers")
+
+class HelpOffer(models.Model):
+    """A resident offers to help with an action, or with a priority as a whole, from the public
+    page (double opt-in by email). Exactly one of the two is set."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="help_offers")
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="help_offers")
     name = models.CharField(_("your name"), max_length=150)
     email = models.EmailField(_("your email address"))
     what = models.TextField(_("what you could do"), max_length=2000)
@@ -796,12 +809,28 @@ class HelpOffer(models.Model):
                                    related_name="+")
     handled_at = models.DateTimeField(null=True, blank=True)
 
+    objects = HelpOfferQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["action", "status"])]
+        indexes = [models.Index(fields=["action", "status"]),
+                   models.Index(fields=["priority", "status"])]
+        constraints = [models.CheckConstraint(
+            condition=Q(action__isnull=False, priority__isnull=True)
+            | Q(action__isnull=True, priority__isnull=False),
+            name="help_offer_on_an_action_or_a_priority")]
 
     def __str__(self):
-        return f"{self.name} offers to help with {self.action}"
+        return f"{self.name} offers to help with {self.subject_title}"
+
+    @property
+    def subject_title(self) -> str:
+        """What the offer is for: the action, or the priority as a whole."""
+        return self.action.what if self.action_id else self.priority.title
+
+    @property
+    def plan(self) -> Plan:
+        return self.action.priority.plan if self.action_id else self.priority.plan
 
 
 class Helper(models.Model):

@@ -29,6 +29,7 @@ class Delivery:
     stalled: list = field(default_factory=list)
     flagged: list = field(default_factory=list)  # no owner or declined
     waiting: list = field(default_factory=list)
+    help_requested: list = field(default_factory=list)
     quick_wins_done: list = field(default_factory=list)
     done_by_section: dict = field(default_factory=dict)
 
@@ -73,6 +74,8 @@ def _file(result: Delivery, action) -> None:
         result.flagged.append(action)
     if health.Flag.WAITING_ON_PARTNER in flags:
         result.waiting.append(action)
+    if health.Flag.HELP_REQUESTED in flags:
+        result.help_requested.append(action)
     if action.progress == UpdateStatus.DONE:
         result.done_by_section[action.priority.section] += 1
         if action.priority.is_quick_win:

@@ -59,6 +59,8 @@ urlpatterns = [
     # for residents, and the signed links from delivery emails
     path("plans/<int:pk>/progress/", public.public_progress, name="public_progress"),
     path("plans/<int:pk>/progress/actions/<int:aid>/help/", public.offer_new, name="offer_new"),
+    path("plans/<int:pk>/progress/priorities/<int:prid>/help/", public.priority_offer_new,
+         name="priority_offer_new"),
     path("plans/<int:pk>/progress/raise-an-issue/", public.raise_issue, name="raise_issue"),
     path("plans/<int:pk>/progress/follow/", public.follow, name="follow"),
     path("delivery-links/actions/<int:aid>/answer/<str:token>/", public.owner_answer,

@@ -54,8 +54,8 @@ def overview(request, pk):
         "reference_sentence": progress.EAST_OF_ENGLAND_SENTENCE,
         "review_due_on": progress.review_due_on(plan),
         "checklist": gates.checklist(plan, plan.step) if plan.stage == "deliver" else None,
-        "pending_offers": HelpOffer.objects.filter(action__priority__plan=plan,
-                                                   status=OfferStatus.CONFIRMED).count(),
+        "pending_offers": HelpOffer.objects.for_plan(plan).filter(
+            status=OfferStatus.CONFIRMED).count(),
         "pending_issues": plan.raised_issues.filter(status=CommentStatus.PENDING).count(),
         "meeting_choices": delivery_documents.meeting_choices(plan),
     })
@@ -154,9 +154,9 @@ def partners(request, pk):
 @login_required
 def offers(request, pk):
     plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
-    rows = list(HelpOffer.objects.filter(action__priority__plan=plan)
-                .exclude(status=OfferStatus.UNCONFIRMED).select_related("action__priority",
-                                                                        "handled_by"))
+    rows = list(HelpOffer.objects.for_plan(plan).exclude(status=OfferStatus.UNCONFIRMED)
+                .select_related("action__priority", "priority", "handled_by")
+                .prefetch_related("priority__actions"))
     return render(request, "actions/offers.html", {
         "plan": plan, "waiting": [o for o in rows if o.status == OfferStatus.CONFIRMED],
         "handled": [o for o in rows if o.status != OfferStatus.CONFIRMED]})
@@ -166,18 +166,23 @@ def offers(request, pk):
 @login_required
 def offer_decide(request, pk, oid):
     plan = plan_for(request, pk, EDIT_PLAN_CONTENT)
-    offer = get_object_or_404(HelpOffer, pk=oid, action__priority__plan=plan)
+    offer = get_object_or_404(HelpOffer.objects.for_plan(plan), pk=oid)
     decision = request.POST.get("decision")
     if decision not in ("add", "decline"):
         raise Http404
+    # An offer on a priority: the group picks which of its actions the person helps with.
+    action_id = request.POST.get("action", "")
+    chosen = (Action.objects.filter(priority__plan=plan, pk=action_id).first()
+              if action_id.isdigit() else None)
     try:
-        delivery.offer_decide(offer=offer, add=decision == "add", actor=request.user)
+        helper = delivery.offer_decide(offer=offer, add=decision == "add", actor=request.user,
+                                       action=chosen)
     except Refused as refused:
         show_refused(request, refused)
     else:
-        text = (_("%(who)s is now a helper on “%(a)s”.") if decision == "add"
+        text = (_("%(who)s is now a helper on “%(a)s”.") if helper
                 else _("Closed the offer from %(who)s."))
-        messages.success(request, text % {"who": offer.name, "a": offer.action})
+        messages.success(request, text % {"who": offer.name, "a": helper and helper.action})
     return redirect("actions:offers", pk=plan.pk)
 
 

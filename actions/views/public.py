@@ -15,7 +15,7 @@ from django_ratelimit.decorators import ratelimit
 
 from actions import delivery
 from actions.delivery_documents import update_publications
-from actions.forms import FollowForm, OfferForm, OwnerAnswerForm, RaiseIssueForm, UpdateForm
+from actions.forms import FollowForm, LinkUpdateForm, OfferForm, OwnerAnswerForm, RaiseIssueForm
 from actions.models import Action, Priority, ProgressUpdate, UpdateStatus
 from clp.exceptions import LinkRefused
 from plans.models import Plan
@@ -70,21 +70,34 @@ def public_progress(request, pk):
     })
 
 
+def _offer_page(request, plan, *, action=None, priority=None):
+    """The offer form, for an action or for a priority as a whole (same form, same limit)."""
+    form = OfferForm(request.POST or None)
+    context = {"plan": plan, "action": action, "priority": priority, "form": form}
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _limited(request)
+        if form.is_valid():
+            delivery.offer_submit(action=action, priority=priority, **form.cleaned_data)
+            return render(request, "actions/public/offer_sent.html", context)
+    return render(request, "actions/public/offer_form.html", context)
+
+
 @limit_public
 @require_http_methods(["GET", "POST"])
 def offer_new(request, pk, aid):
     plan = _published_plan(pk)
     action = get_object_or_404(Action.objects.select_related("priority"), pk=aid,
                                priority__plan=plan)
-    form = OfferForm(request.POST or None)
-    if request.method == "POST":
-        if getattr(request, "limited", False):
-            return _limited(request)
-        if form.is_valid():
-            delivery.offer_submit(action=action, **form.cleaned_data)
-            return render(request, "actions/public/offer_sent.html", {"plan": plan, "action": action})
-    return render(request, "actions/public/offer_form.html",
-                  {"plan": plan, "action": action, "form": form})
+    return _offer_page(request, plan, action=action)
+
+
+@limit_public
+@require_http_methods(["GET", "POST"])
+def priority_offer_new(request, pk, prid):
+    """A resident offers to help with a priority as a whole, not one of its actions."""
+    plan = _published_plan(pk)
+    return _offer_page(request, plan, priority=get_object_or_404(Priority, pk=prid, plan=plan))
 
 
 @limit_public
@@ -164,7 +177,8 @@ def owner_answer(request, aid, token):
 @limit_links
 @require_http_methods(["GET", "POST"])
 def update_by_link(request, aid, token):
-    """The lead reports progress from the emailed link, without an account."""
+    """The lead reports progress from the emailed link, without an account, on a short form:
+    done, on track, stuck or need help, and a note."""
     if getattr(request, "limited", False):
         return _limited(request)
     try:
@@ -172,10 +186,10 @@ def update_by_link(request, aid, token):
     except LinkRefused as bad:
         return _bad_link(request, bad)
     action = link.action
-    form = UpdateForm(request.POST or None, request.FILES or None, action=action)
+    form = LinkUpdateForm(request.POST or None, request.FILES or None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
-            delivery.update_by_link(link=link, fields=form.cleaned_data)
+            delivery.update_by_link(link=link, fields=form.update_fields())
         except LinkRefused as bad:
             return _bad_link(request, bad)
         return render(request, "actions/public/update_saved.html", {

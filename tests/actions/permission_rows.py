@@ -208,6 +208,7 @@ ROWS = {
     "actions:plan_review": Row(plan, MANAGE_PLAN),
     "actions:public_progress": Row(plan, PUBLIC),
     "actions:offer_new": Row(lambda w: {"pk": w.plan.pk, "aid": w.action.pk}, PUBLIC),
+    "actions:priority_offer_new": Row(priority, PUBLIC),
     "actions:raise_issue": Row(plan, PUBLIC),
     "actions:owner_answer": Row(lambda w: {"aid": w.action.pk, "token": w.owner_token}, PUBLIC),
     "actions:update_by_link": Row(lambda w: {"aid": w.action.pk, "token": w.update_token}, PUBLIC),

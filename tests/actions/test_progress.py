@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import delivery, gates, health
+from actions import delivery, gates, health, tokens
 from actions.models import (
     Action,
     Cadence,
@@ -112,6 +112,79 @@ def test_lead_updates_from_the_emailed_link_once(world, action, mailoutbox, clie
     again = client.post(url, {"status": "done", "percent": "100", "reason": "All done"})
     assert again.status_code == 400 and b"already been used" in again.content
     assert ProgressUpdate.objects.count() == 1
+
+
+def _link_url(action):
+    link = UpdateLink.objects.create(action=action, email="jo@vol.test", name="Jo Volunteer",
+                                     nonce=tokens.new_nonce())
+    return reverse("actions:update_by_link", kwargs={
+        "aid": action.pk, "token": tokens.make(tokens.UPDATE_LINK, link.pk, link.nonce)})
+
+
+@pytest.mark.parametrize(("answer", "status", "percent", "asked_for_help"), [
+    ("done", "done", 100, False),
+    ("on_track", "on_track", 25, False),
+    ("stuck", "delayed", 25, False),
+    ("need_help", "at_risk", 25, True),
+])
+def test_the_emailed_link_asks_four_plain_questions_and_records_the_status(
+        world, action, client, answer, status, percent, asked_for_help):
+    Action.objects.filter(pk=action.pk).update(percent=25)
+    url = _link_url(action)
+    page = client.get(url).content.decode()
+    assert all(label in page for label in ("Done", "On track", "Stuck", "Need help"))
+    assert not any(label in page for label in ("Reason for the change", "At risk", "Dropped"))
+    response = client.post(url, {"status": answer, "note": "Spoke to the farmer"})
+    assert b"your update is saved" in response.content
+    action = Action.objects.get(pk=action.pk)
+    assert (action.progress, action.percent) == (status, percent)
+    update = action.latest_update
+    assert update.note == "Spoke to the farmer" and update.reason == "Spoke to the farmer"
+    assert update.help_requested is asked_for_help and update.by_name == "Jo Volunteer"
+    chair = world.client("chair")
+    detail = chair.get(reverse("actions:action", kwargs={
+        "pk": action.priority.plan_id, "prid": action.priority_id, "aid": action.pk}))
+    overview = chair.get(reverse("actions:delivery", kwargs={"pk": action.priority.plan_id}))
+    for page in (detail.content.decode(), overview.content.decode()):
+        assert ("<li>The lead asked for help</li>" in page) is asked_for_help
+
+
+def test_the_emailed_link_needs_no_note_or_percent(action, client):
+    client.post(_link_url(action), {"status": "stuck"})
+    update = Action.objects.get(pk=action.pk).latest_update
+    assert (update.status, update.percent) == ("delayed", 0)
+    assert update.reason == "The lead reports that it is stuck."  # a change of status has one
+
+
+def test_a_later_update_clears_the_request_for_help(world, action, client):
+    client.post(_link_url(action), {"status": "need_help", "note": "Nobody has a van"})
+    client.post(_link_url(action), {"status": "on_track", "percent": "60"})
+    action = Action.objects.select_related("priority", "latest_update").get(pk=action.pk)
+    assert action.percent == 60
+    assert health.Flag.HELP_REQUESTED not in action.health(timezone.now(), timezone.localdate())
+
+
+def test_no_answer_on_the_emailed_link_is_explained_beside_it_and_the_note_is_kept(action, client):
+    url = _link_url(action)
+    response = client.post(url, {"note": "Half the path is clear", "percent": "50"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    message = "Choose how it is going: done, on track, stuck or need help."
+    assert 'class="error-summary"' in page and f'<a href="#id_status_0">{message}' in page
+    assert 'id="id_status_error"' in page and page.count(message) == 2
+    assert "Half the path is clear" in page and 'value="50"' in page
+    assert not ProgressUpdate.objects.exists()
+    assert UpdateLink.objects.get().used_at is None  # the link still works
+
+
+def test_the_group_keeps_the_full_update_form(world, action):
+    client = world.client("member")
+    page = client.get(_update_url(action)).content.decode()
+    assert all(label in page for label in ("Not started", "At risk", "Delayed", "Dropped"))
+    assert "Need help" not in page
+    response = client.post(_update_url(action), {"status": "on_track", "reason": "Started"})
+    assert "Enter per cent complete" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
 
 
 def test_health_is_computed_and_agrees_with_the_queries(plan):

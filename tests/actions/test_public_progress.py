@@ -113,6 +113,83 @@ def test_offer_goes_to_the_chair_when_the_lead_has_no_email(
     assert delivery.offer_lead_email(offer_id=offer.pk) is False
 
 
+def test_offer_to_help_with_a_priority_is_passed_on_only_after_the_email_is_confirmed(
+        world, plan, actions, client, mailoutbox, django_capture_on_commit_callbacks):
+    paths = actions["bench"].priority
+    public = client.get(reverse("actions:public_progress", kwargs={"pk": plan.pk})).content.decode()
+    url = reverse("actions:priority_offer_new", kwargs={"pk": plan.pk, "prid": paths.pk})
+    assert f'href="{url}"' in public
+    response = client.post(url, {"name": "Pat", "email": "not-an-email", "what": "Leaflets"})
+    assert "There is a problem" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"name": "Pat", "email": "pat@test.org", "what": "I can dig on Sundays"})
+    assert [m.to for m in mailoutbox] == [["pat@test.org"]] and "Footpaths" in mailoutbox[0].body
+    offer = HelpOffer.objects.get()
+    assert (offer.priority, offer.action, offer.status) == (paths, None, OfferStatus.UNCONFIRMED)
+    member = world.client("member")
+    assert "Pat" not in member.get(reverse("actions:offers", kwargs={"pk": plan.pk})).content.decode()
+    link = re.search(r"http\S+/delivery-links/offers/\S+/", mailoutbox[0].body).group(0)
+    link = link.split("8000", 1)[-1]
+    assert client.get(link).status_code == 200  # a mail scanner's GET confirms nothing
+    assert HelpOffer.objects.get().confirmed_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link)
+    # A priority has no lead: the chair and secretary are told.
+    assert sorted(m.to[0] for m in mailoutbox[1:]) == ["chair@test.org", "sec@test.org"]
+    assert "I can dig on Sundays" in mailoutbox[1].body and "Footpaths" in mailoutbox[1].subject
+    assert client.post(link).status_code == 400
+    offers = reverse("actions:offers", kwargs={"pk": plan.pk})
+    page = member.get(offers).content.decode()
+    assert "I can dig on Sundays" in page and "the priority “Footpaths” as a whole" in page
+    overview = member.get(reverse("actions:delivery", kwargs={"pk": plan.pk})).content.decode()
+    assert "Offers to help (1 waiting)" in overview
+    decide = reverse("actions:offer_decide", kwargs={"pk": plan.pk, "oid": offer.pk})
+    member.post(decide, {"decision": "add", "action": actions["signs"].pk})  # another priority's
+    member.post(decide, {"decision": "add"})
+    assert not Helper.objects.exists()
+    member.post(decide, {"decision": "add", "action": actions["bench"].pk})
+    helper = Helper.objects.get()
+    assert (helper.name, helper.action, helper.offer) == ("Pat", actions["bench"], offer)
+
+
+def test_an_offer_is_on_an_action_or_a_priority_never_both_or_neither(actions):
+    from django.db import IntegrityError, transaction
+
+    for subject in ({}, {"action": actions["bench"], "priority": actions["bench"].priority}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            HelpOffer.objects.create(name="Pat", email="pat@test.org", what="x", nonce="n",
+                                     **subject)
+
+
+def test_an_offer_on_a_priority_without_actions_can_only_be_closed(world, plan):
+    empty = PriorityFactory(plan=plan, title="Broadband")
+    offer = HelpOffer.objects.create(priority=empty, name="Lee", email="lee@test.org", what="IT",
+                                     nonce="n", confirmed_at=timezone.now(),
+                                     status=OfferStatus.CONFIRMED)
+    member = world.client("member")
+    page = member.get(reverse("actions:offers", kwargs={"pk": plan.pk})).content.decode()
+    assert "This priority has no actions yet" in page and "Add as a helper" not in page
+    member.post(reverse("actions:offer_decide", kwargs={"pk": plan.pk, "oid": offer.pk}),
+                {"decision": "decline"})
+    assert HelpOffer.objects.get().status == OfferStatus.DECLINED and not Helper.objects.exists()
+
+
+def test_offers_on_a_priority_are_rate_limited(plan, actions, client, settings):
+    settings.ACTIONS_RATE_PUBLIC = "2/h"
+    url = reverse("actions:priority_offer_new", kwargs={"pk": plan.pk,
+                                                        "prid": actions["bench"].priority_id})
+    codes = [client.post(url, {"name": "Pat", "email": "pat@test.org", "what": "Dig"}).status_code
+             for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert HelpOffer.objects.count() == 2
+
+
+def test_offering_help_on_another_plans_priority_is_not_found(world, plan, actions, client):
+    other = PriorityFactory()
+    url = reverse("actions:priority_offer_new", kwargs={"pk": plan.pk, "prid": other.pk})
+    assert client.get(url).status_code == 404
+
+
 def test_resident_raises_an_issue_that_lands_in_the_register_after_moderation(
         world, plan, client):
     url = reverse("actions:raise_issue", kwargs={"pk": plan.pk})
