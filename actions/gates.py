@@ -24,6 +24,16 @@ def every_section_two_priority_endorsed(plan) -> bool:
         pk__in=endorsed).exists()
 
 
+def every_section_two_priority_endorsed_where():
+    from django.db.models import Exists, OuterRef
+
+    from actions.models import Endorsement, Priority, Section
+
+    endorsed = Endorsement.objects.current().positive().values("priority_id")
+    return ~Exists(Priority.objects.filter(plan=OuterRef("pk"), section=Section.HELP).exclude(
+        pk__in=endorsed))
+
+
 def every_action_smart(plan) -> bool:
     from actions.models import Action, ActionStatus, Priority
 
@@ -42,6 +52,14 @@ def version_frozen(plan) -> bool:
     return PlanVersion.objects.filter(plan=plan, number=plan.version).exists()
 
 
+def version_frozen_where():
+    from django.db.models import Exists, OuterRef
+
+    from actions.models import PlanVersion
+
+    return Exists(PlanVersion.objects.filter(plan=OuterRef("pk"), number=OuterRef("version")))
+
+
 ACTIONS_OWNED = "actions_owned"
 COMMUNITY_UPDATED = "community_updated"
 REVIEW_HELD = "review_held"
@@ -55,6 +73,16 @@ def every_action_owned(plan) -> bool:
     return actions.exists() and actions.count() == actions.owned().count()
 
 
+def every_action_owned_where():
+    from django.db.models import Exists, OuterRef
+
+    from actions.models import Action, OwnerStatus, UpdateStatus
+
+    actions = Action.objects.filter(priority__plan=OuterRef("pk")).exclude(
+        progress=UpdateStatus.DROPPED)
+    return Exists(actions) & ~Exists(actions.exclude(lead_status=OwnerStatus.ACCEPTED))
+
+
 def progress_reported_recently(plan) -> bool:
     """A community update published in the last six months."""
     from django.utils import timezone
@@ -65,6 +93,19 @@ def progress_reported_recently(plan) -> bool:
     return plan.community_updates.filter(published_at__date__gte=since).exists()
 
 
+def progress_reported_recently_where():
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from actions import health
+    from actions.models import CommunityUpdate
+
+    since = health.add_months(timezone.localdate(), -health.COMMUNITY_UPDATE_MONTHS)
+    return Exists(CommunityUpdate.objects.filter(plan=OuterRef("pk"), published_at__date__gte=since))
+
+
+# The SMART check and a held review read each action's fields and the review's rows in Python:
+# they have no `met_when`, so the portfolio does not count them.
 def review_held(plan) -> bool:
     from actions import delivery
 
@@ -83,6 +124,7 @@ def register_items() -> None:
         _("Priorities that need help from councils or agencies need at least one councillor to "
           "endorse or actively support them. Ask your councillors from the Councillor support page."),
         check=every_section_two_priority_endorsed, link=_url("actions:endorsements"),
+        met_when=every_section_two_priority_endorsed_where,
     ))
     register(GateItem(
         ACTIONS_SMART, Step.FINALISING,
@@ -97,19 +139,21 @@ def register_items() -> None:
           "the Finalise page: this version is kept exactly as "
           "agreed, and later changes go into the next version."),
         check=version_frozen, link=_url("actions:finalise"), link_perm=MANAGE_PLAN,
+        met_when=version_frozen_where,
         waivable=False,
     ))
     register(GateItem(
         ACTIONS_OWNED, Step.IMPLEMENTING, _("Every action has a lead who has accepted it"),
         _("Ask each lead from the action's page; they accept, decline or propose another date "
           "from the email, without an account. Find someone else for declined actions."),
-        check=every_action_owned, link=_url("actions:delivery"),
+        check=every_action_owned, link=_url("actions:delivery"), met_when=every_action_owned_where,
     ))
     register(GateItem(
         COMMUNITY_UPDATED, Step.IMPLEMENTING,
         _("Progress reported to the community in the last six months"),
         _("Publish a community update: the page drafts it from what has changed since the last one."),
         check=progress_reported_recently, link=_url("actions:community_updates"),
+        met_when=progress_reported_recently_where,
     ))
     register(GateItem(
         REVIEW_HELD, Step.REVIEWING, _("A review has been held"),

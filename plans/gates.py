@@ -28,6 +28,9 @@ class GateItem:
     link_perm: str = ""
     # False for items that are the step itself (e.g. freezing the plan version): never waived.
     waivable: bool = True
+    # For a computed item, the same rule as `check` as a condition on a Plan queryset (a function
+    # returning a Q or boolean expression), so many plans are checked in one query (`met_among`).
+    met_when: Callable[[], object] | None = None
 
     @property
     def is_manual(self) -> bool:
@@ -87,6 +90,24 @@ def checklist(plan, step: str | None = None, *, viewer=None) -> Checklist:
     return result
 
 
+def met_among(plan_ids) -> dict[int, set[str]]:
+    """The computed items of each plan's own step that are met, for every item with a `met_when`
+    (items without one are left out): one query however many plans."""
+    from django.db.models import BooleanField, Case, Q, Value, When
+
+    from plans.models import Plan
+
+    items = [i for i in registry if i.met_when is not None]
+    conditions = {f"met_{n}": Case(When(Q(step=item.step) & item.met_when(), then=Value(True)),
+                                   default=Value(False), output_field=BooleanField())
+                  for n, item in enumerate(items)}
+    met = {}
+    for row in (Plan.objects.filter(pk__in=plan_ids).order_by().annotate(**conditions)
+                .values("pk", *conditions)):
+        met[row["pk"]] = {item.key for n, item in enumerate(items) if row[f"met_{n}"]}
+    return met
+
+
 def _entries_counted(plan, step: str) -> list:
     """Ticks and waivers that count for `step`: a review cycle redoes the steps from where it
     restarts, so there only this cycle's entries count."""
@@ -112,7 +133,8 @@ def register_builtin_items() -> None:
                  _("Hold a meeting open to everyone to explain the plan and ask for support. Record it "
                    "under Meetings and events as an open community meeting, with how many people came "
                    "(edit a planned meeting afterwards to add the number)."),
-                 checks.open_meeting_recorded, _url("plans:meetings")),
+                 checks.open_meeting_recorded, _url("plans:meetings"),
+                 met_when=checks.open_meeting_recorded_where),
         GateItem("parish_council_informed", Step.GETTING_STARTED,
                  _("Parish or town council informed and on board"),
                  _("Write to the clerk or speak at a council meeting. Tick this when the council has "
@@ -122,20 +144,25 @@ def register_builtin_items() -> None:
                  _("Tell your parish or town, district or borough and county councillors now: you will "
                    "need their help with some priorities later.")),
         GateItem("three_members", Step.STEERING_GROUP, _("At least 3 active steering group members"),
-                 check=checks.has_three_members, link=_url("plans:members")),
+                 check=checks.has_three_members, link=_url("plans:members"),
+                 met_when=checks.has_three_members_where),
         GateItem("has_chair", Step.STEERING_GROUP, _("The steering group has a chair"),
-                 check=checks.has_chair, link=_url("plans:members")),
+                 check=checks.has_chair, link=_url("plans:members"), met_when=checks.has_chair_where),
         GateItem("terms_of_reference", Step.STEERING_GROUP, _("Terms of reference written"),
-                 check=checks.has_terms_of_reference, link=_url("plans:edit")),
+                 check=checks.has_terms_of_reference, link=_url("plans:edit"),
+                 met_when=checks.has_terms_of_reference_where),
         GateItem("councillors_invited", Step.STEERING_GROUP,
                  _("Councillors from the tiers that matter invited"),
                  _("Attach or invite at least one councillor to the plan."),
-                 checks.councillors_invited, _url("plans:members")),
+                 checks.councillors_invited, _url("plans:members"),
+                 met_when=checks.councillors_invited_where),
         GateItem("process_plan", Step.TAKING_STOCK,
                  _("Process plan with at least 3 milestones and dates"),
-                 check=checks.has_process_plan, link=_url("plans:milestones")),
+                 check=checks.has_process_plan, link=_url("plans:milestones"),
+                 met_when=checks.has_process_plan_where),
         GateItem("support_recorded", Step.TAKING_STOCK, _("Support and funding sources recorded"),
-                 check=checks.has_support_sources, link=_url("plans:support")),
+                 check=checks.has_support_sources, link=_url("plans:support"),
+                 met_when=checks.has_support_sources_where),
         GateItem("evidence_reviewed", Step.TAKING_STOCK, _("Existing evidence gathered and reviewed"),
                  _("Add what already exists (census, earlier surveys) to the evidence library, "
                    "then tick this when the group has looked at it."),

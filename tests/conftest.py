@@ -12,12 +12,17 @@ from tests import factories
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PERSONAS = ["admin", "officer", "chair", "secretary", "member", "champion", "councillor",
-            "resident", "outsider", "anonymous"]
+            "far_councillor", "partner_contact", "resident", "outsider", "anonymous"]
 
 
 @dataclass
 class World:
-    """One community with a plan and a person in every role, plus an unrelated community."""
+    """One community with a plan and a person in every role, plus an unrelated community.
+
+    `far_councillor` covers the unrelated community and follows its plan, never this one.
+    `partner_contact` answers for a council team in the agency inbox: the matrix world links them
+    to the organisation's registered body (tests/actions/permission_rows.py); elsewhere they are
+    a signed-in person with no role on any plan."""
 
     community: object
     plan: object
@@ -58,6 +63,9 @@ def build_world() -> World:
         "councillor": factories.UserFactory(email="cllr@test.org", full_name="Cllr Kim"),
         "resident": factories.UserFactory(email="resident@test.org", full_name="Rae Resident"),
         "outsider": factories.UserFactory(email="outsider@test.org", full_name="Otto Outsider"),
+        "far_councillor": factories.UserFactory(email="far.cllr@test.org", full_name="Cllr Farr"),
+        "partner_contact": factories.UserFactory(email="pat@highways.test",
+                                                 full_name="Pat Partner"),
     }
     community = factories.CommunityFactory(name="Wicketby", slug="wicketby")
     organisation = factories.OrganisationFactory(name="Wessex Action")
@@ -76,6 +84,9 @@ def build_world() -> World:
     # Another community the outsider steers: nobody above may see it.
     other_plan = factories.PlanFactory(community=factories.CommunityFactory(name="Elsewhere"))
     factories.MembershipFactory(plan=other_plan, user=people["outsider"], role=Role.CHAIR)
+    far = factories.CouncillorFactory(user=people["far_councillor"], tier=CouncilTier.DISTRICT)
+    far.communities.add(other_plan.community)
+    CouncillorLink.objects.create(plan=other_plan, councillor=far)
     return World(community=community, plan=plan, reviewing_plan=reviewing,
                  organisation=organisation, other_plan=other_plan, people=people)
 

@@ -45,7 +45,8 @@ def build_mirror(a: World) -> World:
     community = plan.community
     people = dict(a.people)
     people["chair"] = a.people["outsider"]
-    for persona in ("secretary", "member", "champion", "officer", "councillor"):
+    # B's partner contact answers for B's body only. (A's far councillor covers B: B has none.)
+    for persona in ("secretary", "member", "champion", "officer", "councillor", "partner_contact"):
         people[persona] = factories.UserFactory(email=f"b.{persona}@test.org",
                                                 full_name=f"B {persona.title()}")
     reviewing = factories.PlanFactory(community=community, title="B old plan", step=Step.REVIEWING)

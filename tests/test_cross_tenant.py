@@ -33,8 +33,8 @@ from tests.tenancy import (
 from tests.test_permission_matrix import _populate, project_url_names
 
 # Who opens a page to read its forms: the most senior persona of A who may see it.
-READERS = ["chair", "admin", "officer", "secretary", "member", "champion", "councillor", "resident",
-           "outsider", "anonymous"]
+READERS = ["chair", "admin", "officer", "secretary", "member", "champion", "councillor",
+           "far_councillor", "partner_contact", "resident", "outsider", "anonymous"]
 REFUSED = {403, 404, 405}
 
 pytestmark = pytest.mark.django_db

@@ -252,21 +252,23 @@ def _ticked_keys(plan_ids) -> dict[int, set[str]]:
     return ticked
 
 
-def _unmet_ticks(plan, ticked_by_step: dict | None = None) -> list[str]:
-    """Items of the step the group ticks, neither ticked nor waived. Computed items need the
-    plan's own data; they are shown on the plan page's checklist. `ticked_by_step` keeps each
-    step's (key, label) pairs for the whole portfolio: 300 plans share nine steps."""
-    done = plan.ticked_keys
-    if ticked_by_step is None:
-        ticked_by_step = {}
-    if plan.step not in ticked_by_step:
-        ticked_by_step[plan.step] = [(i.key, str(i.label)) for i in gates.items_for(plan.step)
-                                     if i.is_manual]
-    return [label for key, label in ticked_by_step[plan.step] if key not in done]
+def _unmet_items(plan, items_by_step: dict | None = None) -> list[str]:
+    """Items of the plan's step neither met nor waived: ticked items from the plan's ticks, and
+    computed items from `gates.met_among` (all the portfolio's plans in one query). A computed item
+    with no `met_when` needs the plan's own data, so only the plan page's checklist shows it.
+    `items_by_step` keeps each step's (key, label) pairs for the whole portfolio: 300 plans share
+    nine steps."""
+    done = plan.ticked_keys | plan.computed_met
+    if items_by_step is None:
+        items_by_step = {}
+    if plan.step not in items_by_step:
+        items_by_step[plan.step] = [(i.key, str(i.label)) for i in gates.items_for(plan.step)
+                                    if i.is_manual or i.met_when is not None]
+    return [label for key, label in items_by_step[plan.step] if key not in done]
 
 
 def flags_for(row: Row, now: datetime, today: date, names: dict, unheard: dict,
-              ticked_by_step: dict | None = None) -> list[FlagNote]:
+              items_by_step: dict | None = None) -> list[FlagNote]:
     plan = row.plan
     if plan is None or plan.status not in RUNNING:
         return []
@@ -277,7 +279,7 @@ def flags_for(row: Row, now: datetime, today: date, names: dict, unheard: dict,
         flags.append(FlagNote(PortfolioFlag.STALLED, _(
             "No activity for %(n)s days (last on %(d)s).")
             % {"n": idle, "d": date_format(timezone.localdate(last), "j F Y")}))
-    unmet = _unmet_ticks(plan, ticked_by_step)
+    unmet = _unmet_items(plan, items_by_step)
     if unmet and plan.days_in_step >= settings.PORTFOLIO_GATE_DAYS:
         flags.append(FlagNote(PortfolioFlag.STUCK, ngettext(
             "%(days)s days at step %(step)s with %(n)s item not done: %(items)s.",
@@ -328,14 +330,16 @@ def portfolio_rows(organisation, filters: Filters = Filters()) -> list[Row]:
         pk__in={p.top_actor_id for p in plans.values() if p.top_actor_id})}
     unheard = low_representation(plan_ids) if plan_ids else {}
     ticked = _ticked_keys(plan_ids)
-    rows, ticked_by_step = [], {}
+    computed = gates.met_among(plan_ids) if plan_ids else {}
+    rows, items_by_step = [], {}
     for community in communities:
         row = Row(community=community, plan=plans.get(community.current_plan_id))
         if row.plan is not None:
             row.plan.community = community
             row.plan.ticked_keys = ticked[row.plan.pk]
+            row.plan.computed_met = computed.get(row.plan.pk, set())
             row.review_due = review_due(row.plan)
-        row.flags = flags_for(row, now, today, names, unheard, ticked_by_step)
+        row.flags = flags_for(row, now, today, names, unheard, items_by_step)
         rows.append(row)
     return rows
 

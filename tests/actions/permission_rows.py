@@ -37,11 +37,14 @@ from tests.permissions import (
     expect,
 )
 
-# The partner directory and a body's inbox: the organisation's officers (and site admins); the
-# body's contacts answer, and are not a persona here (tests/actions/test_inbox_access.py covers
-# them); site admins hold every permission, so they may answer too.
+# The partner directory is kept by the organisation's officers (and site admins). A body's inbox
+# is open to them and to the body's contacts, who alone answer (site admins hold every
+# permission, so they may answer too); a contact sees the body's contact list but may not keep it.
+# Contacts of other bodies: tests/actions/test_inbox_access.py.
 DIRECTORY = expect(OFFICERS)
-ANSWER_FOR_PARTNER = expect({"admin"}, visible={"officer"})
+CONTACTS = expect(OFFICERS, visible={"partner_contact"})
+INBOX = expect(OFFICERS | {"partner_contact"})
+ANSWER_FOR_PARTNER = expect({"admin", "partner_contact"}, visible={"officer"})
 
 # Only a councillor attached to the plan responds; others who see the plan get 403.
 RESPOND = expect({"councillor"}, visible=PLAN_VIEWERS - {"councillor"})
@@ -114,6 +117,9 @@ def _extend_inbox(world) -> None:
     world.partner.save()
     world.contact = PartnerContact.objects.create(partner=world.registered, name="Hana",
                                                   email="hana@downshire.test")
+    contact_user = world.people["partner_contact"]
+    PartnerContact.objects.create(partner=world.registered, name=contact_user.full_name,
+                                  email=contact_user.email, user=contact_user)
     OwnerRequest.objects.create(action=world.action, role="partner", nonce=tokens.new_nonce(),
                                 recipient_name="Downshire Highways",
                                 recipient_email="hw@downshire.test")
@@ -216,17 +222,21 @@ ROWS = {
     "actions:public_adopted": Row(plan, PUBLIC),
     # the partner directory and the agency inbox
     "actions:partner_directory": Row(lambda w: {"oid": w.organisation.pk}, DIRECTORY),
-    "actions:partner_contacts": Row(lambda w: {"bid": w.registered.pk}, DIRECTORY),
+    "actions:partner_contacts": Row(lambda w: {"bid": w.registered.pk}, CONTACTS),
     "actions:partner_contact_invite": Row(lambda w: {"bid": w.registered.pk, "cid": w.contact.pk},
-                                          expect(OFFICERS, ok=302), method="post"),
-    "actions:partner_inbox": Row(lambda w: {"bid": w.registered.pk}, DIRECTORY),
+                                          expect(OFFICERS, visible={"partner_contact"}, ok=302),
+                                          method="post"),
+    "actions:partner_inbox": Row(lambda w: {"bid": w.registered.pk}, INBOX),
     "actions:partner_respond": Row(lambda w: {"bid": w.registered.pk},
-                                   expect({"admin"}, visible={"officer"}, ok=302),
+                                   expect({"admin", "partner_contact"}, visible={"officer"},
+                                          ok=302),
                                    method="post",
                                    data=lambda w: {"actions": [w.action.pk], "note": "On it"}),
     "actions:partner_answer": Row(lambda w: {"bid": w.registered.pk, "aid": w.action.pk},
                                   ANSWER_FOR_PARTNER),
-    "actions:councillor_inbox": Row(lambda w: {}, expect({"councillor"})),
+    # Every councillor has an inbox; a councillor of another area sees only their own communities'
+    # asks in it (tests/actions/test_inbox_access.py).
+    "actions:councillor_inbox": Row(lambda w: {}, expect({"councillor", "far_councillor"})),
     "actions:follow": Row(plan, PUBLIC),
     "actions:follow_confirm": Row(lambda w: {"token": w.follow_token}, PUBLIC),
 }

@@ -1,6 +1,7 @@
 """Who may open a partner body's inbox, answer for it, keep the directory, and see a councillor's
-inbox. The permission matrix has no partner-contact persona, so the attacker cases live here: a
-contact of another body, a councillor of another area and an officer of another organisation."""
+inbox. The permission matrix tries every URL as a contact of the world's body and as a councillor
+of another area; the cases it cannot express live here: a contact of another body, what a
+councillor of another area sees in their inbox, and an officer of another organisation."""
 
 import pytest
 from django.urls import reverse

@@ -85,11 +85,23 @@ def test_a_plan_long_at_a_gate_with_unticked_items_is_stuck_and_names_them(world
     settings.PORTFOLIO_GATE_DAYS = 90
     stuck = _community(world, "Stuckby", step=Step.GETTING_STARTED, days_in_step=100)
     ChecklistEntry.objects.create(plan=stuck, key="councillors_told", kind="tick")
+    factories.MeetingFactory(plan=stuck)  # the computed item: an open meeting recorded
     why = {f.key: f.why for f in _row(world, stuck).flags}[portfolio.PortfolioFlag.STUCK]
     assert why.startswith("100 days at step 1 with 1 item not done")
     assert "Parish or town council informed" in why and "Councillors of each tier" not in why
     fresh = _community(world, "Freshby", step=Step.GETTING_STARTED, days_in_step=10)
     assert portfolio.PortfolioFlag.STUCK not in _row(world, fresh).flag_keys
+
+
+def test_a_plan_long_at_a_gate_on_a_computed_item_is_stuck_and_a_waiver_clears_it(world, settings):
+    settings.PORTFOLIO_GATE_DAYS = 90
+    stuck = _community(world, "Chairless", step=Step.STEERING_GROUP, days_in_step=100,
+                       terms_of_reference="We meet monthly.")
+    factories.MembershipFactory.create_batch(3, plan=stuck)
+    why = {f.key: f.why for f in _row(world, stuck).flags}[portfolio.PortfolioFlag.STUCK]
+    assert why == "100 days at step 2 with 1 item not done: The steering group has a chair."
+    ChecklistEntry.objects.create(plan=stuck, key="has_chair", kind="waiver", note="Rotating")
+    assert portfolio.PortfolioFlag.STUCK not in _row(world, stuck).flag_keys
 
 
 def test_one_person_doing_most_of_the_recent_work_is_named(world, settings):
