@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clp.access import show_refused
+from clp.audit import audit_download
 from clp.exceptions import Refused
 from consultation import services
 from consultation.analysis.spreadsheet import Echo
@@ -46,6 +47,8 @@ def codes(request, pk, sid):
                                        batch=data["batch"])
         # The codes exist in plain text only in this response: print or save them now.
         if data["output"] == "csv":
+            audit_download(actor=request.user, target=survey, fmt="csv",
+                           what=f"{len(made)} new one-time codes")
             return _codes_csv(survey, made, data["batch"])
         response = render(request, "consultation/codes_sheet.html", {
             "plan": survey.plan, "survey": survey, "codes": made, "batch": data["batch"],
