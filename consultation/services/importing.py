@@ -4,10 +4,12 @@ services that keep an upload, check it and import it (all of it or none).
 Every row becomes form data for the same `AnswerForm` residents use, so a CSV can hold nothing
 the web form would refuse. Checking collects every problem (row, column, what is wrong) before
 anything is saved.
+
+Each request reads the file once and checks each row once: the upload reads it while the form
+checks its shape and the check reuses those rows; the import reads the kept text once more and
+checks every row again, under the lock, because it is a later request (see `import_run`).
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 from clp.models import User
 from consultation.analysis import counts
 from consultation.forms.answers import NO, YES, AnswerForm, name, rank_name
-from consultation.forms.uploads import FileRefused, check_shape
+from consultation.forms.uploads import FileRefused, read_rows
 from consultation.models import (
     AccessCode,
     Answer,
@@ -128,18 +130,21 @@ def template_header(questions: list[Question]) -> list[str]:
     return [c.header for c in columns(questions)]
 
 
-def parse(survey: Survey, text: str, *, lock_codes: bool = False, keep_rows: bool = True) -> Parsed:
+def parse(survey: Survey, text: str, *, rows: list[list[str]] | None = None,
+          lock_codes: bool = False, keep_rows: bool = True) -> Parsed:
     """Check a whole CSV; `rows` are ready to save only when `errors` is empty. Without
-    `keep_rows` only the problems and the number of rows are worked out (for the preview)."""
+    `keep_rows` only the problems and the number of rows are worked out (for the preview).
+    `rows` are the file's rows when the caller has read them already (the upload form has)."""
     result = Parsed()
-    try:
-        check_shape(text)
-    except FileRefused as refused:
-        result.errors.append(RowError(1, "", refused.message))
-        return result
+    if rows is None:
+        try:
+            rows = read_rows(text)
+        except FileRefused as refused:
+            result.errors.append(RowError(1, "", refused.message))
+            return result
     questions = survey.ordered_questions()
     known = {c.key: c for c in columns(questions)}
-    reader = csv.reader(io.StringIO(text))
+    reader = iter(rows)
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
         result.errors.append(RowError(1, "", _("The file is empty. Start from the template.")))
@@ -270,17 +275,18 @@ def _row_code(survey, number, code_text, seen_codes, lock_codes, errors) -> Acce
 # --- the services -------------------------------------------------------------------------------
 
 @transaction.atomic
-def import_upload(*, survey: Survey, filename: str, content: str, channel: str,
-                  actor: User) -> ImportBatch:
-    """Keep an uploaded CSV and check it once, so the preview only shows what was found."""
+def import_upload(*, survey: Survey, filename: str, content: str, channel: str, actor: User,
+                  rows: list[list[str]] | None = None) -> ImportBatch:
+    """Keep an uploaded CSV and check it once, so the preview only shows what was found; `rows`
+    are the rows the upload form read from `content`, so the text is not read a second time."""
     batch = ImportBatch.objects.create(survey=survey, filename=filename[:255], content=content,
                                        channel=channel, uploaded_by=actor)
-    return import_check(batch=batch)
+    return import_check(batch=batch, rows=rows)
 
 
-def import_check(*, batch: ImportBatch) -> ImportBatch:
+def import_check(*, batch: ImportBatch, rows: list[list[str]] | None = None) -> ImportBatch:
     """Check every row of a kept CSV (without saving anything) and store what was found."""
-    parsed = parse(batch.survey, batch.content, keep_rows=False)
+    parsed = parse(batch.survey, batch.content, rows=rows, keep_rows=False)
     batch.row_count = len(parsed.rows)
     batch.problems = [{"row": e.row, "column": e.column, "message": str(e.message)}
                       for e in parsed.errors]
@@ -295,7 +301,14 @@ class ImportResult:
 
 @transaction.atomic
 def import_run(*, batch: ImportBatch, actor: User) -> ImportResult:
-    """Import every row of a checked CSV, or none of them if anything is wrong."""
+    """Import every row of a checked CSV in one transaction, or none of them if anything is wrong.
+
+    The kept text is read and each row checked exactly once here, in this request; the check made
+    on upload is not reused, because it ran in an earlier request and kept only the number of rows
+    and the problems. Storing its checked answers instead would keep a second copy of personal
+    data and could be stale: a code on the file may have been used since (the codes are looked up
+    again, locked, so two imports cannot both use one), or the survey's questions changed.
+    """
     locked = ImportBatch.objects.select_for_update().select_related("survey__plan").get(pk=batch.pk)
     if locked.imported_at:
         raise Refused(_("This file has already been imported."))

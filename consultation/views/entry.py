@@ -128,8 +128,8 @@ def import_upload(request, pk, sid):
     form = ImportForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = services.import_upload(survey=survey, filename=form.cleaned_data["file"].name,
-                                       content=form.text, channel=form.cleaned_data["channel"],
-                                       actor=request.user)
+                                       content=form.text, rows=form.rows,
+                                       channel=form.cleaned_data["channel"], actor=request.user)
         return redirect("consultation:import_preview", pk=pk, sid=sid, bid=batch.pk)
     return render(request, "consultation/import_upload.html", {
         "plan": survey.plan, "survey": survey, "form": form,
