@@ -13,7 +13,7 @@ from clp.models import AuditEvent, AuditKind
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["AuditKind", "audit_record"]
+__all__ = ["AuditKind", "audit_download", "audit_record"]
 
 
 def _actor(user):
@@ -28,3 +28,21 @@ def audit_record(*, kind: str, actor=None, target: models.Model | None = None,
                                       summary=summary[:300])
     logger.info("audit %s actor=%s target=%s", kind, event.actor_id, label)
     return event
+
+
+def audit_download(*, actor, target: models.Model, what: str, fmt: str) -> AuditEvent:
+    """Write the one row for a download of personal or survey data, or of a file kept from the public.
+
+    `target` is the plan, survey, organisation, user or stored file downloaded; `what` is our own
+    wording with ids (never a file's name, a filter's text or anything else someone typed), and
+    `fmt` the format it went out in, e.g. "csv". Called by the view once it has refused whatever
+    it refuses, so a refused download writes no export row.
+    """
+    return audit_record(kind=AuditKind.EXPORT, actor=actor, target=target,
+                        summary=f"{what} downloaded as {fmt.upper()}")
+
+
+def stored_format(file) -> str:
+    """The format of a stored upload, from the extension its checked content gave it."""
+    name = getattr(file, "name", "") or ""
+    return name.rsplit(".", 1)[-1].lower() if "." in name else "file"

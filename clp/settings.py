@@ -288,6 +288,9 @@ CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {
 # --- Consultation (surveys) ---------------------------------------------------------------------
 # Public survey pages are rate limited per client address (django-ratelimit, using the cache).
 # Generous per address, because a drop-in event or a care home may share one connection.
+# A CSV import of more rows than this runs in the background (a Celery task), not in the request:
+# about 5 ms a row, so a large file stays well inside the web server's 30 s timeout.
+CONSULTATION_IMPORT_BACKGROUND_ROWS = env_int("CONSULTATION_IMPORT_BACKGROUND_ROWS", 500)
 CONSULTATION_RATE_PUBLIC = env_str("CONSULTATION_RATE_PUBLIC", "300/h")  # page saves per address
 CONSULTATION_RATE_SUBMIT = env_str("CONSULTATION_RATE_SUBMIT", "60/h")  # sent surveys per address
 CONSULTATION_RATE_CODE = env_str("CONSULTATION_RATE_CODE", "30/h")  # codes tried per address
@@ -385,6 +388,11 @@ if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= OUTBOX_CLAIM_SECONDS
 # Publications every 5 minutes: someone pressed Publish and is watching the status page.
 CELERY_BEAT_SCHEDULE["plans-sweep-publications"] = {
     "task": "plans.tasks.sweep_publications",
+    "schedule": 300.0,
+}
+# CSV imports every 5 minutes, for the same reason: someone confirmed a large file and is waiting.
+CELERY_BEAT_SCHEDULE["consultation-sweep-imports"] = {
+    "task": "consultation.tasks.sweep_imports",
     "schedule": 300.0,
 }
 CELERY_BEAT_SCHEDULE["actions-sweep-priority-messages"] = {

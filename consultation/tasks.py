@@ -23,3 +23,17 @@ def apply_retention() -> int:
     from consultation.services import retention
 
     return retention.surveys_apply_retention()
+
+
+@shared_task(acks_late=True)
+def run_import(batch_id: int) -> bool:
+    from consultation.services import importing
+
+    return importing.import_process(batch_id=batch_id)
+
+
+@shared_task
+def sweep_imports() -> int:
+    from consultation.services import importing
+
+    return importing.imports_requeue_lost()

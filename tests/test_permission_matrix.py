@@ -1,5 +1,6 @@
 """Every URL × every persona, against the one declared table in tests/permissions.py; every response
-also sends the security headers it promises (tests/security_headers.py)."""
+also sends the security headers it promises (tests/security_headers.py), and every download of
+personal or survey data writes one audit row (tests/audited_downloads.py)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clp.models import Invitation
 from plans.models import Role
 from tests import factories
+from tests.audited_downloads import assert_audited, export_rows
 from tests.conftest import FAST_HASHERS, PERSONAS, build_world
 from tests.permissions import TABLE, THIRD_PARTY_PREFIXES, WORLD_EXTENDERS
 from tests.security_headers import assert_secure
@@ -89,6 +91,7 @@ def test_permission_matrix(matrix_world, settings, name, persona):
     url = reverse(name, kwargs=row.kwargs(matrix_world))
     client = matrix_world.client(persona)
     data = row.data(matrix_world) if row.data else {}
+    exported_before = export_rows()
     response = getattr(client, row.method)(url, data)
     assert response.status_code == row.expected[persona], (
         f"{row.method.upper()} {url} as {persona}: got {response.status_code}, "
@@ -99,3 +102,5 @@ def test_permission_matrix(matrix_world, settings, name, persona):
     # Whatever the answer (a page, a refusal, a redirect, a file), the CSP and the other security
     # headers are sent, and an HTML page holds nothing the policy would block.
     assert_secure(response, f"{row.method.upper()} {url} as {persona}")
+    # A download of personal or survey data is in the audit log once (tests/audited_downloads.py).
+    assert_audited(name, response, exported_before, f"{row.method.upper()} {url} as {persona}")

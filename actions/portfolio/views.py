@@ -22,6 +22,7 @@ from actions.portfolio.forms import BulkMessageForm, FilterForm, SavedFilterForm
 from actions.portfolio.models import SavedFilter
 from clp import charts, freshness
 from clp.access import get_object_for_user
+from clp.audit import audit_download
 from clp.models import Organisation
 from clp.permissions import MANAGE_PORTFOLIO, VIEW_ORGANISATION
 from consultation.analysis.tables import download
@@ -160,8 +161,10 @@ def export(request, pk, fmt):
     organisation = _organisation(request, pk)
     _form, _filters, _scope, shown = _load(request.GET, organisation)
     stamp = timezone.localdate().isoformat()
-    return download(_export_rows(shown), fmt=fmt, filename=f"portfolio-{organisation.pk}-{stamp}",
-                    sheet="Portfolio")
+    response = download(_export_rows(shown), fmt=fmt, filename=f"portfolio-{organisation.pk}-{stamp}",
+                        sheet="Portfolio")
+    audit_download(actor=request.user, target=organisation, what="Portfolio", fmt=fmt)
+    return response
 
 
 @require_POST

@@ -29,6 +29,7 @@ from actions.models import (
 )
 from actions.views.common import priority_for
 from clp.access import show_refused
+from clp.audit import audit_download, stored_format
 from clp.exceptions import Refused
 from plans import gates
 from plans.access import plan_for
@@ -128,8 +129,11 @@ def update_file(request, pk, prid, aid, uid):
     update = get_object_or_404(ProgressUpdate, pk=uid, action=action)
     if not update.file:
         raise Http404
-    return FileResponse(update.file.open("rb"), as_attachment=True,
-                        filename=update.original_name or update.file.name.rsplit("/", 1)[-1])
+    response = FileResponse(update.file.open("rb"), as_attachment=True,
+                            filename=update.original_name or update.file.name.rsplit("/", 1)[-1])
+    audit_download(actor=request.user, target=update, what=f"Progress update file of plan {pk}",
+                   fmt=stored_format(update.file))
+    return response
 
 
 @login_required

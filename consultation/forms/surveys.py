@@ -203,7 +203,7 @@ class ImportForm(HelperMixin, forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError(_("Choose a CSV file (its name ends in .csv)."))
         try:
-            self.text = read_upload(upload)
+            self.text, self.rows = read_upload(upload)
         except FileRefused as refused:
             raise forms.ValidationError(refused.message) from refused
         return upload

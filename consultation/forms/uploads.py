@@ -22,9 +22,9 @@ class FileRefused(Refused):
         self.message = message
 
 
-def read_upload(upload) -> str:
-    """The text of an uploaded CSV, refused at once (before any row is checked) when it is not a
-    UTF-8 or Windows text file, has more than MAX_ROWS rows or has a cell over MAX_CELL."""
+def read_upload(upload) -> tuple[str, list[list[str]]]:
+    """The text of an uploaded CSV and its rows, refused at once (before any row is checked) when
+    it is not a UTF-8 or Windows text file, has more than MAX_ROWS rows or has a cell over MAX_CELL."""
     raw = upload.read()
     if raw.startswith(UTF16_MARKS):
         try:
@@ -37,13 +37,13 @@ def read_upload(upload) -> str:
                             "Save it from the spreadsheet as “CSV UTF-8” and upload it again."))
     else:
         text = decode_bytes(raw)
-    check_shape(text)
-    return text
+    return text, read_rows(text)
 
 
-def check_shape(text: str) -> None:
-    """Count rows and measure cells, without checking answers: fast enough for any allowed file."""
-    count = 0
+def read_rows(text: str) -> list[list[str]]:
+    """Read every row, counting rows and measuring cells without checking answers: fast enough for
+    any allowed file. The one pass over the text in a request; the rows are then checked as read."""
+    count, rows = 0, []
     try:
         for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
             long = next((v for v in values if len(v) > MAX_CELL), None)
@@ -52,6 +52,7 @@ def check_shape(text: str) -> None:
                                     "most %(max)s. Check the row, or split the answer.")
                                   % {"row": number, "n": f"{len(long):,}", "max": f"{MAX_CELL:,}"})
             count += any(v.strip() for v in values) and number > 1
+            rows.append(values)
     except csv.Error as error:
         # The csv module refuses cells over 128 KiB, stray NUL characters and broken quoting.
         raise FileRefused(_("The file cannot be read as CSV near row %(row)s (a cell may be far too "
@@ -61,6 +62,7 @@ def check_shape(text: str) -> None:
         raise FileRefused(_("The file has %(count)s rows of answers; a file can hold at most %(n)s. "
                             "Split it into smaller files.")
                           % {"count": f"{count:,}", "n": f"{MAX_ROWS:,}"})
+    return rows
 
 
 def decode_bytes(raw: bytes) -> str:

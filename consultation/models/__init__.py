@@ -30,6 +30,7 @@ from consultation.models.surveys import (
     DimensionCategory,
     DimensionKind,
     ImportBatch,
+    ImportStatus,
     Option,
     Question,
     QuestionKind,
@@ -55,8 +56,8 @@ from consultation.models.surveys import (
 __all__ = [
     "ANONYMISED_TEXT", "CHOICE_KINDS", "CODE_ALPHABET", "CODE_LENGTH", "STARTER_THEMES", "TEXT_KINDS",
     "AccessCode", "AccessMode", "Answer", "AnswerCoding", "AnswerPart", "BaselineFigure", "Channel",
-    "DeletionRequest", "Dimension", "DimensionCategory", "DimensionKind", "ImportBatch", "Issue",
-    "Option", "PopulationBaseline", "PublishedText", "Question", "QuestionKind",
+    "DeletionRequest", "Dimension", "DimensionCategory", "DimensionKind", "ImportBatch", "ImportStatus",
+    "Issue", "Option", "PopulationBaseline", "PublishedText", "Question", "QuestionKind",
     "RepresentationReview", "Response", "ResponseDeletion", "ResponseQuerySet", "ResponseStatus",
     "ResponsesVersion", "Section", "StandardQuestion", "Survey", "SurveyKind", "SurveyQuerySet",
     "SurveyStatus", "Theme",

@@ -581,8 +581,20 @@ class DeletionRequest(models.Model):
         return f"Request to delete {self.receipt}"
 
 
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", _("Checked")
+    QUEUED = "queued", _("Waiting to be imported")
+    IMPORTING = "importing", _("Being imported")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Not imported")
+
+
 class ImportBatch(models.Model):
-    """An uploaded CSV of paper returns: checked in full, then imported all at once or not at all."""
+    """An uploaded CSV of paper returns: checked in full, then imported all at once or not at all.
+
+    A large file is imported in the background: the row is the record of that work (queued, then
+    claimed by a task as importing, then done or failed with the reason), and a sweep re-queues
+    rows whose message was lost or whose worker died."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(max_length=255)
@@ -597,10 +609,25 @@ class ImportBatch(models.Model):
     # The result of checking the file once, on upload: what the preview shows (None: not checked).
     row_count = models.PositiveIntegerField(null=True, blank=True)
     problems = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices,
+                              default=ImportStatus.CHECKED)
+    error = models.TextField(blank=True)  # why a background import failed, in plain English
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["status", "started_at"])]
 
     def __str__(self):
         return self.filename
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.IMPORTING)
 

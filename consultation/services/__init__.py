@@ -55,13 +55,19 @@ from consultation.services.collecting import (
     survey_notify_milestone,
     surveys_sweep,
 )
-from consultation.services.importing import ImportResult, import_check, import_run, import_upload
+from consultation.services.importing import (
+    ImportResult,
+    import_check,
+    import_queue,
+    import_run,
+    import_upload,
+)
 
 __all__ = [
     "CODE_USED", "MILESTONES", "CodeRefused", "DuplicateCode", "ImportResult", "Incomplete",
     "Refused", "answers_save", "coded_questionnaires_make", "codes_generate", "codes_withdraw",
     "deletion_request_make",
-    "response_renew_token", "dimension_for", "find_code", "import_check", "import_run",
+    "response_renew_token", "dimension_for", "find_code", "import_check", "import_queue", "import_run",
     "import_upload", "leaflets_make", "missing_required", "question_create", "question_delete",
     "question_duplicate", "question_move", "question_update", "response_delete", "response_enter",
     "response_start", "response_submit", "section_delete", "section_move", "section_save",

@@ -30,6 +30,7 @@ from consultation.models import (
     Answer,
     DeletionRequest,
     ImportBatch,
+    ImportStatus,
     Question,
     Response,
     ResponseDeletion,
@@ -369,5 +370,6 @@ def surveys_sweep() -> int:
         client_key="")
     Response.objects.filter(status=ResponseStatus.DRAFT, survey__status=SurveyStatus.CLOSED,
                             updated_at__lt=now - timedelta(days=30)).delete()
-    ImportBatch.objects.filter(imported_at__isnull=True, uploaded_at__lt=now - timedelta(days=7)).delete()
+    ImportBatch.objects.filter(imported_at__isnull=True, uploaded_at__lt=now - timedelta(days=7)).exclude(
+        status__in=[ImportStatus.QUEUED, ImportStatus.IMPORTING]).delete()
     return len(overdue)

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from clp.audit import AuditKind, audit_record
+from clp.audit import audit_download
 from consultation import services
 from consultation.analysis import counts, exports, spreadsheet
 from consultation.analysis.exports import describe
@@ -117,9 +117,8 @@ def response_delete(request, pk, sid, rid):
 
 
 def _audit_export(request, survey, extension: str) -> None:
-    audit_record(kind=AuditKind.EXPORT, actor=request.user, target=survey,
-                 summary=f"Responses downloaded as {extension.upper()} "
-                         f"(channel: {_channel(request) or 'all'})")
+    audit_download(actor=request.user, target=survey, fmt=extension,
+                   what=f"Responses (channel: {_channel(request) or 'all'})")
 
 
 def _filename(survey, extension: str) -> str:

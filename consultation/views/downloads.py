@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from clp.audit import audit_download
 from consultation import analysis
 from consultation.analysis import flags
 from consultation.analysis.issues import issues_register
@@ -52,7 +53,9 @@ def results_download(request, pk, sid, fmt):
             if r.is_text and not r.hidden_all:
                 yield [str(r.question.text), _("(written answers)"), r.text_count, "", r.answered]
 
-    return download(rows(), fmt=fmt, filename=f"results-{slugify(survey.title)}", sheet=_("Results"))
+    response = download(rows(), fmt=fmt, filename=f"results-{slugify(survey.title)}", sheet=_("Results"))
+    audit_download(actor=request.user, target=survey, what="Results", fmt=fmt)
+    return response
 
 
 @login_required
@@ -75,8 +78,11 @@ def crosstab_download(request, pk, sid, qid, fmt):
         yield [_("People in the group who answered")] + [t["label"] or t["count"] for t in tab.totals()] + [
             ""] * len(tab.columns)
 
-    return download(rows(), fmt=fmt, filename=f"crosstab-{slugify(question.text)[:40]}-{dimension.kind}",
-                    sheet=_("Cross-tab"))
+    response = download(rows(), fmt=fmt, filename=f"crosstab-{slugify(question.text)[:40]}-{dimension.kind}",
+                        sheet=_("Cross-tab"))
+    audit_download(actor=request.user, target=survey, fmt=fmt,
+                   what=f"Cross-tab of question {question.pk} by {dimension.kind}")
+    return response
 
 
 @login_required
@@ -96,4 +102,6 @@ def issues_download(request, pk, fmt):
         yield [str(flags.MANDATE_RULE)]
         yield [str(flags.MINORITY_RULE)]
 
-    return download(rows(), fmt=fmt, filename=f"issues-{slugify(plan.title)}", sheet=_("Issues"))
+    response = download(rows(), fmt=fmt, filename=f"issues-{slugify(plan.title)}", sheet=_("Issues"))
+    audit_download(actor=request.user, target=plan, what="Issues register", fmt=fmt)
+    return response

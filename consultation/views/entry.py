@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,18 +10,23 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clp.access import show_refused
+from clp.audit import audit_download
 from clp.exceptions import Refused
 from consultation import services
 from consultation.analysis.spreadsheet import Echo
 from consultation.forms import AnswerForm, CodesForm, EntryForm, ImportForm
+from consultation.models import ImportStatus
 from consultation.services import importing
 from consultation.views.common import posted, survey_for
 from plans.permissions import EDIT_PLAN_CONTENT
+
+IMPORT_REFRESH_SECONDS = 3
 
 
 @login_required
@@ -46,6 +52,8 @@ def codes(request, pk, sid):
                                        batch=data["batch"])
         # The codes exist in plain text only in this response: print or save them now.
         if data["output"] == "csv":
+            audit_download(actor=request.user, target=survey, fmt="csv",
+                           what=f"{len(made)} new one-time codes")
             return _codes_csv(survey, made, data["batch"])
         response = render(request, "consultation/codes_sheet.html", {
             "plan": survey.plan, "survey": survey, "codes": made, "batch": data["batch"],
@@ -125,12 +133,15 @@ def import_upload(request, pk, sid):
     form = ImportForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = services.import_upload(survey=survey, filename=form.cleaned_data["file"].name,
-                                       content=form.text, channel=form.cleaned_data["channel"],
-                                       actor=request.user)
+                                       content=form.text, rows=form.rows,
+                                       channel=form.cleaned_data["channel"], actor=request.user)
         return redirect("consultation:import_preview", pk=pk, sid=sid, bid=batch.pk)
     return render(request, "consultation/import_upload.html", {
         "plan": survey.plan, "survey": survey, "form": form,
-        "columns": importing.columns(survey.ordered_questions())})
+        "columns": importing.columns(survey.ordered_questions()),
+        "imports": survey.imports.filter(uploaded_at__gte=timezone.now() - timedelta(days=7))
+                                 .only("filename", "uploaded_at", "status", "problems",
+                                       "imported_count")[:10]})
 
 
 @login_required
@@ -148,10 +159,18 @@ def import_template(request, pk, sid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk, sid, bid):
-    """Every problem in the file, by row and column; or the go-ahead to import all of it."""
+    """Every problem in the file, by row and column; or the go-ahead to import all of it. A large
+    file is then imported in the background and this page shows how that is going, checking
+    again every few seconds (a meta refresh: no script, so the strict CSP stays as it is)."""
     survey = survey_for(request, pk, sid, EDIT_PLAN_CONTENT)
     batch = get_object_or_404(survey.imports, pk=bid)
-    if request.method == "POST" and not batch.imported_at:
+    may_import = batch.status == ImportStatus.CHECKED and not batch.imported_at
+    if request.method == "POST" and (not may_import or importing.imports_in_background(batch)):
+        if may_import and not batch.problems:
+            services.import_queue(batch=batch, actor=request.user)
+        # Queued, or confirmed again (a double click, the back button): the page shows how it is going.
+        return redirect("consultation:import_preview", pk=pk, sid=sid, bid=bid)
+    if request.method == "POST" and may_import:
         try:
             result = services.import_run(batch=batch, actor=request.user)
         except importing.ImportRefused as refused:
@@ -164,7 +183,9 @@ def import_preview(request, pk, sid, bid):
         else:
             messages.success(request, _("%(n)s responses imported.") % {"n": result.count})
             return redirect("consultation:responses", pk=pk, sid=sid)
-    elif batch.row_count is None and not batch.imported_at:
+    elif batch.row_count is None and may_import:
         batch = services.import_check(batch=batch)  # kept before files were checked on upload
-    return render(request, "consultation/import_preview.html",
-                  {"plan": survey.plan, "survey": survey, "batch": batch})
+    return render(request, "consultation/import_preview.html", {
+        "plan": survey.plan, "survey": survey, "batch": batch,
+        "background": importing.imports_in_background(batch),
+        "refresh": IMPORT_REFRESH_SECONDS if batch.is_waiting else None})

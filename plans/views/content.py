@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from clp.audit import audit_download, stored_format
 from plans import services, uploads
 from plans.access import plan_for
 from plans.forms import EvidenceForm, MeetingForm, MilestoneForm, SupportSourceForm
@@ -100,4 +101,6 @@ def file_download(request, pk, section, oid):
                             filename=uploads.download_name(file.name, name or stored.title),
                             content_type=uploads.served_type(file.name))
     response["X-Content-Type-Options"] = "nosniff"
+    audit_download(actor=request.user, target=stored, what=f"File of plan {plan.pk}",
+                   fmt=stored_format(file))
     return response

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clp.access import show_refused
+from clp.audit import audit_download
 from clp.exceptions import Refused
 from plans import documents, services
 from plans.access import plan_for
@@ -117,6 +118,9 @@ def publication_file(request, pk, pid):
         raise PermissionDenied
     if not publication.is_done:
         raise Http404
+    if not publication.is_public:  # a public document is anyone's to read: nothing to record
+        audit_download(actor=request.user, target=publication, fmt="pdf",
+                       what=f"Private {publication.kind} document of plan {publication.plan_id}")
     return _pdf_response(publication)
 
 

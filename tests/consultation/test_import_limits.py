@@ -1,6 +1,6 @@
 """CSV imports are bounded: a file is checked once, on upload, in well under a web worker's 30 s;
-oversize, wrongly encoded or malformed files are refused at once with a clear message, and the
-preview never fails."""
+oversize, wrongly encoded or malformed files are refused at once with a clear message, the
+preview never fails, each request reads the file once, and an import is all or nothing."""
 
 import csv
 import io
@@ -123,3 +123,37 @@ def test_a_file_kept_before_checks_existed_never_breaks_the_preview(world, surve
         assert preview.status_code == 200 and "There is 1 problem in the file" in preview.text
     assert client.post(url).status_code == 200
     assert not Response.objects.exists()
+
+
+def test_each_request_reads_the_file_once(world, survey, monkeypatch):
+    client = world.client("member")
+    content = _csv(_rows(survey, 3, survey.printed[:3]))
+    reads = []
+    reader = csv.reader
+
+    def counted(*args, **kwargs):
+        reads.append(1)
+        return reader(*args, **kwargs)
+
+    monkeypatch.setattr(csv, "reader", counted)
+    response = _upload(client, survey, content)
+    assert response.status_code == 302 and len(reads) == 1  # shape and answers checked in one read
+    reads.clear()
+    assert client.post(response["Location"]).status_code == 302
+    assert len(reads) == 1  # the import reads the kept text once and checks each row once
+    assert Response.objects.count() == 3
+
+
+def test_a_code_used_after_the_check_stops_the_whole_import(world, survey):
+    client = world.client("member")
+    response = _upload(client, survey, _csv(_rows(survey, 3, survey.printed[:3])))
+    assert "The file is ready: 3 responses" in client.get(response["Location"]).text
+    # Typed in by someone else between the check and the import: the file's third row now clashes.
+    services.response_enter(survey=survey, channel=Channel.PAPER, rows={}, code_text=survey.printed[2],
+                            actor=world.people["chair"])
+    refused = client.post(response["Location"])
+    assert refused.status_code == 200 and "has already been used" in refused.text
+    assert "Nothing has been imported" in refused.text
+    assert Response.objects.filter(import_batch__isnull=False).count() == 0
+    assert survey.codes.filter(used_at__isnull=False).count() == 1  # only the one typed in
+    assert ImportBatch.objects.get().imported_at is None
