@@ -402,7 +402,7 @@ def offer_decide(*, offer: HelpOffer, add: bool, actor: User,
                  action: Action | None = None) -> Helper | None:
     """Add the person as a helper on the action (for an offer on a priority, on the one of its
     actions the group chose), or thank them and close the offer."""
-    locked = HelpOffer.objects.select_for_update().select_related(
+    locked = HelpOffer.objects.select_for_update(of=("self",)).select_related(
         "action__priority__plan", "priority__plan").get(pk=offer.pk)
     if locked.status != OfferStatus.CONFIRMED:
         raise Refused(_("This offer has already been dealt with."))

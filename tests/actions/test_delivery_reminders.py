@@ -99,8 +99,7 @@ def test_overdue_email_gives_a_lead_without_an_account_a_link_that_opens_the_upd
     client = Client()
     form = client.get(path)
     assert form.status_code == 200 and "Bus shelter" in form.content.decode()
-    response = client.post(path, {"status": "delayed", "percent": 20, "note": "Waiting on parts",
-                                  "reason": "The supplier is late"})
+    response = client.post(path, {"status": "stuck", "percent": 20, "note": "Waiting on parts"})
     assert response.status_code == 200
     assert ProgressUpdate.objects.get(action=action).by_name == "Jo Volunteer"
     # Still overdue: later sweeps neither email the lead again nor make links nobody is sent.
