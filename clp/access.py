@@ -9,15 +9,15 @@ def get_object_for_user(request, queryset, perm: str | None, **lookup):
     try:
         obj = get_object_or_404(queryset.visible_to(request.user), **lookup)
     except Http404:
-        _refused(request, queryset, 404)
+        refused(request, queryset, 404)
         raise
     if perm is not None and not request.user.has_perm(perm, obj):
-        _refused(request, queryset, 403, perm)
+        refused(request, queryset, 403, perm)
         raise PermissionDenied
     return obj
 
 
-def _refused(request, queryset, status: int, perm: str = "") -> None:
+def refused(request, queryset, status: int, perm: str = "") -> None:
     from clp.audit import AuditKind, audit_record
 
     audit_record(kind=AuditKind.REFUSED, actor=request.user, summary=(

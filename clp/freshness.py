@@ -62,6 +62,19 @@ def key(*parts) -> str:
     return f"fresh:{token}:{hashlib.sha256(named.encode()).hexdigest()}"
 
 
+def kept(parts: tuple, draw, timeout: int = TIMEOUT):
+    """`draw()` (a drawn fragment, or plain picklable figures) kept under `parts` and the current
+    generation: drawn once, then read from the cache until the planning data changes. While the
+    cache is unreachable it is simply drawn for every request."""
+    name = key(*parts)
+    found = cache.get(name) if name else None
+    if found is None:
+        found = draw()
+        if name:
+            cache.set(name, found, timeout)
+    return found
+
+
 def _replace() -> None:
     cache.set(KEY, uuid.uuid4().hex, None)
 

@@ -20,17 +20,30 @@ from plans.permissions import (
 
 def _roles(user) -> dict:
     if not hasattr(user, "_clp_plan_roles"):
+        from django.db.models import CharField, Value
+
         from plans.models import CouncillorLink, Membership
 
-        user._clp_plan_roles = dict(
-            Membership.objects.active().filter(user=user).values_list("plan_id", "role")
-        )
-        user._clp_officer_communities = set(
-            user.support_organisations.values_list("communities", flat=True)
-        )
-        user._clp_councillor_plans = set(
-            CouncillorLink.objects.filter(councillor__user=user).values_list("plan_id", flat=True)
-        )
+        # One round trip for the three kinds of role (this runs on every signed-in plan page).
+        def tagged(queryset, tag, pk, role=None):
+            return queryset.order_by().values_list(
+                Value(tag, output_field=CharField()), pk,
+                role if role else Value("", output_field=CharField()))
+
+        rows = tagged(Membership.objects.active().filter(user=user), "member", "plan_id", "role").union(
+            tagged(user.support_organisations.all(), "officer", "communities"),
+            tagged(CouncillorLink.objects.filter(councillor__user=user), "councillor", "plan_id"),
+            all=True)
+        user._clp_plan_roles, user._clp_officer_communities, user._clp_councillor_plans = {}, set(), set()
+        for tag, pk, role in rows:
+            if pk is None:
+                continue
+            if tag == "member":
+                user._clp_plan_roles[pk] = role
+            elif tag == "officer":
+                user._clp_officer_communities.add(pk)
+            else:
+                user._clp_councillor_plans.add(pk)
     return user._clp_plan_roles
 
 

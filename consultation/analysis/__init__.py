@@ -40,6 +40,7 @@ from consultation.analysis.results import (
     survey_figures,
     survey_results,
     text_answers,
+    tier,
     unfiltered_count,
     weighted_result,
 )
@@ -49,5 +50,5 @@ __all__ = [
     "GroupShare", "QuestionResult", "Results", "Weighted", "crosstab", "dimension_shares",
     "disclosure_for", "love_hate_counts", "percent", "question_result", "representation",
     "respondents", "results_for", "rounded", "survey_figures", "survey_results", "text_answers",
-    "unfiltered_count", "weighted_result",
+    "tier", "unfiltered_count", "weighted_result",
 ]

@@ -327,9 +327,20 @@ def _q(question: Question) -> Q:
              one_answer=one_answer(question), ranking=question.kind == QuestionKind.RANKING, groups=groups)
 
 
+def tier(survey, viewer=None) -> str:
+    """Which of the two views of the survey's figures `viewer` gets: "open" (the steering group:
+    every figure) or "hidden below N" (everyone else, the public included: what `Disclosure`
+    hides at the current threshold). Two viewers of one tier are shown exactly the same figures
+    for the same filters, so a page drawn for one may be kept and shown to the other
+    (consultation.views.results); `disclosure_for` decides by this and nothing else."""
+    if viewer is not None and viewer.has_perm(VIEW_RESPONSES, survey.plan):
+        return "open"
+    return f"hidden below {threshold()}"
+
+
 def disclosure_for(survey, *, viewer=None, filters: Filters = Filters()) -> Disclosure:
     """What `viewer` (None: the public) may see of the survey under `filters`."""
-    if viewer is not None and viewer.has_perm(VIEW_RESPONSES, survey.plan):
+    if tier(survey, viewer) == "open":
         return Disclosure()
     return Disclosure(threshold(), survey_figures(survey), filters.selection())
 

@@ -2,17 +2,33 @@
 
 Every figure comes from `analysis.results_for`, so what is hidden outside the steering group is
 decided in one place (consultation.analysis.suppression.Disclosure) for the page and its downloads alike.
+
+The results page is kept drawn. Working out and drawing a survey's figures (the disclosure
+checks, every question's cells, the charts, the template) costs 50–100 ms of Python however the
+counts are cached, for a page people open again and again between two responses. Its content is
+a function of nothing but: the survey; the version of its answers (consultation.analysis.counts,
+bumped in the transaction of every change to a submitted answer); the questionnaire, the groups
+and the plan (a change to any starts a new generation, clp.freshness); the viewer's *tier*
+(`analysis.tier`: the steering group sees every figure, everyone else what the disclosure
+leaves at the current threshold) and whether they may publish; the query string; and the
+language. The kept copy is stored under all of those, and read only after `survey_for` has
+checked that the viewer may see the plan, so it is never shown to anyone its tier would not
+draw it for (tests/consultation/test_results_kept.py plays the councillor against it).
 """
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from clp import charts
+from clp import charts, freshness
 from consultation import analysis
+from consultation.analysis import counts
 from consultation.models import Channel, Dimension, Question
 from consultation.views.common import survey_for
+from plans.permissions import EDIT_PLAN_CONTENT
 
 
 def _chart(result) -> charts.Chart | None:
@@ -40,13 +56,22 @@ def results_for_request(request, survey, *, questions: bool = True) -> analysis.
 @login_required
 def results(request, pk, sid):
     survey = survey_for(request, pk, sid)
+    can_share = request.user.has_perm(EDIT_PLAN_CONTENT, survey.plan)
+    parts = ("survey-results", survey.pk, counts.version(survey), analysis.tier(survey, request.user),
+             can_share, sorted(request.GET.lists()), request.path, get_language())
+    kept = freshness.kept(parts, lambda: _draw_results(request, survey, can_share))
+    return render(request, "consultation/results/results.html",
+                  {"plan": survey.plan, "survey": survey, "kept": kept})
+
+
+def _draw_results(request, survey, can_share: bool) -> str:
     seen = results_for_request(request, survey)
-    return render(request, "consultation/results/results.html", {
-        "plan": survey.plan, "survey": survey, "results": seen,
+    return render_to_string("consultation/results/_results.html", {
+        "plan": survey.plan, "survey": survey, "results": seen, "can_share": can_share,
         "items": [(r, _chart(r)) for r in seen.questions], "total": seen.total,
         "shown": seen.matching, "suppressed": seen.limit,
         **_filter_context(request, survey, seen.filters),
-    })
+    }, request=request)
 
 
 @login_required

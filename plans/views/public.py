@@ -1,7 +1,6 @@
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -35,13 +34,8 @@ def community_public(request, slug):
     community = get_object_or_404(Community, slug=slug)
     if request.user.is_authenticated:
         return render(request, "plans/community_public.html", _community_context(request, community))
-    key = freshness.key("community-page", community.pk, get_language())
-    kept = cache.get(key) if key else None
-    if kept is None:
-        kept = render_to_string("plans/_community.html", _community_context(request, community),
-                                request=request)
-        if key:
-            cache.set(key, kept, freshness.TIMEOUT)
+    kept = freshness.kept(("community-page", community.pk, get_language()), lambda: render_to_string(
+        "plans/_community.html", _community_context(request, community), request=request))
     return render(request, "plans/community_public.html", {"community": community, "kept": kept})
 
 

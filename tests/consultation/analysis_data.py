@@ -74,3 +74,23 @@ def add_responses(survey, q, options, cats, age_options, spec, channel="online")
     Answer.objects.bulk_create(answers, batch_size=5000)
     ResponsesVersion.bump(survey_id=survey.pk)  # bulk inserts send no signal; the services bump too
     return responses
+
+
+def small_group_parish(world):
+    """103 people; 3 aged 18 to 24 on paper, 40 aged 35 to 64, 60 aged 65 to 74."""
+    survey, q, options, cats, age_options = analysis_survey(world.plan)
+    age = q["age"].dimension
+    DimensionCategory.objects.filter(pk=cats["old"].pk).update(position=2)
+    Option.objects.filter(category=cats["old"]).update(position=2)
+    cats["middle"] = DimensionCategory.objects.create(dimension=age, label="35 to 64", position=1)
+    age_options[cats["middle"].pk] = Option.objects.create(question=q["age"], label="35 to 64",
+                                                           category=cats["middle"], position=1)
+    young = [(1, {"yes": True, "travel": "Walk", "rating": 1, "age": "young"}),
+             (2, {"yes": False, "travel": "Walk", "rating": 2, "age": "young"})]
+    others = [(30, {"yes": True, "travel": "Car", "rating": 4, "age": "middle"}),
+              (10, {"yes": False, "travel": "Bus", "rating": 5, "age": "middle"}),
+              (40, {"yes": True, "travel": "Car", "rating": 4, "age": "old"}),
+              (20, {"yes": False, "travel": "Bus", "rating": 3, "age": "old"})]
+    add_responses(survey, q, options, cats, age_options, young, channel="paper")
+    add_responses(survey, q, options, cats, age_options, others)
+    return survey, q, cats

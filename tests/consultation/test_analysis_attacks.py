@@ -15,29 +15,14 @@ from django.urls import reverse
 from consultation import analysis
 from consultation.models import Answer, DimensionCategory, Option, Question, QuestionKind, Response
 from consultation.services import evidence as evidence_services
-from tests.consultation.analysis_data import add_responses, analysis_survey
+from tests.consultation.analysis_data import add_responses, small_group_parish
 
 NEIGHBOUR = "hidden so that a smaller group cannot be worked out"
 
 
 @pytest.fixture
 def parish(world):
-    survey, q, options, cats, age_options = analysis_survey(world.plan)
-    age = q["age"].dimension
-    DimensionCategory.objects.filter(pk=cats["old"].pk).update(position=2)
-    Option.objects.filter(category=cats["old"]).update(position=2)
-    cats["middle"] = DimensionCategory.objects.create(dimension=age, label="35 to 64", position=1)
-    age_options[cats["middle"].pk] = Option.objects.create(question=q["age"], label="35 to 64",
-                                                           category=cats["middle"], position=1)
-    young = [(1, {"yes": True, "travel": "Walk", "rating": 1, "age": "young"}),
-             (2, {"yes": False, "travel": "Walk", "rating": 2, "age": "young"})]
-    others = [(30, {"yes": True, "travel": "Car", "rating": 4, "age": "middle"}),
-              (10, {"yes": False, "travel": "Bus", "rating": 5, "age": "middle"}),
-              (40, {"yes": True, "travel": "Car", "rating": 4, "age": "old"}),
-              (20, {"yes": False, "travel": "Bus", "rating": 3, "age": "old"})]
-    add_responses(survey, q, options, cats, age_options, young, channel="paper")
-    add_responses(survey, q, options, cats, age_options, others)
-    return survey, q, cats
+    return small_group_parish(world)
 
 
 def _get(world, persona, name, *args, **query):
