@@ -11,16 +11,13 @@ from plans.permissions import VIEW_PLAN
 def plan_for(request, pk, perm: str | None = VIEW_PLAN) -> Plan:
     """The plan `pk` with its community: 404 unless the user may see it, 403 without `perm`.
 
-    Fetched by its key and then checked against the user's roles (plans.rules: three small
-    queries, loaded once per request and needed by the page's other checks anyway), rather than
+    Fetched by its key and then checked against the user's roles (plans.rules: one query,
+    loaded once per request and needed by the page's other checks anyway), rather than
     looked up through `Plan.objects.visible_to`: that query joins memberships, councillor links
     and organisations and takes several milliseconds to build and run on every plan page. The
     two agree (tests/plans/test_visibility.py holds them to it)."""
     queryset = Plan.objects.all()
-    try:
-        plan = Plan.objects.select_related("community").get(pk=pk)
-    except Plan.DoesNotExist:
-        plan = None
+    plan = next(iter(Plan.objects.select_related("community").filter(pk=pk).order_by()), None)
     if plan is None or not request.user.has_perm(VIEW_PLAN, plan):
         refused(request, queryset, 404)
         raise Http404
