@@ -25,12 +25,20 @@ not signed in see it) are kept in the cache under the current
 """
 
 import hashlib
+import re
 import uuid
 
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.translation import get_language
 
 KEY = "freshness:generation"
 TIMEOUT = 10 * 60
@@ -39,7 +47,7 @@ QUIET = {
     "consultation.answer", "consultation.response", "consultation.accesscode",
     "consultation.answercoding", "consultation.responsesversion", "consultation.importbatch",
     "clp.auditevent", "clp.heartbeat", "clp.reminder", "clp.recipient",
-    "portfolio.bulkmessage", "portfolio.bulkrecipient", "portfolio.savedfilter",
+    "portfolio.bulkmessage", "portfolio.bulkrecipient",
 }
 
 
@@ -73,6 +81,74 @@ def kept(parts: tuple, draw, timeout: int = TIMEOUT):
         if name:
             cache.set(name, found, timeout)
     return found
+
+
+# What differs between two visitors' copies of a kept page: the CSRF token in each form, and the
+# CSP nonce on each script. NUL never reaches a page (forms refuse it), so the marks cannot clash.
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_MARK, NONCE_MARK = b"\x00csrf\x00", b"\x00nonce\x00"
+
+
+def plain_visitor(request) -> bool:
+    """A visitor who brings no session and no messages: not signed in, no survey answers under
+    way, nothing waiting to be shown. Every such visitor sees the same page (in their language)."""
+    return (request.method in ("GET", "HEAD") and not request.GET
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES)
+
+
+def kept_page(request, parts: tuple, draw):
+    """The whole page `draw()` returns, kept for plain visitors (residents arriving from a leaflet
+    or a link, who are almost all of a public page's readers) under the current generation.
+
+    A kept copy is stored with its CSRF tokens and CSP nonce taken out, and each visitor's copy
+    gets their own put back, so forms and scripts work exactly as on a drawn page. Only a 200 with
+    no cookies of its own is kept; anyone else, and every other answer, is drawn as usual."""
+    if not plain_visitor(request):
+        return draw()
+    return _page(request, key("page", *parts), draw, TIMEOUT)
+
+
+VIEWER_TIMEOUT = 60
+
+
+def kept_for_viewer(request, parts: tuple, draw):
+    """The whole page `draw()` returns for the signed-in viewer, kept for them alone under the
+    current generation: seeing the same page again (going back to it, reloading it) costs the
+    view's own permission check and one cache entry, and nothing is drawn.
+
+    - The view checks the viewer's access before calling this, on every request: a role taken
+      away by any means (even an `update()` that replaces no generation) refuses the next
+      request. The kept copy only saves drawing what they may see.
+    - The key holds the viewer's account and the session's password hash, the path, the query
+      string and the language, with `parts` (anything else the page shows). Every change to an
+      account, a role or a plan replaces the generation.
+    - Entries live `VIEWER_TIMEOUT` seconds, not `TIMEOUT`: if a bump is lost while Redis is
+      unreachable, that bounds how long a figure can lag.
+    - A request with a message waiting is drawn, so the message is shown."""
+    session = request.session
+    user_id = session.get(SESSION_KEY)
+    if (request.method not in ("GET", "HEAD") or user_id is None or "_messages" in session
+            or CookieStorage.cookie_name in request.COOKIES):
+        return draw()
+    name = key("viewer-page", user_id, session.get(HASH_SESSION_KEY), request.path,
+               sorted(request.GET.lists()), get_language(), *parts)
+    return _page(request, name, draw, VIEWER_TIMEOUT)
+
+
+def _page(request, name: str, draw, timeout: int):
+    found = cache.get(name) if name else None
+    if found is not None:
+        nonce = str(get_nonce(request)).encode()
+        token = get_token(request).encode()
+        return HttpResponse(found.replace(NONCE_MARK, nonce).replace(CSRF_MARK, token))
+    response = draw()
+    if (name and response.status_code == 200 and not response.streaming and not response.cookies
+            and response.get("Content-Type", "").startswith("text/html")):
+        body = CSRF_INPUT.sub(rb"\1" + CSRF_MARK + rb"\2", response.content)
+        nonce = f'nonce="{get_nonce(request)}"'.encode()
+        cache.set(name, body.replace(nonce, b'nonce="' + NONCE_MARK + b'"'), timeout)
+    return response
 
 
 def _replace() -> None:

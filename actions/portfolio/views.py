@@ -56,7 +56,12 @@ def _query(params) -> str:
 
 @login_required
 def overview(request, pk):
-    return _overview_page(request, _organisation(request, pk), request.GET)
+    """The portfolio. Besides the figures kept for every officer (`_figures`), the whole page is
+    kept for the officer themself while nothing changes (`freshness.kept_for_viewer`), so going
+    back to it from a community, or paging back, reads the permission check and the cache."""
+    organisation = _organisation(request, pk)
+    return freshness.kept_for_viewer(request, ("portfolio", organisation.pk),
+                                     lambda: _overview_page(request, organisation, request.GET))
 
 
 def _figures(organisation, filters, page_number) -> dict:

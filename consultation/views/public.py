@@ -9,11 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
+from clp import freshness
 from clp.exceptions import Refused
 from consultation import services
 from consultation.analysis.exports import describe
@@ -86,6 +88,13 @@ def _too_many_codes(request) -> bool:
 @limit_posts
 @require_http_methods(["GET", "POST"])
 def public_start(request, public_id):
+    """The survey's first page. A resident arriving from the leaflet or a link (no session yet)
+    is given the page kept whole (`freshness.kept_page`): no query, nothing drawn."""
+    return freshness.kept_page(request, ("survey-start", public_id, get_language()),
+                               lambda: _start(request, public_id))
+
+
+def _start(request, public_id):
     survey = _survey(public_id)
     if survey is None or not survey.is_accepting:
         return _not_open(request, survey)

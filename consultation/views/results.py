@@ -55,7 +55,15 @@ def results_for_request(request, survey, *, questions: bool = True) -> analysis.
 
 @login_required
 def results(request, pk, sid):
+    """The survey's results. The body is kept for every viewer of the same tier (below); the
+    whole page is also kept for the viewer themself (`freshness.kept_for_viewer`), so changing
+    back to a filter, or coming back to the page, reads the plan check and the cache. A sent
+    answer bumps the generation with the survey's version, so the version need not be read."""
     survey = survey_for(request, pk, sid)
+    return freshness.kept_for_viewer(request, ("results", survey.pk), lambda: _results(request, survey))
+
+
+def _results(request, survey):
     can_share = request.user.has_perm(EDIT_PLAN_CONTENT, survey.plan)
     parts = ("survey-results", survey.pk, counts.version(survey), analysis.tier(survey, request.user),
              can_share, sorted(request.GET.lists()), request.path, get_language())

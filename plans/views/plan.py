@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clp import freshness
 from clp.access import get_object_for_user, show_refused
 from clp.exceptions import Refused
 from clp.models import Community
@@ -44,7 +45,14 @@ def plan_create(request, slug):
 
 @login_required
 def plan_detail(request, pk):
+    """The plan's home page. Seen again by the same person (they come back to it between
+    pages), it is the copy kept for them (`freshness.kept_for_viewer`) until anything changes;
+    whether they may see the plan is checked first, every time."""
     plan = plan_for(request, pk)
+    return freshness.kept_for_viewer(request, ("plan-home", plan.pk), lambda: _plan_home(request, plan))
+
+
+def _plan_home(request, plan):
     checklist = gates.checklist(plan, viewer=request.user)
     return render(request, "plans/plan_detail.html", {
         "plan": plan,

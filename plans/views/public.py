@@ -30,7 +30,13 @@ def community_public(request, slug):
     For visitors who are not signed in (almost everyone who reads it) the page's content is the
     same for all, so it is kept drawn under the planning data's generation (clp.freshness: any
     change to a plan, event, survey, publication or action starts a new one, and the date is
-    part of the key, so "coming up" and "recent" move at midnight)."""
+    part of the key, so "coming up" and "recent" move at midnight). A visitor who brings no
+    session at all is given the whole page kept (`freshness.kept_page`), with no query."""
+    return freshness.kept_page(request, ("community", slug, get_language()),
+                               lambda: _community_page(request, slug))
+
+
+def _community_page(request, slug):
     community = get_object_or_404(Community, slug=slug)
     if request.user.is_authenticated:
         return render(request, "plans/community_public.html", _community_context(request, community))

@@ -36,14 +36,19 @@ def test_the_same_figures_are_drawn_once_and_other_figures_get_their_own_drawing
     assert fewer.svg != first.svg and ">No<" not in fewer.svg
 
 
-def test_a_drawing_kept_by_another_worker_is_used_and_a_lost_one_is_drawn_again():
+def test_a_drawing_kept_by_another_worker_is_used_and_a_lost_one_is_drawn_again(monkeypatch):
     from django.core.cache import cache
 
+    drawn = []
+    draw = charts._draw_grouped
+    monkeypatch.setattr(charts, "_draw_grouped", lambda *args: drawn.append(args) or draw(*args))
     first = charts.grouped_bar("Kept by age?", ["Yes", "No"], [("Under 25", [80.0, 20.0])])
     charts.drawings._recent.clear()  # another worker: nothing in its memory, the shared cache has it
     assert charts.grouped_bar("Kept by age?", ["Yes", "No"],
                               [("Under 25", [80.0, 20.0])]).svg == first.svg
+    assert len(drawn) == 1
     charts.drawings._recent.clear()
     cache.clear()  # both gone (a restarted Redis): drawn again, the same figures
     redrawn = charts.grouped_bar("Kept by age?", ["Yes", "No"], [("Under 25", [80.0, 20.0])])
-    assert redrawn.svg != first.svg and "80%" in redrawn.svg and "Under 25" in redrawn.svg
+    assert len(drawn) == 2 and redrawn.svg == first.svg
+    assert "80%" in redrawn.svg and "Under 25" in redrawn.svg and "<script" not in redrawn.svg

@@ -1,0 +1,166 @@
+"""Whole pages kept drawn (clp.freshness.kept_page and kept_for_viewer): a kept copy must work
+exactly as a drawn page (its forms carry the reader's own CSRF token, its scripts the response's
+nonce), must never reach anyone it was not drawn for, and must never outlive a change, a lost
+role, a sign-out, a waiting message or a stopped Redis."""
+
+import re
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from consultation.models import Response, SurveyStatus
+from plans import services
+from plans.models import Membership
+from tests.consultation.factories import make_survey
+from tests.realservices import RedisServer, cache_settings
+from tests.security_headers import NONCE
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# A kept copy still costs the view's own checks: the session, the account, and the plan with
+# the viewer's roles (and the survey, for results; the organisation and its officers, for the
+# portfolio). Nothing else is read.
+PLAN_CHECK = 4
+
+
+def _get(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url)
+    return page, len(captured)
+
+
+def _start_url(survey):
+    return reverse("consultation:public_start", kwargs={"public_id": survey.public_id})
+
+
+def test_a_kept_survey_start_page_gives_each_resident_a_working_form_of_their_own(world):
+    survey = make_survey(world.plan)
+    url = _start_url(survey)
+    Client().get(url)  # drawn and kept
+    tokens = []
+    for _ in range(2):
+        resident = Client(enforce_csrf_checks=True)
+        page, queries = _get(resident, url)
+        assert page.status_code == 200 and queries == 0  # the kept copy: nothing read
+        assert survey.title in page.text
+        nonce = NONCE.findall(page["Content-Security-Policy"])[0]
+        assert page.text.count(f'nonce="{nonce}"') == page.text.count("<script")
+        [token] = TOKEN.findall(page.text)
+        tokens.append(token)
+        started = resident.post(url, {"consent": "on", "csrfmiddlewaretoken": token})
+        assert started.status_code == 302, started.content  # the token in the kept copy works
+    assert tokens[0] != tokens[1]
+    assert Response.objects.filter(survey=survey).count() == 2
+
+
+def test_a_kept_survey_start_page_never_outlives_the_survey_closing(world):
+    survey = make_survey(world.plan)
+    url = _start_url(survey)
+    assert Client().get(url).status_code == 200
+    assert _get(Client(), url)[1] == 0
+    survey.status = SurveyStatus.CLOSED
+    survey.save()
+    assert Client().get(url).status_code == 404
+
+
+def test_a_resident_with_answers_under_way_is_drawn_their_own_start_page(world):
+    survey = make_survey(world.plan)
+    url = _start_url(survey)
+    Client().get(url)
+    resident = Client()
+    resident.post(url, {"consent": "on"})
+    page = resident.get(url)
+    assert "Carry on with your answers" in page.text
+    assert "Carry on with your answers" not in Client().get(url).text
+
+
+def _plan_home(world):
+    return world.plan.get_absolute_url()
+
+
+def test_the_plan_home_is_kept_for_its_viewer_alone(world):
+    chair, member = world.client("chair"), world.client("member")  # signing in is a write
+    url = _plan_home(world)
+    first, drawn = _get(chair, url)
+    again, kept = _get(chair, url)
+    assert first.status_code == again.status_code == 200
+    assert kept == PLAN_CHECK < drawn
+    assert TOKEN.findall(first.text) != TOKEN.findall(again.text)  # a token of its own each time
+    assert _get(member, url)[1] > PLAN_CHECK  # another member is drawn their own page
+    signed_out = world.client("secretary")
+    assert signed_out.get(url).status_code == 200
+    cookie = signed_out.cookies["sessionid"].value
+    signed_out.post(reverse("account_logout"))
+    replayed = Client()
+    replayed.cookies["sessionid"] = cookie
+    assert replayed.get(url).status_code == 302  # to sign in: a signed-out session gets nothing
+
+
+def test_a_member_who_leaves_gets_no_kept_copy_of_the_plan(world):
+    member = world.client("member")
+    url = _plan_home(world)
+    assert member.get(url).status_code == 200
+    assert _get(member, url)[1] == PLAN_CHECK
+    services.membership_end(
+        membership=Membership.objects.active().get(plan=world.plan, user=world.people["member"]),
+        actor=world.people["chair"])
+    assert member.get(url).status_code == 404
+
+
+def test_a_waiting_message_is_shown_not_a_kept_copy(world):
+    chair = world.client("chair")
+    url = _plan_home(world)
+    chair.get(url)
+    assert _get(chair, url)[1] == PLAN_CHECK
+    storage = CookieStorage(RequestFactory().get("/"))
+    chair.cookies[CookieStorage.cookie_name] = storage._encode([Message(constants.SUCCESS, "Minutes filed.")])
+    page, queries = _get(chair, url)
+    assert "Minutes filed." in page.text and queries > PLAN_CHECK
+
+
+def test_kept_results_and_portfolio_change_with_the_answers_and_the_plans(world):
+    survey = make_survey(world.plan)
+    results = reverse("consultation:results", args=[world.plan.pk, survey.pk])
+    portfolio = reverse("portfolio:overview", args=[world.organisation.pk])
+    chair, officer = world.client("chair"), world.client("officer")
+    for client, url, check in ((chair, results, PLAN_CHECK + 1), (officer, portfolio, 4)):
+        assert client.get(url).status_code == 200
+        assert _get(client, url)[1] == check
+    world.community.name = "Wicketby St Mary"
+    world.community.save()
+    assert "Wicketby St Mary" in officer.get(portfolio).text
+    assert _get(chair, results)[1] > PLAN_CHECK + 1  # drawn again after the change
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_pages_are_drawn_correctly_while_redis_is_stopped(settings, world):
+    server = RedisServer().start()
+    settings.CACHES = cache_settings(server.url, retry_after=60)
+    try:
+        survey = make_survey(world.plan)
+        chair, officer = world.client("chair"), world.client("officer")
+        pages = [(Client(), _start_url(survey)), (Client(), world.community.get_absolute_url()),
+                 (chair, _plan_home(world)),
+                 (officer, reverse("portfolio:overview", args=[world.organisation.pk])),
+                 (chair, reverse("consultation:results", args=[world.plan.pk, survey.pk]))]
+        for client, url in pages:
+            assert client.get(url).status_code == 200
+            assert client.get(url).status_code == 200  # now kept in this Redis
+        server.stop()
+        world.community.name = "Wicketby Renamed"
+        world.community.save()
+        for client, url in pages:
+            page = client.get(url)
+            assert page.status_code == 200, url
+            assert "Wicketby Renamed" in page.text, url
+        started = Client(enforce_csrf_checks=True)
+        [token] = TOKEN.findall(started.get(_start_url(survey)).text)
+        sent = started.post(_start_url(survey), {"consent": "on", "csrfmiddlewaretoken": token})
+        assert sent.status_code == 302
+    finally:
+        server.stop()
