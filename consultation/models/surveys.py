@@ -11,7 +11,7 @@ import hmac
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -482,9 +482,11 @@ class Response(models.Model):
     def take_numbers(survey_id: int, count: int = 1) -> range:
         """The next `count` response numbers of a survey. The UPDATE holds the survey's row until
         the transaction ends, so two volunteers saving at once never get the same number."""
-        Survey.objects.filter(pk=survey_id).update(
-            last_response_number=models.F("last_response_number") + count)
-        last = Survey.objects.filter(pk=survey_id).values_list("last_response_number", flat=True).get()
+        table = Survey._meta.db_table
+        with connection.cursor() as cursor:  # one round trip: RETURNING (PostgreSQL, SQLite 3.35+)
+            cursor.execute(f"UPDATE {table} SET last_response_number = last_response_number + %s "  # noqa: S608
+                           "WHERE id = %s RETURNING last_response_number", [count, survey_id])
+            (last,) = cursor.fetchone()
         return range(last - count + 1, last + 1)
 
     @property

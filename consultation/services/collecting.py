@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -169,8 +170,9 @@ def own(answer: Answer, response: Response) -> Answer:
     return answer
 
 
-def missing_required(response: Response) -> list[Question]:
-    answered = set(response.answers.values_list("question_id", flat=True))
+def missing_required(response: Response, answered: set | None = None) -> list[Question]:
+    if answered is None:
+        answered = set(response.answers.values_list("question_id", flat=True))
     return [q for q in response.survey.questions.filter(required=True).select_related("section")
             if q.pk not in answered]
 
@@ -184,10 +186,11 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
                 _("These answers have already been sent. Thank you."))
         if not locked.survey.is_accepting:
             raise Refused(_("Sorry, this survey has closed."))
-        missing = missing_required(locked)
+        rows = _answer_rows(locked)  # read once: for what is missing and for the digest
+        missing = missing_required(locked, answered={row[0] for row in rows})
         if missing:
             raise Incomplete(_("Some questions still need an answer."), missing)
-        digest = _digest(locked)
+        digest = hashlib.sha256(repr(rows).encode()).hexdigest()  # as _digest does
         if client_key:
             _check_repeat(locked.survey, client_key, digest)
         now = timezone.now()
@@ -209,9 +212,12 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
 
 
 def _digest(response: Response) -> str:
-    rows = response.answers.order_by("question_id", "option_id", "part").values_list(
-        "question_id", "option_id", "number", "part", "text")
-    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+    return hashlib.sha256(repr(_answer_rows(response)).encode()).hexdigest()
+
+
+def _answer_rows(response: Response) -> list[tuple]:
+    return list(response.answers.order_by("question_id", "option_id", "part").values_list(
+        "question_id", "option_id", "number", "part", "text"))
 
 
 def _check_repeat(survey: Survey, client_key: str, digest: str) -> None:
@@ -222,11 +228,14 @@ def _check_repeat(survey: Survey, client_key: str, digest: str) -> None:
     """
     recent = Response.objects.submitted().filter(
         survey=survey, client_key=client_key, submitted_at__gte=timezone.now() - timedelta(days=1))
-    if recent.filter(answers_digest=digest).exists():
+    # One query for both checks. A device's count stays small: past the limit nothing is stored.
+    sent = recent.order_by().aggregate(same=Count("pk", filter=Q(answers_digest=digest)),
+                                       all=Count("pk"))
+    if sent["same"]:
         raise Refused(_("These exact answers have already been sent from this device, so we have "
                         "not counted them twice. Thank you for taking part."))
     limit = settings.CONSULTATION_MAX_DAILY_PER_DEVICE
-    if recent.order_by()[:limit].count() >= limit:  # counts no further than the limit
+    if sent["all"] >= limit:
         raise Refused(_("Many answers have been sent from this device today. If more people "
                         "want to take part, please try again tomorrow or ask the steering group "
                         "for a paper copy."))
