@@ -31,6 +31,9 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 _lock = threading.Lock()
 _down_until: dict[str, float] = {}  # server location → monotonic time of the next attempt
 _failures: dict[str, int] = {}
+# Called once Redis answers again after this process found it unreachable: writes it dropped
+# meanwhile may have been invalidations (clp.freshness starts a new generation here).
+RECOVERED: list = []
 
 
 def failures(location: str | None = None) -> int:
@@ -91,6 +94,8 @@ class FailOpenRedisCache(RedisCache):
             if was_down:
                 logger.warning("Cache reachable again after %s cache calls answered without it",
                                failures(self._location))
+                for hook in RECOVERED:
+                    hook()
         return result
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

@@ -11,7 +11,8 @@ not signed in see it) are kept in the cache under the current
   own apps, so a model added later is covered without anyone remembering to list it. Left out
   are the rows that change often and show nothing there: residents' answers and drafts (a sent
   response reaches those pages through its survey's response version, which calls `bump`), codes
-  and codings, the email outbox and ledger, the audit log, the health heartbeat, publications.
+  and codings, the email outbox and ledger, the audit log and the health heartbeat; and an
+  account's sign-in time (`last_login` alone).
 - The token is replaced at once, so the writer's next page (and a test, whose transaction never
   commits) sees the change, and again when the transaction commits: a page drawn between the
   two could not see the uncommitted change, and it is stored under a token already replaced.
@@ -20,6 +21,10 @@ not signed in see it) are kept in the cache under the current
 - Every entry also expires after `TIMEOUT`. That bounds how stale a figure can be if a bump is
   lost (the cache fails open while Redis is unreachable, clp.cache) and how far the "days since"
   figures can lag the clock; the date is part of every key as well.
+- Whole pages are kept the same way: for plain visitors (no session: the survey's first page, a
+  community's page) with no query at all, and for a signed-in viewer (the plan home, results,
+  the portfolio) after the view's own access check, which runs on every request. Each copy gets
+  the reader's own CSRF token and CSP nonce put back (`kept_page`, `kept_for_viewer`).
 - A random token, not a counter: a cache that lost the key (a Redis restart) starts a new token,
   so an old number can never come back and name old entries.
 """
@@ -106,10 +111,12 @@ def kept_page(request, parts: tuple, draw):
     no cookies of its own is kept; anyone else, and every other answer, is drawn as usual."""
     if not plain_visitor(request):
         return draw()
-    return _page(request, key("page", *parts), draw, TIMEOUT)
+    return _page(request, key("page", request.get_host(), *parts), draw, PAGE_TIMEOUT)
 
 
-VIEWER_TIMEOUT = 60
+# Whole pages live a minute: if an invalidation is lost, that bounds how long one can lag
+# (a survey closed, a role taken away), and a busy page is still drawn only once a minute.
+PAGE_TIMEOUT = VIEWER_TIMEOUT = 60
 
 
 def kept_for_viewer(request, parts: tuple, draw):
@@ -120,8 +127,8 @@ def kept_for_viewer(request, parts: tuple, draw):
     - The view checks the viewer's access before calling this, on every request: a role taken
       away by any means (even an `update()` that replaces no generation) refuses the next
       request. The kept copy only saves drawing what they may see.
-    - The key holds the viewer's account and the session's password hash, the path, the query
-      string and the language, with `parts` (anything else the page shows). Every change to an
+    - The key holds the viewer's account and the session's password hash, the host, the path,
+      the query string and the language, with `parts` (anything else the page shows). Every change to an
       account, a role or a plan replaces the generation.
     - Entries live `VIEWER_TIMEOUT` seconds, not `TIMEOUT`: if a bump is lost while Redis is
       unreachable, that bounds how long a figure can lag.
@@ -131,17 +138,19 @@ def kept_for_viewer(request, parts: tuple, draw):
     if (request.method not in ("GET", "HEAD") or user_id is None or "_messages" in session
             or CookieStorage.cookie_name in request.COOKIES):
         return draw()
-    name = key("viewer-page", user_id, session.get(HASH_SESSION_KEY), request.path,
-               sorted(request.GET.lists()), get_language(), *parts)
+    name = key("viewer-page", user_id, session.get(HASH_SESSION_KEY), request.get_host(),
+               request.path, sorted(request.GET.lists()), get_language(), *parts)
     return _page(request, name, draw, VIEWER_TIMEOUT)
 
 
 def _page(request, name: str, draw, timeout: int):
     found = cache.get(name) if name else None
     if found is not None:
-        nonce = str(get_nonce(request)).encode()
-        token = get_token(request).encode()
-        return HttpResponse(found.replace(NONCE_MARK, nonce).replace(CSRF_MARK, token))
+        if NONCE_MARK in found:
+            found = found.replace(NONCE_MARK, str(get_nonce(request)).encode())
+        if CSRF_MARK in found:  # only a page with a form sets the CSRF cookie, as when drawn
+            found = found.replace(CSRF_MARK, get_token(request).encode())
+        return HttpResponse(found)
     response = draw()
     if (name and response.status_code == 200 and not response.streaming and not response.cookies
             and response.get("Content-Type", "").startswith("text/html")):
@@ -164,12 +173,23 @@ def bump() -> None:
             transaction.on_commit(_replace)
 
 
+SIGN_IN = frozenset({"last_login"})
+
+
 def _changed(sender, **kwargs) -> None:
     meta = sender._meta
     if meta.app_label in PROJECT_APPS and meta.label_lower not in QUIET:
+        if kwargs.get("update_fields") == SIGN_IN:  # a sign-in: no page shows when it was
+            return
         bump()
 
 
 def connect() -> None:
+    # A bump dropped while Redis was unreachable would leave the old generation (and every page
+    # kept under it) current once Redis is back: the process that dropped it starts a new one.
+    from clp import cache as fail_open
+
+    if _replace not in fail_open.RECOVERED:
+        fail_open.RECOVERED.append(_replace)
     for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
         signal.connect(_changed, dispatch_uid=f"freshness-{name}")

@@ -21,7 +21,7 @@ from plans.permissions import (
 def _roles_sql() -> str:
     """The three kinds of role in one round trip, as plain SQL: this runs on every signed-in plan
     page, and building the same query through the ORM (a union of three) took longer than the
-    database took to answer it. Table and column names come from the models."""
+    database took to answer it. Table names, and the join tables' columns, come from the models."""
     from clp.models import CouncillorProfile, Organisation
     from plans.models import CouncillorLink, Membership
 

@@ -482,11 +482,19 @@ class Response(models.Model):
     def take_numbers(survey_id: int, count: int = 1) -> range:
         """The next `count` response numbers of a survey. The UPDATE holds the survey's row until
         the transaction ends, so two volunteers saving at once never get the same number."""
+        if connection.vendor == "sqlite" and connection.Database.sqlite_version_info < (3, 35):
+            Survey.objects.filter(pk=survey_id).update(
+                last_response_number=models.F("last_response_number") + count)
+            last = Survey.objects.filter(pk=survey_id).values_list("last_response_number", flat=True).get()
+            return range(last - count + 1, last + 1)
         table = Survey._meta.db_table
-        with connection.cursor() as cursor:  # one round trip: RETURNING (PostgreSQL, SQLite 3.35+)
+        with connection.cursor() as cursor:  # one round trip: UPDATE … RETURNING
             cursor.execute(f"UPDATE {table} SET last_response_number = last_response_number + %s "  # noqa: S608
                            "WHERE id = %s RETURNING last_response_number", [count, survey_id])
-            (last,) = cursor.fetchone()
+            row = cursor.fetchone()
+        if row is None:
+            raise Survey.DoesNotExist(survey_id)
+        (last,) = row
         return range(last - count + 1, last + 1)
 
     @property

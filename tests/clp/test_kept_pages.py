@@ -4,16 +4,20 @@ nonce), must never reach anyone it was not drawn for, and must never outlive a c
 role, a sign-out, a waiting message or a stopped Redis."""
 
 import re
+import time
 
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from clp import cache as fail_open
+from clp import freshness
 from consultation.models import Response, SurveyStatus
 from plans import services
 from plans.models import Membership
@@ -66,6 +70,29 @@ def test_a_kept_survey_start_page_never_outlives_the_survey_closing(world):
     survey.status = SurveyStatus.CLOSED
     survey.save()
     assert Client().get(url).status_code == 404
+
+
+def test_a_kept_page_without_a_form_sets_no_cookie_as_when_drawn(world):
+    url = world.community.get_absolute_url()
+    drawn = Client().get(url)
+    kept, queries = _get(Client(), url)
+    assert queries == 0 and kept.text.count("<script") == drawn.text.count("<script")
+    assert not drawn.cookies and not kept.cookies
+
+
+def test_a_process_that_lost_touch_with_redis_starts_a_new_generation_once_it_is_back(settings):
+    """A bump dropped while Redis was unreachable must not leave the old pages current."""
+    server = RedisServer().start()
+    settings.CACHES = cache_settings(server.url)
+    try:
+        before = freshness.generation()
+        location = caches["default"]._location
+        with fail_open._lock:
+            fail_open._down_until[location] = time.monotonic() - 1  # it failed; its pause is over
+        caches["default"].get("anything")
+        assert freshness.generation() not in ("", before)
+    finally:
+        server.stop()
 
 
 def test_a_resident_with_answers_under_way_is_drawn_their_own_start_page(world):
