@@ -16,8 +16,14 @@ def plan_for(request, pk, perm: str | None = VIEW_PLAN) -> Plan:
     looked up through `Plan.objects.visible_to`: that query joins memberships, councillor links
     and organisations and takes several milliseconds to build and run on every plan page. The
     two agree (tests/plans/test_visibility.py holds them to it)."""
-    queryset = Plan.objects.all()
     plan = next(iter(Plan.objects.select_related("community").filter(pk=pk).order_by()), None)
+    return checked(request, plan, perm)
+
+
+def checked(request, plan: Plan | None, perm: str | None = VIEW_PLAN) -> Plan:
+    """`plan` (fetched by the caller, with its community; None when there is no such plan) if the
+    user may see it: 404 unless they may, 403 without `perm`, each refusal audited."""
+    queryset = Plan.objects.all()
     if plan is None or not request.user.has_perm(VIEW_PLAN, plan):
         refused(request, queryset, 404)
         raise Http404

@@ -1,17 +1,23 @@
 """Lookups every steering-group view shares: the plan via the one access helper, then its survey."""
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from consultation.models import Survey
-from plans.access import plan_for
+from plans.access import checked, plan_for
 from plans.permissions import VIEW_PLAN
 
 
 def survey_for(request, pk, sid, perm: str = VIEW_PLAN) -> Survey:
-    """The survey `sid` of plan `pk`: 404 unless the user may see the plan, 403 without `perm`."""
-    plan = plan_for(request, pk, perm)
-    survey = get_object_or_404(Survey.objects.filter(plan=plan), pk=sid)
-    survey.plan = plan
+    """The survey `sid` of plan `pk`: 404 unless the user may see the plan, 403 without `perm`.
+
+    The survey and its plan come in one query, then the plan is checked as `plan_for` checks it;
+    with no such survey, the plan's own answer (404, or 403 without `perm`) comes first."""
+    survey = next(iter(Survey.objects.select_related("plan__community")
+                       .filter(pk=sid, plan_id=pk).order_by()), None)
+    if survey is None:
+        plan_for(request, pk, perm)
+        raise Http404
+    checked(request, survey.plan, perm)
     return survey
 
 
