@@ -128,6 +128,18 @@ def test_the_plan_home_is_kept_for_its_viewer_alone(world):
     assert replayed.get(url).status_code == 302  # to sign in: a signed-out session gets nothing
 
 
+def test_the_forms_of_a_kept_plan_home_take_the_viewers_own_token(world):
+    chair = world.client("chair")
+    chair.handler.enforce_csrf_checks = True
+    url = _plan_home(world)
+    chair.get(url)
+    kept, queries = _get(chair, url)
+    assert queries == PLAN_CHECK
+    token = TOKEN.findall(kept.text)[0]  # the sign-out form in the header
+    assert chair.post(reverse("account_logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    assert chair.get(url).status_code == 302  # signed out: to the sign-in page
+
+
 def test_a_member_who_leaves_gets_no_kept_copy_of_the_plan(world):
     member = world.client("member")
     url = _plan_home(world)
