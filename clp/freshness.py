@@ -102,21 +102,22 @@ def plain_visitor(request) -> bool:
             and CookieStorage.cookie_name not in request.COOKIES)
 
 
+# Whole pages live a minute: if an invalidation is lost, that bounds how long one can lag
+# (a survey closed, a role taken away), and a busy page is still drawn only once a minute.
+PAGE_TIMEOUT = VIEWER_TIMEOUT = 60
+
+
 def kept_page(request, parts: tuple, draw):
     """The whole page `draw()` returns, kept for plain visitors (residents arriving from a leaflet
     or a link, who are almost all of a public page's readers) under the current generation.
 
     A kept copy is stored with its CSRF tokens and CSP nonce taken out, and each visitor's copy
     gets their own put back, so forms and scripts work exactly as on a drawn page. Only a 200 with
-    no cookies of its own is kept; anyone else, and every other answer, is drawn as usual."""
+    no cookies of its own is kept; anyone else, and every other answer, is drawn as usual. The
+    key holds the host and the language, with `parts` (what names the page)."""
     if not plain_visitor(request):
         return draw()
-    return _page(request, key("page", request.get_host(), *parts), draw, PAGE_TIMEOUT)
-
-
-# Whole pages live a minute: if an invalidation is lost, that bounds how long one can lag
-# (a survey closed, a role taken away), and a busy page is still drawn only once a minute.
-PAGE_TIMEOUT = VIEWER_TIMEOUT = 60
+    return _page(request, key("page", request.get_host(), get_language(), *parts), draw, PAGE_TIMEOUT)
 
 
 def kept_for_viewer(request, parts: tuple, draw):
@@ -128,8 +129,8 @@ def kept_for_viewer(request, parts: tuple, draw):
       away by any means (even an `update()` that replaces no generation) refuses the next
       request. The kept copy only saves drawing what they may see.
     - The key holds the viewer's account and the session's password hash, the host, the path,
-      the query string and the language, with `parts` (anything else the page shows). Every change to an
-      account, a role or a plan replaces the generation.
+      the query string and the language, with `parts` (anything else the page shows). Every
+      change to an account, a role or a plan replaces the generation.
     - Entries live `VIEWER_TIMEOUT` seconds, not `TIMEOUT`: if a bump is lost while Redis is
       unreachable, that bounds how long a figure can lag.
     - A request with a message waiting is drawn, so the message is shown."""

@@ -4,6 +4,8 @@ The user's roles are loaded once per request (one query for the three kinds) and
 object, so a page that checks many permissions does not query per check.
 """
 
+import functools
+
 import rules
 
 from clp.rules import is_site_admin
@@ -18,6 +20,7 @@ from plans.permissions import (
 )
 
 
+@functools.cache
 def _roles_sql() -> str:
     """The three kinds of role in one round trip, as plain SQL: this runs on every signed-in plan
     page, and building the same query through the ORM (a union of three) took longer than the
@@ -41,17 +44,12 @@ def _roles_sql() -> str:
         f"JOIN {CouncillorProfile._meta.db_table} p ON p.id = l.councillor_id WHERE p.user_id = %s")
 
 
-_SQL = []
-
-
 def _roles(user) -> dict:
     if not hasattr(user, "_clp_plan_roles"):
         from django.db import connection
 
-        if not _SQL:
-            _SQL.append(_roles_sql())
         with connection.cursor() as cursor:
-            cursor.execute(_SQL[0], [user.pk] * 3)
+            cursor.execute(_roles_sql(), [user.pk] * 3)
             rows = cursor.fetchall()
         user._clp_plan_roles, user._clp_officer_communities, user._clp_councillor_plans = {}, set(), set()
         for tag, pk, role in rows:

@@ -190,7 +190,7 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
         missing = missing_required(locked, answered={row[0] for row in rows})
         if missing:
             raise Incomplete(_("Some questions still need an answer."), missing)
-        digest = hashlib.sha256(repr(rows).encode()).hexdigest()  # as _digest does
+        digest = _digest(rows)
         if client_key:
             _check_repeat(locked.survey, client_key, digest)
         now = timezone.now()
@@ -211,8 +211,8 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
     return locked
 
 
-def _digest(response: Response) -> str:
-    return hashlib.sha256(repr(_answer_rows(response)).encode()).hexdigest()
+def _digest(rows: list[tuple]) -> str:
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def _answer_rows(response: Response) -> list[tuple]:
@@ -269,7 +269,7 @@ def response_enter(*, survey: Survey, channel: str, rows: dict[Question, list[An
     except IntegrityError as error:  # another volunteer saved the same code a moment ago
         raise DuplicateCode(str(CODE_USED), Response.objects.filter(code=code).first()) from error
     Answer.objects.bulk_create([own(a, response) for answers in rows.values() for a in answers])
-    response.answers_digest = _digest(response)
+    response.answers_digest = _digest(_answer_rows(response))
     response.save(update_fields=["answers_digest"])
     if code is not None:
         code.used_at = now

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
@@ -90,8 +89,7 @@ def _too_many_codes(request) -> bool:
 def public_start(request, public_id):
     """The survey's first page. A resident arriving from the leaflet or a link (no session yet)
     is given the page kept whole (`freshness.kept_page`): no query, nothing drawn."""
-    return freshness.kept_page(request, ("survey-start", public_id, get_language()),
-                               lambda: _start(request, public_id))
+    return freshness.kept_page(request, ("survey-start", public_id), lambda: _start(request, public_id))
 
 
 def _start(request, public_id):

@@ -32,8 +32,7 @@ def community_public(request, slug):
     change to a plan, event, survey, publication or action starts a new one, and the date is
     part of the key, so "coming up" and "recent" move at midnight). A visitor who brings no
     session at all is given the whole page kept (`freshness.kept_page`), with no query."""
-    return freshness.kept_page(request, ("community", slug, get_language()),
-                               lambda: _community_page(request, slug))
+    return freshness.kept_page(request, ("community", slug), lambda: _community_page(request, slug))
 
 
 def _community_page(request, slug):
