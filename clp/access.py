@@ -4,6 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from clp import rows
+from clp.permissions import VIEW_ORGANISATION
+
 
 def get_object_for_user(request, queryset, perm: str | None, **lookup):
     try:
@@ -15,6 +18,22 @@ def get_object_for_user(request, queryset, perm: str | None, **lookup):
         refused(request, queryset, 403, perm)
         raise PermissionDenied
     return obj
+
+
+def organisation_for(request, pk, perm: str = VIEW_ORGANISATION):
+    """The organisation `pk` (a support body): 404 unless the user may see it (an officer of it,
+    or a site admin, as `Organisation.objects.visible_to` and the rule agree), 403 without
+    `perm`. Read by its key through `clp.rows`, as `plans.access.plan_for` reads a plan."""
+    from clp.models import Organisation
+
+    organisation = rows.one(Organisation, pk)
+    if organisation is None or not request.user.has_perm(VIEW_ORGANISATION, organisation):
+        refused(request, Organisation.objects.all(), 404)
+        raise Http404
+    if perm != VIEW_ORGANISATION and not request.user.has_perm(perm, organisation):
+        refused(request, Organisation.objects.all(), 403, perm)
+        raise PermissionDenied
+    return organisation
 
 
 def refused(request, queryset, status: int, perm: str = "") -> None:

@@ -71,8 +71,12 @@ def key(*parts) -> str:
     token = generation()
     if not token:
         return ""
+    return f"fresh:{token}:{_named(parts)}"
+
+
+def _named(parts: tuple) -> str:
     named = repr((connection.settings_dict["NAME"], timezone.localdate().isoformat(), parts))
-    return f"fresh:{token}:{hashlib.sha256(named.encode()).hexdigest()}"
+    return hashlib.sha256(named.encode()).hexdigest()
 
 
 def kept(parts: tuple, draw, timeout: int = TIMEOUT):
@@ -117,7 +121,7 @@ def kept_page(request, parts: tuple, draw):
     key holds the host and the language, with `parts` (what names the page)."""
     if not plain_visitor(request):
         return draw()
-    return _page(request, key("page", request.get_host(), get_language(), *parts), draw, PAGE_TIMEOUT)
+    return _page(request, ("page", request.get_host(), get_language(), *parts), draw, PAGE_TIMEOUT)
 
 
 def kept_for_viewer(request, parts: tuple, draw):
@@ -139,13 +143,20 @@ def kept_for_viewer(request, parts: tuple, draw):
     if (request.method not in ("GET", "HEAD") or user_id is None or "_messages" in session
             or CookieStorage.cookie_name in request.COOKIES):
         return draw()
-    name = key("viewer-page", user_id, session.get(HASH_SESSION_KEY), request.get_host(),
-               request.path, sorted(request.GET.lists()), get_language(), *parts)
-    return _page(request, name, draw, VIEWER_TIMEOUT)
+    return _page(request, ("viewer-page", user_id, session.get(HASH_SESSION_KEY), request.get_host(),
+                           request.path, sorted(request.GET.lists()), get_language(), *parts),
+                 draw, VIEWER_TIMEOUT)
 
 
-def _page(request, name: str, draw, timeout: int):
-    found = cache.get(name) if name else None
+def _page(request, parts: tuple, draw, timeout: int):
+    """The kept page named by `parts`, or `draw()` kept. A whole page is stored under its name
+    alone, with the generation it was drawn under beside it, so that the current generation and
+    the page come back in one round trip to the cache (`get_many`), not two."""
+    name = f"fresh-page:{_named(parts)}"
+    found = cache.get_many([KEY, name])
+    token = found.get(KEY) or generation()
+    stored = found.get(name)
+    found = stored[1] if token and stored is not None and stored[0] == token else None
     if found is not None:
         if NONCE_MARK in found:
             found = found.replace(NONCE_MARK, str(get_nonce(request)).encode())
@@ -153,11 +164,11 @@ def _page(request, name: str, draw, timeout: int):
             found = found.replace(CSRF_MARK, get_token(request).encode())
         return HttpResponse(found)
     response = draw()
-    if (name and response.status_code == 200 and not response.streaming and not response.cookies
+    if (token and response.status_code == 200 and not response.streaming and not response.cookies
             and response.get("Content-Type", "").startswith("text/html")):
         body = CSRF_INPUT.sub(rb"\1" + CSRF_MARK + rb"\2", response.content)
         nonce = f'nonce="{get_nonce(request)}"'.encode()
-        cache.set(name, body.replace(nonce, b'nonce="' + NONCE_MARK + b'"'), timeout)
+        cache.set(name, (token, body.replace(nonce, b'nonce="' + NONCE_MARK + b'"')), timeout)
     return response
 
 

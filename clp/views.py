@@ -63,7 +63,7 @@ def invitation_accept(request, token):
             invitation=invitation, full_name=form.cleaned_data["full_name"],
             password=form.cleaned_data["password1"],
         )
-        login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, new_user, backend="clp.auth.AccountBackend")
         return _accept(request, invitation, new_user)
     context["form"] = form
     return render(request, "clp/invitation_accept.html", context)

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from clp import rows
 from clp.access import refused
 from plans.models import Plan
 from plans.permissions import VIEW_PLAN
@@ -15,9 +16,9 @@ def plan_for(request, pk, perm: str | None = VIEW_PLAN) -> Plan:
     loaded once per request and needed by the page's other checks anyway), rather than
     looked up through `Plan.objects.visible_to`: that query joins memberships, councillor links
     and organisations and takes several milliseconds to build and run on every plan page. The
-    two agree (tests/plans/test_visibility.py holds them to it)."""
-    plan = next(iter(Plan.objects.select_related("community").filter(pk=pk).order_by()), None)
-    return checked(request, plan, perm)
+    two agree (tests/plans/test_visibility.py holds them to it). The plan and its community are
+    one row read by `clp.rows`, which does not compile the query on every request."""
+    return checked(request, rows.one(Plan, pk, "community"), perm)
 
 
 def checked(request, plan: Plan | None, perm: str | None = VIEW_PLAN) -> Plan:

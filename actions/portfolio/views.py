@@ -21,18 +21,13 @@ from actions.portfolio import services
 from actions.portfolio.forms import BulkMessageForm, FilterForm, SavedFilterForm
 from actions.portfolio.models import SavedFilter
 from clp import charts, freshness
-from clp.access import get_object_for_user
+from clp.access import organisation_for
 from clp.audit import audit_download
-from clp.models import Organisation
-from clp.permissions import MANAGE_PORTFOLIO, VIEW_ORGANISATION
+from clp.permissions import MANAGE_PORTFOLIO
 from consultation.analysis.tables import download
 from plans.models import Plan
 
 FILTER_PARAMS = ("q", "district", "flag", "step", "sort", "order")
-
-
-def _organisation(request, pk, perm=VIEW_ORGANISATION):
-    return get_object_for_user(request, Organisation.objects, perm, pk=pk)
 
 
 def _form(params, organisation) -> FilterForm:
@@ -59,7 +54,7 @@ def overview(request, pk):
     """The portfolio. Besides the figures kept for every officer (`_figures`), the whole page is
     kept for the officer themself while nothing changes (`freshness.kept_for_viewer`), so going
     back to it from a community, or paging back, reads the permission check and the cache."""
-    organisation = _organisation(request, pk)
+    organisation = organisation_for(request, pk)
     return freshness.kept_for_viewer(request, ("portfolio", organisation.pk),
                                      lambda: _overview_page(request, organisation, request.GET))
 
@@ -163,7 +158,7 @@ def _rounded(value):
 @login_required
 def export(request, pk, fmt):
     """The filtered table (every page of it) as CSV or XLSX."""
-    organisation = _organisation(request, pk)
+    organisation = organisation_for(request, pk)
     _form, _filters, _scope, shown = _load(request.GET, organisation)
     stamp = timezone.localdate().isoformat()
     response = download(_export_rows(shown), fmt=fmt, filename=f"portfolio-{organisation.pk}-{stamp}",
@@ -175,7 +170,7 @@ def export(request, pk, fmt):
 @require_POST
 @login_required
 def saved_filter_create(request, pk):
-    organisation = _organisation(request, pk, MANAGE_PORTFOLIO)
+    organisation = organisation_for(request, pk, MANAGE_PORTFOLIO)
     form = SavedFilterForm(request.POST)
     if form.is_valid():
         saved = services.saved_filter_save(organisation=organisation, actor=request.user,
@@ -193,7 +188,7 @@ def _with_query(organisation, query: str) -> str:
 @require_POST
 @login_required
 def saved_filter_delete(request, pk, fid):
-    organisation = _organisation(request, pk, MANAGE_PORTFOLIO)
+    organisation = organisation_for(request, pk, MANAGE_PORTFOLIO)
     saved = get_object_or_404(SavedFilter, pk=fid, organisation=organisation, officer=request.user)
     services.saved_filter_delete(saved=saved, actor=request.user)
     messages.success(request, _("Saved filters “%(name)s” removed.") % {"name": saved.name})
@@ -204,7 +199,7 @@ def saved_filter_delete(request, pk, fid):
 @login_required
 def bulk_message(request, pk):
     """Write to the chairs of the plans ticked on the portfolio; emailed after commit."""
-    organisation = _organisation(request, pk, MANAGE_PORTFOLIO)
+    organisation = organisation_for(request, pk, MANAGE_PORTFOLIO)
     plans = Plan.objects.filter(community__organisations=organisation).select_related("community")
     if request.method == "POST":
         form = BulkMessageForm(request.POST, plans=plans)

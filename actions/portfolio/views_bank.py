@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from actions.portfolio import compare
 from actions.portfolio.forms import StandardQuestionForm
-from clp.access import get_object_for_user
+from clp.access import organisation_for
 from clp.models import Organisation
 from clp.permissions import MANAGE_PORTFOLIO, VIEW_ORGANISATION
 from consultation import services as consultation_services
@@ -25,13 +25,9 @@ MANAGE = MANAGE_PORTFOLIO
 BANK_KINDS = [k for k in QuestionKind if k != QuestionKind.LOVE_HATE]
 
 
-def _organisation(request, pk, perm=VIEW_ORGANISATION):
-    return get_object_for_user(request, Organisation.objects, perm, pk=pk)
-
-
 @login_required
 def bank(request, pk):
-    organisation = _organisation(request, pk)
+    organisation = organisation_for(request, pk)
     return render(request, "portfolio/bank.html", {
         "organisation": organisation, "questions": compare.in_use(organisation),
         "can_manage": request.user.has_perm(MANAGE, organisation)})
@@ -39,7 +35,7 @@ def bank(request, pk):
 
 @login_required
 def bank_kind(request, pk):
-    organisation = _organisation(request, pk, MANAGE)
+    organisation = organisation_for(request, pk, MANAGE)
     return render(request, "portfolio/bank_kind.html", {
         "organisation": organisation, "kinds": BANK_KINDS})
 
@@ -56,7 +52,7 @@ def _save(request, organisation, form, *, created: bool):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bank_new(request, pk, kind):
-    organisation = _organisation(request, pk, MANAGE)
+    organisation = organisation_for(request, pk, MANAGE)
     if kind not in BANK_KINDS:
         raise Http404
     form = StandardQuestionForm(request.POST if request.method == "POST" else None, kind=kind,
@@ -71,7 +67,7 @@ def bank_new(request, pk, kind):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bank_edit(request, pk, qid):
-    organisation = _organisation(request, pk, MANAGE)
+    organisation = organisation_for(request, pk, MANAGE)
     standard = get_object_or_404(StandardQuestion, pk=qid, organisation=organisation)
     form = StandardQuestionForm(request.POST if request.method == "POST" else None,
                                 kind=standard.kind, instance=standard)
@@ -87,7 +83,7 @@ def bank_edit(request, pk, qid):
 @login_required
 def bank_retire(request, pk, qid):
     """Take a question out of the bank (surveys that ask it keep it), or put it back."""
-    organisation = _organisation(request, pk, MANAGE)
+    organisation = organisation_for(request, pk, MANAGE)
     standard = get_object_or_404(StandardQuestion, pk=qid, organisation=organisation)
     retired = not standard.retired
     consultation_services.standard_question_retire(standard=standard, retired=retired,

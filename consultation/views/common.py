@@ -2,6 +2,7 @@
 
 from django.http import Http404
 
+from clp import rows
 from consultation.models import Survey
 from plans.access import checked, plan_for
 from plans.permissions import VIEW_PLAN
@@ -10,11 +11,11 @@ from plans.permissions import VIEW_PLAN
 def survey_for(request, pk, sid, perm: str = VIEW_PLAN) -> Survey:
     """The survey `sid` of plan `pk`: 404 unless the user may see the plan, 403 without `perm`.
 
-    The survey and its plan come in one query, then the plan is checked as `plan_for` checks it;
-    with no such survey, the plan's own answer (404, or 403 without `perm`) comes first."""
-    survey = next(iter(Survey.objects.select_related("plan__community")
-                       .filter(pk=sid, plan_id=pk).order_by()), None)
-    if survey is None:
+    The survey, its plan and their community are one row read by `clp.rows`; then the plan is
+    checked as `plan_for` checks it. With no such survey under this plan, the plan's own answer
+    (404, or 403 without `perm`) comes first."""
+    survey = rows.one(Survey, sid, "plan__community")
+    if survey is None or survey.plan_id != int(pk):
         plan_for(request, pk, perm)
         raise Http404
     checked(request, survey.plan, perm)

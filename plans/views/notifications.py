@@ -5,9 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from clp.access import get_object_for_user
-from clp.models import Organisation, Reminder
-from clp.permissions import VIEW_ORGANISATION
+from clp.access import organisation_for
+from clp.models import Reminder
 from plans.access import plan_for
 from plans.permissions import VIEW_NOTIFICATIONS
 
@@ -25,7 +24,7 @@ def plan_notifications(request, pk):
 
 @login_required
 def portfolio_notifications(request, pk):
-    organisation = get_object_for_user(request, Organisation.objects, VIEW_ORGANISATION, pk=pk)
+    organisation = organisation_for(request, pk)
     rows = (Reminder.objects.filter(community__organisations=organisation)
             .select_related("recipient__user", "community"))
     return render(request, "plans/notification_ledger.html", {

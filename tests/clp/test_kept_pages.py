@@ -151,6 +151,21 @@ def test_a_member_who_leaves_gets_no_kept_copy_of_the_plan(world):
     assert member.get(url).status_code == 404
 
 
+def test_an_officer_taken_off_the_organisation_gets_no_kept_copy_of_its_portfolio(world):
+    officer = world.client("officer")
+    url = reverse("portfolio:overview", args=[world.organisation.pk])
+    assert officer.get(url).status_code == 200
+    assert _get(officer, url)[1] == PLAN_CHECK
+    # Raw SQL: no signal, no new generation. Only the check on every request can see it.
+    before = freshness.generation()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {world.organisation.officers.through._meta.db_table} "
+                       "WHERE user_id = %s", [world.people["officer"].pk])
+    assert freshness.generation() == before
+    assert officer.get(url).status_code == 404
+    assert officer.get(reverse("portfolio:bank", args=[world.organisation.pk])).status_code == 404
+
+
 def test_a_waiting_message_is_shown_not_a_kept_copy(world):
     chair = world.client("chair")
     url = _plan_home(world)
