@@ -42,7 +42,7 @@ from actions.models import (
     UpdateLink,
     UpdateStatus,
 )
-from clp.exceptions import GateNotMet, LinkRefused, Refused
+from clp.exceptions import GateNotMet, LinkRefused, LinkRetired, Refused
 from clp.models import User
 from clp.outbox import Claim
 from plans import gates
@@ -133,10 +133,12 @@ def _reachable(action: Action, role: str) -> bool:
 
 
 def _owner_set_aside(action: Action, role: str) -> None:
-    """The earlier ask and answer were about someone else: the link stops working, the status
-    goes back to not asked."""
+    """The earlier ask and answer were about someone else: their links (to answer, and a lead's
+    to post updates) stop working, the status goes back to not asked."""
     prefix = "lead" if role == OwnerRole.LEAD else "partner"
     action.owner_requests.filter(role=role).unanswered().update(superseded=True)
+    if role == OwnerRole.LEAD:
+        action.update_links.filter(retired_at__isnull=True).update(retired_at=timezone.now())
     fields = {f"{prefix}_status": OwnerStatus.NOT_ASKED, f"{prefix}_answered_at": None}
     Action.objects.filter(pk=action.pk).update(**fields)
     for name, value in fields.items():
@@ -300,19 +302,34 @@ def update_link_email(*, link_id: int) -> bool:
 
 
 def update_link_for(*, action_id: int, token: str) -> UpdateLink:
+    """The link a token is for, or LinkRefused saying why it cannot be used (LinkRetired once
+    the lead it was sent to has been replaced or removed)."""
     payload = tokens.read(tokens.UPDATE_LINK, token)
     link = (UpdateLink.objects.select_related("action__priority__plan__community")
             .filter(pk=payload.pk, action_id=action_id).first())
-    tokens.check_row(link, payload, used=link is not None and link.used_at is not None)
+    tokens.check_row(link, payload, used=False)
+    if link.retired_at is not None:
+        raise _retired(link)
+    if link.used_at is not None:
+        raise LinkRefused(tokens.USED)
     return link
+
+
+def _retired(link: UpdateLink) -> LinkRetired:
+    plan = link.action.priority.plan
+    return LinkRetired(tokens.RETIRED % {"action": link.action, "plan": plan.title,
+                                         "community": plan.community},
+                       community=plan.community)
 
 
 @transaction.atomic
 def update_by_link(*, link: UpdateLink, fields: dict) -> ProgressUpdate:
     """The lead's update from an emailed link; the link then stops working."""
-    claimed = UpdateLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
-        used_at=timezone.now())
+    claimed = UpdateLink.objects.filter(pk=link.pk, used_at__isnull=True,
+                                        retired_at__isnull=True).update(used_at=timezone.now())
     if not claimed:
+        if UpdateLink.objects.filter(pk=link.pk, retired_at__isnull=False).exists():
+            raise _retired(link)
         raise LinkRefused(tokens.USED)
     return update_post(action=link.action, by_name=link.name, **fields)
 

@@ -764,6 +764,8 @@ class UpdateLink(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
     used_at = models.DateTimeField(null=True, blank=True)
+    # Set when the lead it was sent to is replaced or removed: the link never works again.
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
