@@ -25,6 +25,7 @@ from actions.models import (
     CommunityUpdate,
     Follower,
     Helper,
+    HelpNotice,
     HelpOffer,
     OfferStatus,
     OwnerRequest,
@@ -43,11 +44,12 @@ from actions.models import (
     UpdateStatus,
 )
 from clp.exceptions import GateNotMet, LinkRefused, LinkRetired, Refused
-from clp.models import User
+from clp.models import User, normalise_email
 from clp.outbox import Claim
 from plans import gates
 from plans import services as plan_services
 from plans.models import EventKind, Plan, PlanStatus
+from plans.reminders import plan_managers
 from plans.services import record
 from plans.steps import Step
 
@@ -255,6 +257,8 @@ def update_post(*, action: Action, status: str, percent: int, note: str = "", re
     locked.status = ACTION_STATUS_FOR[status]
     locked.latest_update = update
     locked.save(update_fields=fields)
+    if help_requested:
+        _help_notices_queue(update, locked.priority.plan)
     who = by_name or (str(actor) if actor else _("Someone"))
     message = (_("%(who)s reported on “%(a)s”: %(s)s, %(p)s%%, and asked for help")
                if help_requested else _("%(who)s reported on “%(a)s”: %(s)s, %(p)s%%"))
@@ -262,6 +266,40 @@ def update_post(*, action: Action, status: str, percent: int, note: str = "", re
          message % {"who": who, "a": locked, "s": update.get_status_display(), "p": percent},
          reason=update.reason)
     return update
+
+
+def _help_notices_queue(update: ProgressUpdate, plan: Plan) -> None:
+    """A lead asked for help: the chair and the secretary are each emailed once, after commit
+    (one row per address, so a person holding both roles gets one email)."""
+    from actions import tasks
+
+    people = {}
+    for person in plan_managers([plan])[plan.pk]:
+        if person.email:
+            people.setdefault(normalise_email(person.email), person)
+    for email, person in people.items():
+        notice = HelpNotice.objects.create(update=update, email=email, user_id=person.user_id,
+                                           why=person.why)
+        tasks.send_help_notice.delay_on_commit(notice.pk)
+
+
+def help_notice_email(*, notice_id: int) -> bool:
+    """Tell the chair or secretary that a lead asked for help, once (claimed, sent, marked
+    emailed; no lock held while sending)."""
+    with Claim(HelpNotice.objects.select_related("update__action__priority__plan")
+               .filter(pk=notice_id, emailed_at__isnull=True)) as claim:
+        notice = claim.row
+        if notice is None:
+            return False
+        action = notice.update.action
+        plan = action.priority.plan
+        _email("help_request", {
+            "notice": notice, "update": notice.update, "action": action, "plan": plan,
+            "url": settings.SITE_URL + reverse("actions:action", kwargs={
+                "pk": plan.pk, "prid": action.priority_id, "aid": action.pk}),
+        }, notice.email)
+        claim.finish(emailed_at=timezone.now())
+    return True
 
 
 @transaction.atomic
@@ -729,6 +767,8 @@ def resend_lost_emails() -> int:
             confirmed_at__lt=cutoff, lead_told_at__isnull=True)),
         (tasks.send_follow_confirmation, Follower.objects.filter(confirm_emailed_at__isnull=True,
                                                                  created_at__lt=cutoff)),
+        (tasks.send_help_notice, HelpNotice.objects.filter(emailed_at__isnull=True,
+                                                           created_at__lt=cutoff)),
     ]
     count = 0
     for task, rows in jobs:
