@@ -25,6 +25,7 @@ from actions.models import (
     CommunityUpdate,
     Follower,
     Helper,
+    HelpNotice,
     HelpOffer,
     OfferStatus,
     OwnerRequest,
@@ -42,12 +43,13 @@ from actions.models import (
     UpdateLink,
     UpdateStatus,
 )
-from clp.exceptions import GateNotMet, LinkRefused, Refused
-from clp.models import User
+from clp.exceptions import GateNotMet, LinkRefused, LinkRetired, Refused
+from clp.models import User, normalise_email
 from clp.outbox import Claim
 from plans import gates
 from plans import services as plan_services
 from plans.models import EventKind, Plan, PlanStatus
+from plans.reminders import plan_managers
 from plans.services import record
 from plans.steps import Step
 
@@ -133,10 +135,12 @@ def _reachable(action: Action, role: str) -> bool:
 
 
 def _owner_set_aside(action: Action, role: str) -> None:
-    """The earlier ask and answer were about someone else: the link stops working, the status
-    goes back to not asked."""
+    """The earlier ask and answer were about someone else: their links (to answer, and a lead's
+    to post updates) stop working, the status goes back to not asked."""
     prefix = "lead" if role == OwnerRole.LEAD else "partner"
     action.owner_requests.filter(role=role).unanswered().update(superseded=True)
+    if role == OwnerRole.LEAD:
+        action.update_links.filter(retired_at__isnull=True).update(retired_at=timezone.now())
     fields = {f"{prefix}_status": OwnerStatus.NOT_ASKED, f"{prefix}_answered_at": None}
     Action.objects.filter(pk=action.pk).update(**fields)
     for name, value in fields.items():
@@ -253,6 +257,8 @@ def update_post(*, action: Action, status: str, percent: int, note: str = "", re
     locked.status = ACTION_STATUS_FOR[status]
     locked.latest_update = update
     locked.save(update_fields=fields)
+    if help_requested:
+        _help_notices_queue(update, locked.priority.plan)
     who = by_name or (str(actor) if actor else _("Someone"))
     message = (_("%(who)s reported on “%(a)s”: %(s)s, %(p)s%%, and asked for help")
                if help_requested else _("%(who)s reported on “%(a)s”: %(s)s, %(p)s%%"))
@@ -260,6 +266,40 @@ def update_post(*, action: Action, status: str, percent: int, note: str = "", re
          message % {"who": who, "a": locked, "s": update.get_status_display(), "p": percent},
          reason=update.reason)
     return update
+
+
+def _help_notices_queue(update: ProgressUpdate, plan: Plan) -> None:
+    """A lead asked for help: the chair and the secretary are each emailed once, after commit
+    (one row per address, so a person holding both roles gets one email)."""
+    from actions import tasks
+
+    people = {}
+    for person in plan_managers([plan])[plan.pk]:
+        if person.email:
+            people.setdefault(normalise_email(person.email), person)
+    for email, person in people.items():
+        notice = HelpNotice.objects.create(update=update, email=email, user_id=person.user_id,
+                                           why=person.why)
+        tasks.send_help_notice.delay_on_commit(notice.pk)
+
+
+def help_notice_email(*, notice_id: int) -> bool:
+    """Tell the chair or secretary that a lead asked for help, once (claimed, sent, marked
+    emailed; no lock held while sending)."""
+    with Claim(HelpNotice.objects.select_related("update__action__priority__plan")
+               .filter(pk=notice_id, emailed_at__isnull=True)) as claim:
+        notice = claim.row
+        if notice is None:
+            return False
+        action = notice.update.action
+        plan = action.priority.plan
+        _email("help_request", {
+            "notice": notice, "update": notice.update, "action": action, "plan": plan,
+            "url": settings.SITE_URL + reverse("actions:action", kwargs={
+                "pk": plan.pk, "prid": action.priority_id, "aid": action.pk}),
+        }, notice.email)
+        claim.finish(emailed_at=timezone.now())
+    return True
 
 
 @transaction.atomic
@@ -300,19 +340,34 @@ def update_link_email(*, link_id: int) -> bool:
 
 
 def update_link_for(*, action_id: int, token: str) -> UpdateLink:
+    """The link a token is for, or LinkRefused saying why it cannot be used (LinkRetired once
+    the lead it was sent to has been replaced or removed)."""
     payload = tokens.read(tokens.UPDATE_LINK, token)
     link = (UpdateLink.objects.select_related("action__priority__plan__community")
             .filter(pk=payload.pk, action_id=action_id).first())
-    tokens.check_row(link, payload, used=link is not None and link.used_at is not None)
+    tokens.check_row(link, payload, used=False)
+    if link.retired_at is not None:
+        raise _retired(link)
+    if link.used_at is not None:
+        raise LinkRefused(tokens.USED)
     return link
+
+
+def _retired(link: UpdateLink) -> LinkRetired:
+    plan = link.action.priority.plan
+    return LinkRetired(tokens.RETIRED % {"action": link.action, "plan": plan.title,
+                                         "community": plan.community},
+                       community=plan.community)
 
 
 @transaction.atomic
 def update_by_link(*, link: UpdateLink, fields: dict) -> ProgressUpdate:
     """The lead's update from an emailed link; the link then stops working."""
-    claimed = UpdateLink.objects.filter(pk=link.pk, used_at__isnull=True).update(
-        used_at=timezone.now())
+    claimed = UpdateLink.objects.filter(pk=link.pk, used_at__isnull=True,
+                                        retired_at__isnull=True).update(used_at=timezone.now())
     if not claimed:
+        if UpdateLink.objects.filter(pk=link.pk, retired_at__isnull=False).exists():
+            raise _retired(link)
         raise LinkRefused(tokens.USED)
     return update_post(action=link.action, by_name=link.name, **fields)
 
@@ -712,6 +767,8 @@ def resend_lost_emails() -> int:
             confirmed_at__lt=cutoff, lead_told_at__isnull=True)),
         (tasks.send_follow_confirmation, Follower.objects.filter(confirm_emailed_at__isnull=True,
                                                                  created_at__lt=cutoff)),
+        (tasks.send_help_notice, HelpNotice.objects.filter(emailed_at__isnull=True,
+                                                           created_at__lt=cutoff)),
     ]
     count = 0
     for task, rows in jobs:

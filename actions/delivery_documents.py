@@ -111,6 +111,17 @@ def _declined_endorsements(plan) -> list:
                 .select_related("councillor", "priority").order_by("priority__rank", "pk"))
 
 
+def open_help_requests(loaded: progress.Delivery) -> list[ProgressUpdate]:
+    """The leads' requests for help still open (the action's latest update asked), oldest first:
+    the update says who asked, when and what they said; `update.action` is the loaded action."""
+    requests = []
+    for action in loaded.help_requested:
+        update = action.latest_update
+        update.action = action
+        requests.append(update)
+    return sorted(requests, key=lambda u: (u.at, u.pk))
+
+
 def meeting_pack_context(publication) -> dict:
     plan = publication.plan
     meeting = _meeting(plan, publication.source_id)
@@ -124,6 +135,7 @@ def meeting_pack_context(publication) -> dict:
         "changes": delivery.changes_since(plan, since), "delivery": loaded,
         "history": history[:HISTORY_ROWS], "history_more": len(history) > HISTORY_ROWS,
         "proposed": [a for a in loaded.actions if OwnerStatus.PROPOSED in (a.lead_status, a.partner_status)],
+        "help_requests": open_help_requests(loaded),
         "endorsements_awaited": _endorsements_awaited(plan),
         "endorsements_declined": _declined_endorsements(plan),
         "unmet": checklist.unmet, "step_label": plan.get_step_display(),
@@ -137,7 +149,7 @@ def meeting_pack_context(publication) -> dict:
 
 def meeting_pack_headings(publication) -> list[str]:
     return [_("What changed since the last meeting"), _("Overdue actions"), _("Stalled actions"),
-            _("Decisions needed")]
+            _("Leads asking for help"), _("Decisions needed")]
 
 
 # --- the community update as a progress report -----------------------------------------------

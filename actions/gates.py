@@ -46,6 +46,18 @@ def every_action_smart(plan) -> bool:
     return not Action.objects.filter(priority__plan=plan).failing_smart().exists()
 
 
+def every_action_smart_where():
+    """`every_action_smart` as a condition on plans, so the portfolio counts the SMART check."""
+    from django.db.models import Exists, OuterRef
+
+    from actions.models import Action, ActionStatus, Priority
+
+    priorities = Priority.objects.filter(plan=OuterRef("pk"))
+    live = Action.objects.filter(priority=OuterRef("pk")).exclude(status=ActionStatus.DROPPED)
+    failing = Action.objects.filter(priority__plan=OuterRef("pk")).failing_smart()
+    return Exists(priorities) & ~Exists(priorities.exclude(Exists(live))) & ~Exists(failing)
+
+
 def version_frozen(plan) -> bool:
     from actions.models import PlanVersion
 
@@ -104,13 +116,34 @@ def progress_reported_recently_where():
     return Exists(CommunityUpdate.objects.filter(plan=OuterRef("pk"), published_at__date__gte=since))
 
 
-# The SMART check and a held review read each action's fields and the review's rows in Python:
-# they have no `met_when`, so the portfolio does not count them.
 def review_held(plan) -> bool:
     from actions import delivery
 
     review = delivery.review_for(plan)
     return review is not None and not delivery.review_gaps(review, list(delivery.review_actions(plan)))
+
+
+def review_held_where():
+    """`review_held` as a condition on plans: this version's review has its meeting date and
+    minute reference, a reason for every drop, and a decision on every action it must decide
+    on (`delivery.review_actions`: not dropped, not achieved at an earlier review)."""
+    from django.db.models import Exists, OuterRef
+
+    from actions.models import Action, PlanReview, ReviewDecision, ReviewOutcome, UpdateStatus
+
+    achieved_before = ReviewDecision.objects.filter(
+        review__plan=OuterRef(OuterRef("plan")), review__completed_at__isnull=False,
+        outcome=ReviewOutcome.ACHIEVED, action=OuterRef("pk"))
+    decided = ReviewDecision.objects.filter(review=OuterRef(OuterRef("pk")), action=OuterRef("pk"))
+    undecided = (Action.objects.filter(priority__plan=OuterRef("plan"))
+                 .exclude(progress=UpdateStatus.DROPPED).exclude(Exists(achieved_before))
+                 .exclude(Exists(decided)))
+    unexplained = ReviewDecision.objects.filter(review=OuterRef("pk"), outcome=ReviewOutcome.DROP,
+                                                reason="")
+    return Exists(PlanReview.objects.filter(plan=OuterRef("pk"), version=OuterRef("version"),
+                                            held_on__isnull=False)
+                  .exclude(minute_reference="").exclude(Exists(unexplained))
+                  .exclude(Exists(undecided)))
 
 
 def _url(name):
@@ -131,7 +164,7 @@ def register_items() -> None:
         _("Every priority has actions, and every action passes the SMART check"),
         _("Each action needs an intended outcome, a way to measure it, a community lead and a "
           "target date; section 2 actions also name the partner or agency."),
-        check=every_action_smart, link=_url("actions:plan"),
+        check=every_action_smart, link=_url("actions:plan"), met_when=every_action_smart_where,
     ))
     register(GateItem(
         PLAN_VERSION_FROZEN, Step.FINALISING, _("Plan version frozen"),
@@ -160,5 +193,5 @@ def register_items() -> None:
         _("Go through every action at a meeting (achieved, carry forward or drop, with a reason), "
           "and record the date and minute reference on the Review page."),
         check=review_held, link=_url("actions:plan_review"), waivable=False,
-        link_perm=MANAGE_PLAN,
+        link_perm=MANAGE_PLAN, met_when=review_held_where,
     ))

@@ -751,6 +751,29 @@ class ProgressUpdate(models.Model):
         return self.by_name or (str(self.by) if self.by_id else "")
 
 
+class HelpNotice(models.Model):
+    """One email telling the chair or the secretary that a lead asked for help. One row per
+    person per request (unique by address), so one who holds both roles, a retry or a second
+    sweep still sends each person one email."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="help_notices")
+    email = models.EmailField()
+    # Deleted with the account (clp.accounts.user_erase), so no address outlives its person.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    why = models.CharField(max_length=300, blank=True)  # "You are the chair of …"
+    created_at = models.DateTimeField(default=timezone.now)
+    sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["update", "email"],
+                                               name="one_help_notice_per_person")]
+
+    def __str__(self):
+        return f"Help request on {self.update.action} to {self.email}"
+
+
 class UpdateLink(models.Model):
     """A signed link emailed to the lead: they post one update without signing in."""
 
@@ -764,6 +787,8 @@ class UpdateLink(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     sending_since = models.DateTimeField(null=True, editable=False)  # clp.outbox claim
     used_at = models.DateTimeField(null=True, blank=True)
+    # Set when the lead it was sent to is replaced or removed: the link never works again.
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

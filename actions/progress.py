@@ -42,7 +42,7 @@ class Delivery:
 
 def load_delivery(plan, *, with_history: bool = False) -> Delivery:
     """Every priority and action of the plan, each action with `flags` and `rag` attached."""
-    actions = Action.objects.select_related("lead_user", "partner_body", "latest_update").order_by(
+    actions = Action.objects.select_related("lead_user", "partner_body", "latest_update__by").order_by(
         "position", "pk")
     if with_history:
         actions = actions.prefetch_related(Prefetch(

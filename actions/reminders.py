@@ -172,7 +172,7 @@ def _update_links(due: list[tuple], *, keep_used: bool = False) -> dict[int, str
     if not due:
         return {}
     links_made = UpdateLink.objects.filter(action_id__in=[a.pk for a, _p, _s in due],
-                                           created_by__isnull=True,
+                                           created_by__isnull=True, retired_at__isnull=True,
                                            created_at__gte=min(s for _a, _p, s in due))
     if not keep_used:
         links_made = links_made.filter(used_at__isnull=True)

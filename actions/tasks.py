@@ -51,6 +51,14 @@ def send_offer_to_lead(self, offer_id: int) -> bool:
 
 
 @shared_task(**outbox.EMAIL_TASK)
+def send_help_notice(self, notice_id: int) -> bool:
+    from actions import delivery
+
+    with outbox.retry_when_busy(self):
+        return delivery.help_notice_email(notice_id=notice_id)
+
+
+@shared_task(**outbox.EMAIL_TASK)
 def send_follow_confirmation(self, follower_id: int) -> bool:
     from actions import delivery
 

@@ -28,6 +28,9 @@ EXPIRED = _("This link has expired. Ask the steering group to send you a new one
 USED = _("This link has already been used. Each link works once; ask the steering group if you "
          "need a new one.")
 WRONG = _("This link is for something else. Check that you used the right link from the email.")
+RETIRED = _("This link is no longer valid because “%(action)s” has a new lead, or none, so it no "
+            "longer takes updates from you. If you think this is a mistake, or you still want to "
+            "help, ask the steering group of %(plan)s in %(community)s.")
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ import logging
 
 from django.db import models
 
-from clp.models import AuditEvent, AuditKind
+from clp.models import DOWNLOAD_KINDS, AuditEvent, AuditKind
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["AuditKind", "audit_download", "audit_record"]
+__all__ = ["DOWNLOAD_KINDS", "AuditKind", "audit_download", "audit_record"]
 
 
 def _actor(user):
@@ -30,15 +30,17 @@ def audit_record(*, kind: str, actor=None, target: models.Model | None = None,
     return event
 
 
-def audit_download(*, actor, target: models.Model, what: str, fmt: str) -> AuditEvent:
+def audit_download(*, actor, target: models.Model, what: str, fmt: str,
+                   kind: str = AuditKind.EXPORT) -> AuditEvent:
     """Write the one row for a download of personal or survey data, or of a file kept from the public.
 
     `target` is the plan, survey, organisation, user or stored file downloaded; `what` is our own
     wording with ids (never a file's name, a filter's text or anything else someone typed), and
-    `fmt` the format it went out in, e.g. "csv". Called by the view once it has refused whatever
-    it refuses, so a refused download writes no export row.
+    `fmt` the format it went out in, e.g. "csv". `kind` is one of DOWNLOAD_KINDS, so the site
+    admin can filter the log by what was downloaded. Called by the view once it has refused
+    whatever it refuses, so a refused download writes no export row.
     """
-    return audit_record(kind=AuditKind.EXPORT, actor=actor, target=target,
+    return audit_record(kind=kind, actor=actor, target=target,
                         summary=f"{what} downloaded as {fmt.upper()}")
 
 

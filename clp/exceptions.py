@@ -35,3 +35,17 @@ class GateNotMet(Refused):
 class LinkRefused(Refused):
     """A signed link from an email cannot be used (forged, expired, used up, for something else):
     the page says why instead of showing the form."""
+
+    status = 400
+
+
+class LinkRetired(LinkRefused):
+    """The link was genuine, but what it was sent for has changed hands (e.g. the action has a
+    new lead): it will never work again, so its page says who to ask instead, and links to
+    `community`'s public page when given."""
+
+    status = 410
+
+    def __init__(self, message: str, *, community=None):
+        super().__init__(message)
+        self.community = community

@@ -414,8 +414,14 @@ class AuditKind(models.TextChoices):
     TRANSITION = "transition", _("Plan moved step or state")
     ENDORSEMENT = "endorsement", _("Priority endorsed or not")
     EXPORT = "export", _("Answers downloaded")
+    PORTFOLIO_EXPORT = "portfolio_export", _("Portfolio downloaded")
+    OWN_DATA_EXPORT = "own_data_export", _("Own data downloaded")
     PUBLICATION = "publication", _("Published or withdrawn")
     ERASURE = "erasure", _("Personal data deleted")
+
+
+# Every kind that audit_download writes: one row per download of data, whatever was downloaded.
+DOWNLOAD_KINDS = (AuditKind.EXPORT, AuditKind.PORTFOLIO_EXPORT, AuditKind.OWN_DATA_EXPORT)
 
 
 class AuditEvent(models.Model):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clp import accounts, invitations, reminders, services
 from clp import home as home_panels
 from clp.access import get_object_for_user, show_refused
-from clp.audit import audit_download
+from clp.audit import AuditKind, audit_download
 from clp.exceptions import LinkRefused, Refused
 from clp.forms import (
     AcceptInvitationForm,
@@ -194,7 +194,8 @@ def your_data_download(request):
     data = accounts.user_data_export(user=request.user)
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="your-data.json"'
-    audit_download(actor=request.user, target=request.user, what="Their own data", fmt="json")
+    audit_download(actor=request.user, target=request.user, what="Their own data", fmt="json",
+                   kind=AuditKind.OWN_DATA_EXPORT)
     return response
 
 

@@ -22,7 +22,7 @@ from actions.portfolio.forms import BulkMessageForm, FilterForm, SavedFilterForm
 from actions.portfolio.models import SavedFilter
 from clp import charts, freshness
 from clp.access import organisation_for
-from clp.audit import audit_download
+from clp.audit import AuditKind, audit_download
 from clp.permissions import MANAGE_PORTFOLIO
 from consultation.analysis.tables import download
 from plans.models import Plan
@@ -163,7 +163,8 @@ def export(request, pk, fmt):
     stamp = timezone.localdate().isoformat()
     response = download(_export_rows(shown), fmt=fmt, filename=f"portfolio-{organisation.pk}-{stamp}",
                         sheet="Portfolio")
-    audit_download(actor=request.user, target=organisation, what="Portfolio", fmt=fmt)
+    audit_download(actor=request.user, target=organisation, what="Portfolio", fmt=fmt,
+                   kind=AuditKind.PORTFOLIO_EXPORT)
     return response
 
 

@@ -17,7 +17,7 @@ from actions import delivery
 from actions.delivery_documents import update_publications
 from actions.forms import FollowForm, LinkUpdateForm, OfferForm, OwnerAnswerForm, RaiseIssueForm
 from actions.models import Action, Priority, ProgressUpdate, UpdateStatus
-from clp.exceptions import LinkRefused
+from clp.exceptions import LinkRefused, LinkRetired
 from plans.models import Plan
 
 
@@ -36,7 +36,10 @@ def _limited(request):
 
 
 def _bad_link(request, error: LinkRefused):
-    return render(request, "actions/public/link_invalid.html", {"reason": error.message}, status=400)
+    retired = isinstance(error, LinkRetired)
+    return render(request, "actions/public/link_invalid.html", {
+        "reason": error.message, "retired": retired,
+        "community": error.community if retired else None}, status=error.status)
 
 
 def _published_plan(pk) -> Plan:

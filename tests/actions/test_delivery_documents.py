@@ -59,6 +59,53 @@ def test_the_meeting_pack_has_changes_overdue_stalled_and_decisions(
     assert 1 <= pack.pages <= 6
 
 
+def _ask_for_help(action, client, note):
+    from actions import tokens
+    from actions.models import UpdateLink
+
+    link = UpdateLink.objects.create(action=action, email="lead@vol.test", name=action.lead_label,
+                                     nonce=tokens.new_nonce())
+    url = reverse("actions:update_by_link", kwargs={
+        "aid": action.pk, "token": tokens.make(tokens.UPDATE_LINK, link.pk, link.nonce)})
+    assert b"your update is saved" in client.post(url, {"status": "need_help", "note": note}).content
+
+
+def test_the_meeting_pack_lists_open_requests_for_help_on_the_page_and_in_the_pdf(
+        world, client, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    data = delivering(world)
+    _ask_for_help(data.stalled, client, "We need two more volunteers with hi-vis jackets")
+    # Asked, then reported again: no longer open, so not listed.
+    _ask_for_help(data.done, client, "Who has the key to the bin store?")
+    delivery.update_post(action=data.done, status="done", percent=100, reason="Found the key",
+                         actor=world.people["chair"])
+    pack = _build(world, "meeting_pack", data.meeting.pk, django_capture_on_commit_callbacks)
+    assert pack.status == PublicationStatus.DONE, pack.error
+    asked_on = timezone.localdate().strftime("%-d %b %Y")
+
+    help_text = _section(_text(pack), "Leads asking for help", "Decisions needed")
+    assert "Run a speed watch group" in help_text and "Ravi Speedwatch" in help_text
+    assert "We need two more volunteers with hi-vis jackets" in help_text and asked_on in help_text
+    assert "bin store" not in help_text
+
+    page = world.client("member").get(reverse("plans:publication_page",
+                                              kwargs={"pk": world.plan.pk, "pid": pack.pk})).text
+    section = page.split('id="pack-help"', 1)[1].split("</section>", 1)[0]
+    assert '<th scope="col">Asked by</th>' in section and '<th scope="col">What they asked</th>' in section
+    for cell in ["Run a speed watch group", "Ravi Speedwatch", asked_on,
+                 "We need two more volunteers with hi-vis jackets"]:
+        assert cell in section, cell
+    assert "bin store" not in section
+
+
+def test_a_pack_with_no_open_request_for_help_says_so(world, django_capture_on_commit_callbacks):
+    data = delivering(world)
+    pack = _build(world, "meeting_pack", data.meeting.pk, django_capture_on_commit_callbacks)
+    assert "No lead is waiting for help." in _section(_text(pack), "Leads asking for help",
+                                                      "Decisions needed")
+
+
 def test_what_changed_counts_from_the_last_pack_when_no_earlier_meeting(world):
     data = delivering(world)
     Meeting.objects.filter(pk=data.previous.pk).update(kind=MeetingKind.OPEN_MEETING)

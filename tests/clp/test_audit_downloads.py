@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from clp.models import AuditEvent, AuditKind
+from clp.models import DOWNLOAD_KINDS, AuditEvent, AuditKind
 from consultation.models import Answer
 from plans.models import Publication, PublicationStatus
 from tests.permissions import TABLE
@@ -59,13 +59,19 @@ def _secrets(w) -> list[str]:
     return [*texts, *[n for n in names if n], w.update_token, w.owner_token]
 
 
-def _assert_one_row_seen_by_the_admin(w, before: set, *, actor, target, summary) -> AuditEvent:
-    rows = AuditEvent.objects.filter(kind=AuditKind.EXPORT).exclude(pk__in=before)
+# What the site admin sees as a row's kind, for the downloads that are not survey answers.
+KINDS = {"portfolio:export": AuditKind.PORTFOLIO_EXPORT, "your_data_download": AuditKind.OWN_DATA_EXPORT}
+
+
+def _assert_one_row_seen_by_the_admin(w, before: set, *, actor, target, summary,
+                                      kind=AuditKind.EXPORT) -> AuditEvent:
+    rows = AuditEvent.objects.filter(kind__in=DOWNLOAD_KINDS).exclude(pk__in=before)
     assert rows.count() == 1
     row = rows.get()
-    assert (row.actor, row.target, row.summary) == (actor, target, summary)
-    page = w.client("admin").get(reverse("admin:clp_auditevent_changelist"), {"kind": "export"})
+    assert (row.kind, row.actor, row.target, row.summary) == (kind, actor, target, summary)
+    page = w.client("admin").get(reverse("admin:clp_auditevent_changelist"), {"kind": kind.value})
     assert page.status_code == 200 and target in page.text and summary in page.text
+    assert str(kind.label) in page.text
     logged = f"{row.target} {row.summary}"
     for secret in _secrets(w):
         assert secret not in logged, secret
@@ -83,7 +89,7 @@ def test_each_download_writes_one_row_naming_what_was_downloaded(
     assert response.status_code == 200
     expected = summary(w) if callable(summary) else summary
     _assert_one_row_seen_by_the_admin(w, before, actor=w.people[persona], target=_label(target(w)),
-                                      summary=expected)
+                                      summary=expected, kind=KINDS.get(name, AuditKind.EXPORT))
 
 
 def test_a_private_document_is_logged_and_a_public_one_is_not(matrix_world, settings):  # noqa: F811
@@ -121,4 +127,17 @@ def test_a_refused_download_writes_no_export_row(matrix_world):  # noqa: F811
     url = reverse("consultation:export_csv", kwargs={"pk": w.plan.pk, "sid": w.survey.pk})
     assert w.client("councillor").get(url).status_code == 403
     assert w.client("outsider").get(url).status_code == 404
+    assert not AuditEvent.objects.filter(kind__in=DOWNLOAD_KINDS).exists()
+
+
+def test_the_portfolio_and_own_data_downloads_have_their_own_plain_labels(matrix_world):  # noqa: F811
+    w = matrix_world
+    organisation = w.organisation
+    w.client("officer").get(reverse("portfolio:export", kwargs={"pk": organisation.pk, "fmt": "xlsx"}))
+    w.client("resident").get(reverse("your_data_download"))
+    page = w.client("admin").get(reverse("admin:clp_auditevent_changelist")).text
+    assert "Portfolio downloaded" in page and "Own data downloaded" in page
+    kinds = dict(AuditEvent.objects.values_list("summary", "kind"))
+    assert kinds["Portfolio downloaded as XLSX"] == AuditKind.PORTFOLIO_EXPORT
+    assert kinds["Their own data downloaded as JSON"] == AuditKind.OWN_DATA_EXPORT
     assert not AuditEvent.objects.filter(kind=AuditKind.EXPORT).exists()

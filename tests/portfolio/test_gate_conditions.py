@@ -7,7 +7,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from actions.models import CommunityUpdate, Endorsement, OwnerStatus, PlanVersion, Section, UpdateStatus
+from actions.models import (
+    CommunityUpdate,
+    Endorsement,
+    OwnerStatus,
+    PlanReview,
+    PlanVersion,
+    ReviewDecision,
+    ReviewOutcome,
+    Section,
+    UpdateStatus,
+)
 from consultation.models import Issue, RepresentationReview, Survey, SurveyKind, SurveyStatus
 from plans import gates
 from plans.models import CouncillorLink, Plan, Role
@@ -48,6 +58,9 @@ def _every_item_met(name):
     ActionFactory(priority=priority, progress=UpdateStatus.DROPPED)  # dropped: needs no lead
     CommunityUpdate.objects.create(plan=plan, title="News", body="Done", covers_from=timezone.now(),
                                    published_at=timezone.now())
+    review = PlanReview.objects.create(plan=plan, version=plan.version, held_on=timezone.localdate(),
+                                       minute_reference="SG 2027/14")
+    ReviewDecision.objects.create(review=review, action=action, outcome=ReviewOutcome.CARRY)
     return plan
 
 
@@ -73,6 +86,31 @@ def _nearly_met():
                                    covers_from=timezone.now(),
                                    published_at=timezone.now() - timedelta(days=250))
     CommunityUpdate.objects.create(plan=plan, title="Draft", body="Soon", covers_from=timezone.now())
+    ActionFactory(priority=priority, partners="")  # a section 2 action naming no partner
+    # The review of version 1, not of the current version 2; this one's has no minute reference.
+    PlanReview.objects.create(plan=plan, version=1, held_on=timezone.localdate(), minute_reference="SG 1")
+    review = PlanReview.objects.create(plan=plan, version=2, held_on=timezone.localdate())
+    ReviewDecision.objects.create(review=review, action=accepted, outcome=ReviewOutcome.CARRY)
+    return plan
+
+
+def _reviewed(name, *, undecided=False, unexplained_drop=False, achieved_before=False):
+    """A plan whose review of this version lacks one thing, or (achieved_before) needs no decision
+    on an action achieved at an earlier review; and a priority whose only action is dropped."""
+    plan = factories.PlanFactory(title=name, version=2)
+    priority = PriorityFactory(plan=plan)
+    kept, other = ActionFactory(priority=priority), ActionFactory(priority=priority)
+    review = PlanReview.objects.create(plan=plan, version=2, held_on=timezone.localdate(),
+                                       minute_reference="SG 9")
+    ReviewDecision.objects.create(review=review, action=kept, outcome=ReviewOutcome.CARRY)
+    if achieved_before:
+        earlier = PlanReview.objects.create(plan=plan, version=1, completed_at=timezone.now())
+        ReviewDecision.objects.create(review=earlier, action=other, outcome=ReviewOutcome.ACHIEVED)
+    elif not undecided:
+        ReviewDecision.objects.create(review=review, action=other, outcome=ReviewOutcome.DROP,
+                                      reason="" if unexplained_drop else "Nobody to do it")
+    if name == "Dropped only":
+        ActionFactory(priority=PriorityFactory(plan=plan), status="dropped", progress=UpdateStatus.DROPPED)
     return plan
 
 
@@ -83,14 +121,16 @@ def _plans():
     ActionFactory(priority=PriorityFactory(plan=invited), progress=UpdateStatus.DROPPED)
     earlier_cycle = _every_item_met("Reviewed")
     Plan.objects.filter(pk=earlier_cycle.pk).update(cycle_started_at=timezone.now() + timedelta(hours=1))
-    return [bare, invited, _every_item_met("Everything"), _nearly_met(), earlier_cycle]
+    reviewed = [_reviewed("Undecided", undecided=True), _reviewed("Unexplained drop", unexplained_drop=True),
+                _reviewed("Achieved before", achieved_before=True), _reviewed("Dropped only")]
+    return [bare, invited, _every_item_met("Everything"), _nearly_met(), earlier_cycle, *reviewed]
 
 
 def test_each_computed_items_condition_agrees_with_its_check_at_every_step():
     plans = {p.title: p for p in _plans()}
     ids = [p.pk for p in plans.values()]
     with_condition = [item for item in gates.registry if item.met_when is not None]
-    assert len(with_condition) >= 15  # every computed item but the SMART check and the review
+    assert len(with_condition) >= 17  # every computed item, the SMART check and the review too
     disagreements = []
     for step in Step.values:
         Plan.objects.filter(pk__in=ids).update(step=step)
@@ -103,4 +143,10 @@ def test_each_computed_items_condition_agrees_with_its_check_at_every_step():
         # section 2 priority it has none left to endorse).
         assert met[plans["Everything"].pk] == {i.key for i in gates.items_for(step) if i.met_when}
         assert met[plans["Bare"].pk] <= {"section_two_endorsed"}
+        if step == Step.REVIEWING:
+            held = {t for t, p in plans.items() if "review_held" in met[p.pk]}
+            assert held == {"Everything", "Reviewed", "Achieved before", "Dropped only"}
+        if step == Step.FINALISING:
+            smart = {t for t, p in plans.items() if "actions_smart" in met[p.pk]}
+            assert "Everything" in smart and "Nearly" not in smart and "Dropped only" not in smart
     assert not disagreements

@@ -11,10 +11,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import EndorsementRequest, PlanVersion, UpdateStatus
+from actions.models import (
+    EndorsementRequest,
+    PlanReview,
+    PlanVersion,
+    ReviewDecision,
+    ReviewOutcome,
+    Section,
+    UpdateStatus,
+)
 from actions.portfolio import rows as portfolio
 from consultation.models import BaselineFigure, PopulationBaseline
-from plans.models import ChecklistEntry, CouncillorLink, EventKind, PlanEvent, Role
+from plans.models import ChecklistEntry, CouncillorLink, EventKind, PlanEvent, PlanStatus, Role
 from plans.steps import Step
 from tests import factories
 from tests.actions.factories import ActionFactory, PriorityFactory
@@ -102,6 +110,50 @@ def test_a_plan_long_at_a_gate_on_a_computed_item_is_stuck_and_a_waiver_clears_i
     assert why == "100 days at step 2 with 1 item not done: The steering group has a chair."
     ChecklistEntry.objects.create(plan=stuck, key="has_chair", kind="waiver", note="Rotating")
     assert portfolio.PortfolioFlag.STUCK not in _row(world, stuck).flag_keys
+
+
+def _stuck_page(world, plan) -> str:
+    """The officer's portfolio filtered to "Stuck at a gate": the plan listed, or not."""
+    page = world.client("officer").get(_url(world), {"flag": portfolio.PortfolioFlag.STUCK}).text
+    return page if plan.title in page else ""
+
+
+def test_a_plan_long_at_the_smart_check_is_stuck_and_fixing_the_action_clears_it(world, settings):
+    settings.PORTFOLIO_GATE_DAYS = 90
+    plan = _community(world, "Vagueby", step=Step.FINALISING, days_in_step=100)
+    ChecklistEntry.objects.create(plan=plan, key="plan_adopted", kind="tick")
+    PlanVersion.objects.create(plan=plan, number=plan.version, data={})
+    action = ActionFactory(priority=PriorityFactory(plan=plan, section=Section.COMMUNITY), measure="")
+    why = {f.key: f.why for f in _row(world, plan).flags}[portfolio.PortfolioFlag.STUCK]
+    assert why == ("100 days at step 7 with 1 item not done: Every priority has actions, and every "
+                   "action passes the SMART check.")
+    page = _stuck_page(world, plan)
+    assert "Every priority has actions, and every action passes the SMART check" in page
+    action.measure = "Bins emptied weekly"
+    action.save()
+    assert portfolio.PortfolioFlag.STUCK not in _row(world, plan).flag_keys
+    assert not _stuck_page(world, plan)
+
+
+@pytest.mark.parametrize("status", [PlanStatus.ACTIVE, PlanStatus.PAUSED])
+def test_a_plan_long_at_its_review_without_holding_it_is_stuck_until_it_is_held(world, settings,
+                                                                                  status):
+    settings.PORTFOLIO_GATE_DAYS = 90
+    plan = _community(world, "Heldby", step=Step.REVIEWING, days_in_step=120, status=status)
+    action = ActionFactory(priority=PriorityFactory(plan=plan))
+    why = {f.key: f.why for f in _row(world, plan).flags}[portfolio.PortfolioFlag.STUCK]
+    assert why == "120 days at step 9 with 1 item not done: A review has been held."
+    counts = {k: n for k, _label, n in portfolio.flag_counts(portfolio.portfolio_rows(world.organisation))}
+    assert counts[portfolio.PortfolioFlag.STUCK] == 1
+    assert "A review has been held" in _stuck_page(world, plan)
+    # A review started but not finished (no minute reference yet) still holds the plan.
+    review = PlanReview.objects.create(plan=plan, version=plan.version, held_on=timezone.localdate())
+    ReviewDecision.objects.create(review=review, action=action, outcome=ReviewOutcome.CARRY)
+    assert portfolio.PortfolioFlag.STUCK in _row(world, plan).flag_keys
+    review.minute_reference = "SG 2027/3"
+    review.save()
+    assert portfolio.PortfolioFlag.STUCK not in _row(world, plan).flag_keys
+    assert not _stuck_page(world, plan)
 
 
 def test_one_person_doing_most_of_the_recent_work_is_named(world, settings):
