@@ -58,6 +58,7 @@ def ids() -> dict:
         "organisation": organisation.pk,
         "communities": organisation.communities.count(),
         "community_slug": "eastfield-ward",
+        "delivery_plan": Plan.objects.get(community__slug="eastfield-ward").pk,
         "chair": User.objects.get(email="chair@example.org").pk,
         "officer": User.objects.get(email="officer@example.org").pk,
         "community_count": Community.objects.count(),

@@ -48,7 +48,7 @@ ENV = {
     # Every request comes from one address here: lift the per-address limits, not the checks.
     "CONSULTATION_RATE_PUBLIC": "100000000/h", "CONSULTATION_RATE_SUBMIT": "100000000/h",
     "CONSULTATION_RATE_CODE": "100000000/h", "CONSULTATION_MAX_DAILY_PER_DEVICE": "100000000",
-    "ACTIONS_RATE_COMMENT": "100000000/h",
+    "ACTIONS_RATE_COMMENT": "100000000/h", "OPEN_DATA_RATE": "100000000/h",
     "DJANGO_STATIC_ROOT": str(WORK / "static"), "DJANGO_MEDIA_ROOT": str(WORK / "media"),
 }
 
@@ -71,6 +71,10 @@ PAGES = [
      "officer", None, "bare GET"),
     ("portfolio CSV export (300)", "/portfolio/{organisation}/export.csv", "officer", None,
      "bare GET"),
+    # The Deliver pages, on the demo's plan that is delivering its actions.
+    ("delivery dashboard", "/plans/{delivery_plan}/delivery/", "officer", None, "bare GET"),
+    ("public progress (you said, we did)", "/plans/{delivery_plan}/progress/", None, None, "bare GET"),
+    ("open-data API: actions", "/api/v1/actions/", None, None, "bare GET"),
 ]
 
 

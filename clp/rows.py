@@ -10,7 +10,7 @@ it: the same columns, the same values once the database's converters have run (S
 JSON), and the same instances, with each joined object cached on its relation exactly as
 `select_related` caches it.
 
-Only plain lookups belong here: by primary key, forward foreign keys joined. Anything with a
+Only plain lookups belong here: by primary key or a unique field, forward foreign keys joined. Anything with a
 filter that users choose goes through the ORM.
 """
 
@@ -21,8 +21,8 @@ from django.db import connections, router
 
 
 @functools.cache
-def _plan(model, related: tuple[str, ...], alias: str):
-    """For `model` by its key with `related` (foreign-key paths, as select_related names them)
+def _plan(model, related: tuple[str, ...], by: str, alias: str):
+    """For `model` by its column `by` with `related` (foreign-key paths, as select_related names them)
     LEFT JOINed: the SELECT; the converters to run on its columns; and for each model in the row,
     its class, its fields' names, the relation that holds it and the index of its holder."""
     quote = connections[alias].ops.quote_name
@@ -47,7 +47,7 @@ def _plan(model, related: tuple[str, ...], alias: str):
         shapes.append((part, [f.attname for f in fields], field, holder))
     select = ", ".join(f"t{index}.{quote(f.column)}" for index, f in columns)
     sql = (f"SELECT {select} FROM {quote(model._meta.db_table)} t0 {' '.join(joins)} "
-           f"WHERE t0.{quote(model._meta.pk.column)} = %s")
+           f"WHERE t0.{quote(by)} = %s")
     # The database's and the fields' own converters, as the ORM would apply them to these columns
     # (they depend on the backend and the fields, not on the connection they were read from).
     compiler = model._default_manager.none().query.get_compiler(using=alias)
@@ -55,17 +55,20 @@ def _plan(model, related: tuple[str, ...], alias: str):
     return sql, tuple((pos, tuple(convs), col) for pos, (convs, col) in converters.items()), tuple(shapes)
 
 
-def one(model, value, *related: str):
-    """The `model` whose primary key is `value`, with the objects along each foreign-key path in
-    `related` joined and cached; None when there is none (or `value` cannot be a key)."""
-    target = model._meta.pk
+def one(model, value, *related: str, by: str = "pk"):
+    """The `model` whose primary key (or the unique field named `by`) is `value`, with the
+    objects along each foreign-key path in `related` joined and cached; None when there is none
+    (or `value` cannot be a key)."""
+    target = model._meta.pk if by == "pk" else model._meta.get_field(by)
+    if not (target.primary_key or target.unique):
+        raise ValueError(f"{model.__name__}.{by} is not unique: clp.rows reads one row")
     try:
         value = target.get_prep_value(target.to_python(value))
     except (ValidationError, TypeError, ValueError):
         return None
     alias = router.db_for_read(model)
     connection = connections[alias]
-    sql, converters, shapes = _plan(model, related, alias)
+    sql, converters, shapes = _plan(model, related, target.column, alias)
     with connection.cursor() as cursor:
         cursor.execute(sql, [value])
         row = cursor.fetchone()

@@ -1,9 +1,10 @@
 """The one plan lookup every view under a plan shares, on top of `clp.access`."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404
 
-from clp import rows
+from clp import freshness, rows
 from clp.access import refused
 from plans.models import Plan
 from plans.permissions import VIEW_PLAN
@@ -32,3 +33,20 @@ def checked(request, plan: Plan | None, perm: str | None = VIEW_PLAN) -> Plan:
         refused(request, queryset, 403, perm)
         raise PermissionDenied
     return plan
+
+
+def kept_plan_page(request, pk, parts: tuple, draw):
+    """A plan page kept for its viewer (`freshness.kept_for_viewer`): `draw(plan)` is called
+    only when the page is drawn. Whether the viewer may see the plan is still decided on every
+    request, by the same rule, but on the plan's key alone: the roles that let a member or a
+    councillor see a plan name it by its key, so a kept copy costs no read of the plan. (A
+    support officer's role is by community: the plan's community is then read, field by field,
+    as Django reads a deferred field.) Anyone else gets `plan_for`'s refusal."""
+    by_key = Plan.from_db(DEFAULT_DB_ALIAS, ["id"], [int(pk)])
+    try:
+        allowed = request.user.has_perm(VIEW_PLAN, by_key)
+    except Plan.DoesNotExist:  # its community was asked for, and there is no such plan
+        allowed = False
+    if not allowed:
+        plan_for(request, pk)  # refused: 404, audited
+    return freshness.kept_for_viewer(request, parts, lambda: draw(plan_for(request, pk)))

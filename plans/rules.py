@@ -93,7 +93,7 @@ def is_councillor(user, plan) -> bool:
     return plan.pk in user._clp_councillor_plans
 
 
-can_view = is_site_admin | is_member | is_support_officer | is_councillor
+can_view = is_site_admin | is_member | is_councillor | is_support_officer  # by key first
 can_edit_content = is_site_admin | is_member
 can_manage = is_site_admin | is_manager
 

@@ -207,7 +207,7 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
         # post_save receiver in consultation.analysis.counts): no second bump here.
         locked.save(update_fields=["status", "submitted_at", "answers_digest", "client_key",
                                    "number", "updated_at"])
-        after_submit(locked.survey)
+        after_submit(locked.survey, locked.number)
     return locked
 
 
@@ -241,12 +241,16 @@ def _check_repeat(survey: Survey, client_key: str, digest: str) -> None:
                         "for a paper copy."))
 
 
-def after_submit(survey: Survey) -> None:
-    """What follows a response counted (online, keyed in or imported): the milestone email."""
+def after_submit(survey: Survey, number: int) -> None:
+    """What follows a response counted (online, keyed in or imported) whose response number is
+    `number` (the last one, for several): the milestone email, when one may have been reached."""
     # The answer is already committed: a broker that is down must not turn into an error for the
     # resident (delay_on_commit logs it; the periodic sweep sends any milestone email it misses).
-    # Once the last milestone is passed there is nothing left to check.
-    if survey.milestone_notified < MILESTONES[-1]:
+    # Numbers are never reused, so no more responses have been sent than the last number given:
+    # below the next milestone there is nothing to check, and no task is queued. Most responses
+    # are sent between milestones, so most of them never touch the broker.
+    following = next((m for m in MILESTONES if m > survey.milestone_notified), None)
+    if following is not None and number >= following:
         tasks.notify_response_milestone.delay_on_commit(survey.pk)
 
 
@@ -275,7 +279,7 @@ def response_enter(*, survey: Survey, channel: str, rows: dict[Question, list[An
         code.used_at = now
         code.save(update_fields=["used_at"])
     counts.changed(survey.pk)
-    after_submit(survey)
+    after_submit(survey, response.number)
     return response
 
 

@@ -360,7 +360,8 @@ def _import(locked: ImportBatch, actor: User | None) -> ImportResult:
     record_event(survey, actor, _("Imported %(n)s paper returns into “%(title)s” from %(file)s")
                  % {"n": len(responses), "title": survey.title, "file": locked.filename})
     counts.changed(survey.pk)
-    after_submit(survey)
+    if numbers:
+        after_submit(survey, numbers[-1])
     return ImportResult(count=len(responses))
 
 

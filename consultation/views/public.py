@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
-from clp import freshness
+from clp import freshness, rows
 from clp.exceptions import Refused
 from consultation import services
 from consultation.analysis.exports import describe
@@ -63,7 +63,8 @@ def _no_answers(request, survey: Survey):
 
 
 def _survey(public_id: str) -> Survey | None:
-    return Survey.objects.select_related("plan__community").filter(public_id=public_id).first()
+    # Every resident's page starts here: one row read by its unique public id (clp.rows).
+    return rows.one(Survey, public_id, "plan__community", by="public_id")
 
 
 def _response(request, survey: Survey) -> Response | None:

@@ -11,9 +11,10 @@ bumped in the transaction of every change to a submitted answer); the questionna
 and the plan (a change to any starts a new generation, clp.freshness); the viewer's *tier*
 (`analysis.tier`: the steering group sees every figure, everyone else what the disclosure
 leaves at the current threshold) and whether they may publish; the query string; and the
-language. The kept copy is stored under all of those, and read only after `survey_for` has
-checked that the viewer may see the plan, so it is never shown to anyone its tier would not
-draw it for (tests/consultation/test_results_kept.py plays the councillor against it).
+language. The kept copy is stored under all of those, and read only after the viewer's access
+to the plan has been checked (`plans.access.kept_plan_page`), so it is never shown to anyone
+its tier would not draw it for (tests/consultation/test_results_kept.py plays the councillor
+against it).
 """
 
 from django.contrib.auth.decorators import login_required
@@ -26,8 +27,9 @@ from django.utils.translation import gettext as _
 from clp import charts, freshness
 from consultation import analysis
 from consultation.analysis import counts
-from consultation.models import Channel, Dimension, Question
+from consultation.models import Channel, Dimension, Question, Survey
 from consultation.views.common import survey_for
+from plans.access import kept_plan_page
 from plans.permissions import EDIT_PLAN_CONTENT
 
 
@@ -57,13 +59,17 @@ def results_for_request(request, survey, *, questions: bool = True) -> analysis.
 def results(request, pk, sid):
     """The survey's results. The body is kept for every viewer of the same tier (below); the
     whole page is also kept for the viewer themself (`freshness.kept_for_viewer`), so changing
-    back to a filter, or coming back to the page, reads the plan check and the cache. A sent
-    answer bumps the generation with the survey's version, so the version need not be read."""
-    survey = survey_for(request, pk, sid)
-    return freshness.kept_for_viewer(request, ("results", survey.pk), lambda: _results(request, survey))
+    back to a filter, or coming back to the page, reads the plan check and the cache; the
+    survey itself is read only to draw the page. A sent answer bumps the generation with the
+    survey's version, so the version need not be read."""
+    return kept_plan_page(request, pk, ("results", sid), lambda plan: _results(request, plan, sid))
 
 
-def _results(request, survey):
+def _results(request, plan, sid):
+    # Read only when the page is drawn: a kept copy exists only for a survey of this plan that
+    # was drawn for this viewer, and deleting a survey starts a new generation.
+    survey = get_object_or_404(Survey, pk=sid, plan=plan)
+    survey.plan = plan  # with its community, as plan_for read it
     can_share = request.user.has_perm(EDIT_PLAN_CONTENT, survey.plan)
     parts = ("survey-results", survey.pk, counts.version(survey), analysis.tier(survey, request.user),
              can_share, sorted(request.GET.lists()), request.path, get_language())

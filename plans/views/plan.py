@@ -6,13 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clp import freshness
 from clp.access import get_object_for_user, show_refused
 from clp.exceptions import Refused
 from clp.models import Community
 from clp.permissions import START_PLAN
 from plans import gates, services, steps
-from plans.access import plan_for
+from plans.access import kept_plan_page, plan_for
 from plans.forms import (
     CloseForm,
     PlanCreateForm,
@@ -47,9 +46,8 @@ def plan_create(request, slug):
 def plan_detail(request, pk):
     """The plan's home page. Seen again by the same person (they come back to it between
     pages), it is the copy kept for them (`freshness.kept_for_viewer`) until anything changes;
-    whether they may see the plan is checked first, every time."""
-    plan = plan_for(request, pk)
-    return freshness.kept_for_viewer(request, ("plan-home", plan.pk), lambda: _plan_home(request, plan))
+    whether they may see the plan is checked first, every time (`plans.access.kept_plan_page`)."""
+    return kept_plan_page(request, pk, ("plan-home", pk), lambda plan: _plan_home(request, plan))
 
 
 def _plan_home(request, plan):

@@ -63,3 +63,33 @@ def test_the_milestone_check_counts_no_further_than_the_milestones(world):
     assert Survey.objects.get(pk=survey.pk).milestone_notified == 50
     assert _unbounded_counts(queries.captured_queries) == []
     assert "has had 52 responses so far" in mail.outbox[-1].body
+
+
+def _queued(callbacks) -> list[str]:
+    """The tasks a request queued once it committed (clp.celery: delay_on_commit)."""
+    return [c.func.__self__.name for c in callbacks
+            if getattr(c, "func", None) is not None and hasattr(c.func.__self__, "name")]
+
+
+def test_between_milestones_the_submit_queues_nothing_and_at_one_it_queues_the_check(
+        world, django_capture_on_commit_callbacks):
+    from consultation.models import Response
+
+    survey = make_survey(world.plan)
+    Survey.objects.filter(pk=survey.pk).update(milestone_notified=1, last_response_number=10)
+    client = Client()
+    _start(client, survey)
+    with django_capture_on_commit_callbacks() as callbacks:
+        _answer_all(client, survey)
+    assert Response.objects.filter(survey=survey).submitted().get().number == 11
+    assert "consultation.tasks.notify_response_milestone" not in _queued(callbacks)
+    # The response that may be the fiftieth queues the check (the task counts; numbers are an
+    # upper bound, since a deleted response leaves its number unused).
+    Survey.objects.filter(pk=survey.pk).update(last_response_number=49)
+    Response.objects.update(client_key="")  # not refused as the same device's same answers
+    client = Client()
+    _start(client, survey)
+    with django_capture_on_commit_callbacks() as callbacks:
+        sent = _answer_all(client, survey)
+    assert sent["Location"] == _url("public_done", survey)
+    assert "consultation.tasks.notify_response_milestone" in _queued(callbacks)
