@@ -159,7 +159,7 @@ def _draw_grouped(title, labels, series, unit) -> str:
 
 SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 UNSEEN = re.compile(r"<!--.*?-->|<title>[^<]*</title>|<desc\b[^>]*>[^<]*</desc>", re.S)
-ATTRIBUTE = re.compile(r'="([^"]*)"')
+COORDINATES = re.compile(r'\b(d|x|y|width|height|transform|points)="([^"]*)"')
 LONG_NUMBER = re.compile(r"-?\d+\.\d{2,}")
 
 
@@ -170,7 +170,7 @@ def _lighter(svg: str) -> str:
     (a tenth of a pixel; pygal writes sixteen). A results page of a dozen charts is some 80 KB
     lighter; the figures themselves are in each chart's text alternative and the table."""
     svg = UNSEEN.sub("", SCRIPT.sub("", svg))
-    return ATTRIBUTE.sub(lambda m: '="' + LONG_NUMBER.sub(_one_place, m.group(1)) + '"', svg)
+    return COORDINATES.sub(lambda m: f'{m.group(1)}="{LONG_NUMBER.sub(_one_place, m.group(2))}"', svg)
 
 
 def _one_place(match) -> str:

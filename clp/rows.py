@@ -68,6 +68,8 @@ def one(model, value, *related: str, by: str = "pk"):
         return None
     alias = router.db_for_read(model)
     connection = connections[alias]
+    if isinstance(value, int) and not _in_range(connection, target, value):
+        return None  # as the ORM answers a key too long for its column: no such row
     sql, converters, shapes = _plan(model, related, target.column, alias)
     with connection.cursor() as cursor:
         cursor.execute(sql, [value])
@@ -93,3 +95,9 @@ def one(model, value, *related: str, by: str = "pk"):
             field_to.set_cached_value(holding, instance)
         instances.append(instance)
     return instances[0]
+
+
+def _in_range(connection, field, value: int) -> bool:
+    ranges = connection.ops.integer_field_ranges
+    low, high = ranges.get(field.get_internal_type(), (None, None))
+    return (low is None or value >= low) and (high is None or value <= high)

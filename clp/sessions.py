@@ -9,14 +9,29 @@ stay in the database, so a Redis that is down loses nobody's sign-in or unsent a
 
 import logging
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
 from clp import rows
 
+# The sign-in backends sessions named before clp.auth replaced them with subclasses that differ
+# only in how they read the account: a session signed in before that change stays signed in.
+RENAMED_BACKENDS = {
+    "django.contrib.auth.backends.ModelBackend": "clp.auth.AccountBackend",
+    "allauth.account.auth_backends.AuthenticationBackend": "clp.auth.EmailAccountBackend",
+}
+
 
 class SessionStore(db.SessionStore):
+    def load(self):
+        data = super().load()
+        backend = data.get(BACKEND_SESSION_KEY)
+        if backend in RENAMED_BACKENDS:
+            data[BACKEND_SESSION_KEY] = RENAMED_BACKENDS[backend]
+        return data
+
     def _get_session_from_db(self):
         try:
             found = rows.one(self.model, self.session_key)

@@ -1,7 +1,7 @@
 """The one plan lookup every view under a plan shares, on top of `clp.access`."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import DEFAULT_DB_ALIAS
+from django.db import router
 from django.http import Http404
 
 from clp import freshness, rows
@@ -40,9 +40,9 @@ def kept_plan_page(request, pk, parts: tuple, draw):
     only when the page is drawn. Whether the viewer may see the plan is still decided on every
     request, by the same rule, but on the plan's key alone: the roles that let a member or a
     councillor see a plan name it by its key, so a kept copy costs no read of the plan. (A
-    support officer's role is by community: the plan's community is then read, field by field,
-    as Django reads a deferred field.) Anyone else gets `plan_for`'s refusal."""
-    by_key = Plan.from_db(DEFAULT_DB_ALIAS, ["id"], [int(pk)])
+    support officer's role is by community: the plan's `community_id` is then read, as Django
+    reads a deferred field.) Anyone else gets `plan_for`'s refusal."""
+    by_key = Plan.from_db(router.db_for_read(Plan), ["id"], [int(pk)])
     try:
         allowed = request.user.has_perm(VIEW_PLAN, by_key)
     except Plan.DoesNotExist:  # its community was asked for, and there is no such plan

@@ -246,9 +246,10 @@ def after_submit(survey: Survey, number: int) -> None:
     `number` (the last one, for several): the milestone email, when one may have been reached."""
     # The answer is already committed: a broker that is down must not turn into an error for the
     # resident (delay_on_commit logs it; the periodic sweep sends any milestone email it misses).
-    # Numbers are never reused, so no more responses have been sent than the last number given:
-    # below the next milestone there is nothing to check, and no task is queued. Most responses
-    # are sent between milestones, so most of them never touch the broker.
+    # A response's number is taken under the survey's row lock in the same transaction that
+    # counts it (Response.take_numbers, in every caller), and numbers are never reused: so no
+    # more responses have been counted than the last number given. Below the next milestone
+    # there is nothing to check and no task is queued; most responses never touch the broker.
     following = next((m for m in MILESTONES if m > survey.milestone_notified), None)
     if following is not None and number >= following:
         tasks.notify_response_milestone.delay_on_commit(survey.pk)

@@ -159,7 +159,7 @@ def test_every_kind_of_viewer_gets_their_kept_plan_home_and_loses_it_with_the_ro
     assert client.get(url).status_code == 200
     page, queries = _get(client, url)
     assert page.status_code == 200 and world.plan.title in page.text
-    # An officer's role is by community, so the plan's community is read (one more query); a
+    # An officer's role is by community, so the plan's community_id is read (one query more); a
     # site admin's needs no roles at all.
     assert queries == {"officer": PLAN_CHECK + 1, "councillor": PLAN_CHECK, "admin": 2}[persona]
     person = world.people[persona]

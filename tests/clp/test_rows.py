@@ -61,7 +61,7 @@ def test_an_empty_foreign_key_is_cached_as_none():
     assert len(captured) == 1
 
 
-@pytest.mark.parametrize("key", [0, 999_999, "abc", None, "1; DROP TABLE clp_user"])
+@pytest.mark.parametrize("key", [0, 999_999, 10**25, -(10**25), "abc", None, "1; DROP TABLE clp_user"])
 def test_no_row_and_a_key_that_cannot_be_one_give_none(key):
     PlanFactory()
     assert rows.one(Plan, key, "community") is None
@@ -115,3 +115,28 @@ def test_signing_in_with_a_password_still_works_through_the_backends():
     response = client.post(reverse("account_login"), {"login": "sam@example.org", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get(reverse("home")).context["user"].email == "sam@example.org"
+
+
+@pytest.mark.parametrize("old", ["django.contrib.auth.backends.ModelBackend",
+                                 "allauth.account.auth_backends.AuthenticationBackend"])
+def test_a_session_signed_in_before_the_backends_were_renamed_stays_signed_in(old):
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = UserFactory()
+    session = SessionStore()
+    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), old
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    client = Client()
+    client.cookies["sessionid"] = session.session_key
+    assert client.get(reverse("home")).context["user"] == user
+
+
+def test_a_key_too_long_for_its_column_is_a_missing_plan_not_an_error():
+    plan = PlanFactory()
+    chair = MembershipFactory(plan=plan, role=Role.CHAIR).user
+    client = Client()
+    client.force_login(chair)
+    assert client.get(f"/plans/{10**25}/").status_code == 404
+    assert client.get(f"/plans/{plan.pk}/surveys/{10**25}/results/").status_code == 404
