@@ -22,6 +22,7 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoPermissionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,22 @@ class ReusedClient(RedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
+
+    def incr(self, key, delta):
+        """Django's incr asks whether the key exists and then adds (two round trips; every rate
+        limit check makes one). This asks Redis to do both at once. INCRBY alone is not enough:
+        it would make a missing key, with no expiry, and that counter would never run out."""
+        try:
+            found = self.get_client(key, write=True).eval(INCR_IF_PRESENT, 1, key, delta)
+        except NoPermissionError:
+            return super().incr(key, delta)  # a server that allows no scripts: Django's way
+        if found is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return found
+
+
+INCR_IF_PRESENT = ("if redis.call('exists', KEYS[1]) == 1 then "
+                   "return redis.call('incrby', KEYS[1], ARGV[1]) end return false")
 
 
 class FailOpenRedisCache(RedisCache):

@@ -1,6 +1,7 @@
 import functools
 import logging
 import os
+import time
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
@@ -16,6 +17,8 @@ logger = logging.getLogger(__name__)
 # What sending a message raises when the broker (Redis) cannot be reached.
 QUEUE_UNREACHABLE = (BrokerError, OSError, RedisConnectionError, RedisTimeoutError)
 queue_failures = 0  # per process, since start-up
+# (task name, key) → when this process last queued it (time.monotonic): delay_on_commit_now_and_then
+SENT: dict[tuple, float] = {}
 
 
 class Task(DjangoTask):
@@ -28,6 +31,19 @@ class Task(DjangoTask):
 
     def delay_on_commit(self, *args, **kwargs) -> None:
         transaction.on_commit(functools.partial(self.send_or_log, args, kwargs))
+
+    def delay_on_commit_now_and_then(self, key, every: float, *args) -> None:
+        """As `delay_on_commit`, but at most once every `every` seconds from this process for
+        `key`. Only a message the broker took counts: after one it refused (or a transaction
+        that rolled back) the next call queues again."""
+        last = SENT.get((self.name, key))
+        if last is not None and time.monotonic() - last < every:
+            return
+        transaction.on_commit(functools.partial(self._send_and_note, key, args))
+
+    def _send_and_note(self, key, args: tuple) -> None:
+        if self.send_or_log(args):
+            SENT[(self.name, key)] = time.monotonic()
 
     def send_or_log(self, args: tuple = (), kwargs: dict | None = None) -> bool:
         """Queue the task now; False (logged and counted) when the broker is unreachable."""

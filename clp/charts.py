@@ -27,7 +27,7 @@ STYLE = Style(
     opacity="1", opacity_hover="1",
 )
 MAX_ALT_ITEMS = 12
-FORMAT = 4  # bump when the drawing changes (style, sizes), so no worker reads an older drawing
+FORMAT = 5  # bump when the drawing changes (style, sizes), so no worker reads an older drawing
 
 
 @dataclass(frozen=True)
@@ -159,18 +159,53 @@ def _draw_grouped(title, labels, series, unit) -> str:
 
 SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 UNSEEN = re.compile(r"<!--.*?-->|<title>[^<]*</title>|<desc\b[^>]*>[^<]*</desc>", re.S)
+# The empty box pygal keeps for its script's tooltip, and the (empty) overlay for its dots.
+TOOLTIP_BOX = re.compile(r'<g[^>]*class="plot tooltip-overlay"><g[^>]*class="tooltip">'
+                         r'<rect[^>]*/><g class="text"/></g></g>|<g[^>]*class="plot overlay">'
+                         r'(?:<g class="series serie-\d+ color-\d+"/>)*</g>')
 COORDINATES = re.compile(r'\b(d|x|y|width|height|transform|points)="([^"]*)"')
 LONG_NUMBER = re.compile(r"-?\d+\.\d{2,}")
+STYLESHEET = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
+CLASSES = re.compile(r'class="([^"]*)"')
+RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+NEGATION = re.compile(r":not\([^)]*\)")
+CLASS_NAME = re.compile(r"\.([\w-]+)")
+# Only a pointer or a script changes a drawn image: hovering, selecting and transitions.
+MOTION = ("transition", "user-select", "font-smoothing")
 
 
 def _lighter(svg: str) -> str:
     """The chart as an image needs it: a chart is shown through `<img>` (and in PDFs), which
-    runs no script, shows no tooltip and reads no comment, so pygal's settings script (about
-    3.5 KB), its tooltips and comments are dropped, and coordinates keep one decimal place
-    (a tenth of a pixel; pygal writes sixteen). A results page of a dozen charts is some 80 KB
+    runs no script, shows no tooltip, reacts to no pointer and reads no comment. So pygal's
+    settings script (about 3.5 KB), its tooltips, comments and empty overlays are dropped;
+    coordinates keep one decimal place (a tenth of a pixel; pygal writes sixteen); and its
+    stylesheet (4 KB, for every kind of pygal chart) keeps only the rules that can match an
+    element of this chart (`_used_rules`). A results page of a dozen charts is some 120 KB
     lighter; the figures themselves are in each chart's text alternative and the table."""
-    svg = UNSEEN.sub("", SCRIPT.sub("", svg))
-    return COORDINATES.sub(lambda m: f'{m.group(1)}="{LONG_NUMBER.sub(_one_place, m.group(2))}"', svg)
+    svg = TOOLTIP_BOX.sub("", UNSEEN.sub("", SCRIPT.sub("", svg)))
+    svg = COORDINATES.sub(lambda m: f'{m.group(1)}="{LONG_NUMBER.sub(_one_place, m.group(2))}"', svg)
+    used = {name for names in CLASSES.findall(svg) for name in names.split()}
+    return STYLESHEET.sub(lambda m: m.group(1) + _used_rules(m.group(2), used) + m.group(3), svg)
+
+
+def _used_rules(css: str, used: set[str]) -> str:
+    """The rules of `css` whose selectors can match this drawing: every class a selector names
+    (outside `:not(…)`) is on some element, and it needs no pointer (`:hover`). A rule with no
+    selector (pygal leaves `{…}` where its chart id would be, with `no_prefix`) is invalid CSS
+    that no renderer applies, and goes too, as do declarations that only animate."""
+    kept = []
+    for selectors, declarations in RULE.findall(css):
+        shown = [s.strip() for s in selectors.split(",") if _can_match(s.strip(), used)]
+        still = ";".join(d for d in declarations.split(";")
+                         if d.strip() and not any(word in d for word in MOTION))
+        if shown and still:
+            kept.append(",".join(shown) + "{" + still + "}")
+    return "".join(kept)
+
+
+def _can_match(selector: str, used: set[str]) -> bool:
+    return bool(selector) and ":hover" not in selector and all(
+        name in used for name in CLASS_NAME.findall(NEGATION.sub("", selector)))
 
 
 def _one_place(match) -> str:

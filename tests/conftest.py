@@ -116,14 +116,17 @@ def _test_settings(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _eager_celery_and_clean_cache():
     """Tasks run in-process unless a test starts a real worker (see tests/clp/test_celery_redis.py);
-    the cache (Redis under CI) is emptied so rate-limit counters never leak between tests."""
+    the cache (Redis under CI) is emptied so rate-limit counters never leak between tests, and
+    so is the record of milestone checks queued (a rolled-back survey's id comes round again)."""
     from django.core.cache import cache
 
+    from clp import celery
     from clp.celery import app
 
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True
     cache.clear()
+    celery.SENT.clear()
     yield
     app.conf.task_always_eager = before
 

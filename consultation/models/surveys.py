@@ -482,20 +482,31 @@ class Response(models.Model):
     def take_numbers(survey_id: int, count: int = 1) -> range:
         """The next `count` response numbers of a survey. The UPDATE holds the survey's row until
         the transaction ends, so two volunteers saving at once never get the same number."""
+        last, _status, _notified = Response._take(survey_id, count)
+        return range(last - count + 1, last + 1)
+
+    @staticmethod
+    def take_number_and_state(survey_id: int) -> tuple[int, str, int]:
+        """The next response number, with the survey's status and the last milestone notified as
+        they stand under the row lock the UPDATE takes (a survey closed a moment ago is seen)."""
+        return Response._take(survey_id, 1)
+
+    @staticmethod
+    def _take(survey_id: int, count: int) -> tuple[int, str, int]:
+        table = Survey._meta.db_table
         if connection.vendor == "sqlite" and connection.Database.sqlite_version_info < (3, 35):
             Survey.objects.filter(pk=survey_id).update(
                 last_response_number=models.F("last_response_number") + count)
-            last = Survey.objects.filter(pk=survey_id).values_list("last_response_number", flat=True).get()
-            return range(last - count + 1, last + 1)
-        table = Survey._meta.db_table
+            return Survey.objects.filter(pk=survey_id).values_list(
+                "last_response_number", "status", "milestone_notified").get()
         with connection.cursor() as cursor:  # one round trip: UPDATE … RETURNING
             cursor.execute(f"UPDATE {table} SET last_response_number = last_response_number + %s "  # noqa: S608
-                           "WHERE id = %s RETURNING last_response_number", [count, survey_id])
+                           "WHERE id = %s RETURNING last_response_number, status, milestone_notified",
+                           [count, survey_id])
             row = cursor.fetchone()
         if row is None:
             raise Survey.DoesNotExist(survey_id)
-        (last,) = row
-        return range(last - count + 1, last + 1)
+        return tuple(row)
 
     @property
     def receipt(self) -> str:

@@ -13,8 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,37 +177,100 @@ def missing_required(response: Response, answered: set | None = None) -> list[Qu
 
 
 def response_submit(*, response: Response, client_key: str = "") -> Response:
-    """Send a resident's answers: committed here and now, whatever state the queue is in."""
+    """Send a resident's answers: committed here and now, whatever state the queue is in.
+
+    This is the one POST every resident makes, so it is written as its statements, each one
+    round trip of fixed SQL (no query compiled per request), in this order: lock the draft
+    (and its code, if it has one); take the response number, which locks the survey's row and
+    reads back whether it still accepts answers; read the draft's answers (after the locks, so
+    they are what is committed now); the required questions with this device's sends of the
+    last day; mark the draft sent; start a new version of the survey's figures
+    (`counts.changed`). The refusals come in the order residents have always seen them (sent,
+    closed, incomplete, a repeat, a used code), and any refusal raises before the commit, so
+    a refused send changes nothing, its number included."""
     with transaction.atomic():
-        locked = Response.objects.select_for_update().select_related("survey").get(pk=response.pk)
-        if locked.is_submitted:
-            raise CodeRefused(str(CODE_USED)) if locked.code_id else Refused(
+        state = _lock_draft(response.pk)
+        if state is None or state[0] != ResponseStatus.DRAFT:
+            raise CodeRefused(str(CODE_USED)) if state and state[1] else Refused(
                 _("These answers have already been sent. Thank you."))
-        if not locked.survey.is_accepting:
+        # Locks in the order response_enter takes them too: the code, then the survey.
+        code = AccessCode.objects.select_for_update().get(pk=state[1]) if state[1] else None
+        # The survey's row is held from here to the commit, so two sends to it (say, the same
+        # answers from one device at once) take turns: each sees what the other committed.
+        # Its dates are as the request read them; its status is as it stands under the lock.
+        number, status, notified = Response.take_number_and_state(response.survey_id)
+        survey = response.survey
+        survey.status, survey.milestone_notified = status, notified
+        if not survey.is_accepting:
             raise Refused(_("Sorry, this survey has closed."))
-        rows = _answer_rows(locked)  # read once: for what is missing and for the digest
-        missing = missing_required(locked, answered={row[0] for row in rows})
-        if missing:
-            raise Incomplete(_("Some questions still need an answer."), missing)
+        rows = _answer_rows(response)  # read once: for what is missing and for the digest
         digest = _digest(rows)
+        required, sent, same = _required_and_sent(response.survey_id, client_key, digest)
+        answered = {row[0] for row in rows}
+        missing = [pk for pk in required if pk not in answered]
+        if missing:
+            raise Incomplete(_("Some questions still need an answer."),
+                             list(Question.objects.filter(pk__in=missing).select_related("section")))
         if client_key:
-            _check_repeat(locked.survey, client_key, digest)
+            _refuse_repeat(sent, same)
         now = timezone.now()
-        if locked.code_id:
-            code = AccessCode.objects.select_for_update().get(pk=locked.code_id)
+        if code is not None:
             if code.is_used:
                 raise CodeRefused(str(CODE_USED))
             code.used_at = now
             code.save(update_fields=["used_at"])
-        locked.status, locked.submitted_at = ResponseStatus.SUBMITTED, now
-        locked.answers_digest, locked.client_key = digest, client_key
-        locked.number = Response.take_numbers(locked.survey_id)[0]
-        # Saving a submitted response starts a new version of the survey's answers (the
-        # post_save receiver in consultation.analysis.counts): no second bump here.
-        locked.save(update_fields=["status", "submitted_at", "answers_digest", "client_key",
-                                   "number", "updated_at"])
-        after_submit(locked.survey, locked.number)
-    return locked
+        _mark_sent(response.pk, number=number, at=now, digest=digest, client_key=client_key)
+        counts.changed(response.survey_id)
+        after_submit(survey, number)
+    response.status, response.submitted_at, response.number = ResponseStatus.SUBMITTED, now, number
+    response.answers_digest, response.client_key, response.updated_at = digest, client_key, now
+    return response
+
+
+def _sql(text: str, *, of: str) -> str:
+    """`text` locking the rows of table `of` where the database has row locks (SQLite locks the
+    whole file for the write that follows, so it needs none)."""
+    return text + (f" FOR UPDATE OF {of}" if connection.features.has_select_for_update_of else "")
+
+
+ANSWER_COLUMNS = "a.question_id, a.option_id, a.number, a.part, a.text"
+
+
+def _lock_draft(response_id: int) -> tuple | None:
+    """(status, code id) of the response, its row locked until the transaction ends. Its
+    answers are read by a statement of their own, after the lock: a statement that waits for a
+    lock reads the locked row afresh but other tables as they were when it began, so answers
+    joined here could miss a page saved a moment before."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql("SELECT r.status, r.code_id FROM consultation_response r "
+                            "WHERE r.id = %s", of="r"), [response_id])
+        found = cursor.fetchone()
+    return tuple(found) if found else None
+
+
+def _required_and_sent(survey_id: int, client_key: str, digest: str) -> tuple[list[int], int, int]:
+    """The survey's required questions, with this device's sends of the last day and how many
+    of them held exactly these answers (`_refuse_repeat`), in one round trip: the counts are
+    read once, on the (survey, device, time) index, beside each required question's id."""
+    since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(days=1))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT q.id, s.sent, s.same FROM (SELECT COUNT(*) AS sent, COALESCE(SUM(CASE WHEN "
+            "answers_digest = %s THEN 1 ELSE 0 END), 0) AS same FROM consultation_response "
+            "WHERE survey_id = %s AND client_key = %s AND submitted_at >= %s AND status = %s) s "
+            "LEFT JOIN consultation_question q ON q.survey_id = %s AND q.required ORDER BY q.id",
+            [digest, survey_id, client_key, since, ResponseStatus.SUBMITTED, survey_id])
+        found = cursor.fetchall()
+    return [row[0] for row in found if row[0] is not None], found[0][1], found[0][2]
+
+
+def _mark_sent(response_id: int, *, number: int, at, digest: str, client_key: str) -> None:
+    when = connection.ops.adapt_datetimefield_value(at)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE consultation_response SET status = %s, submitted_at = %s, "
+                       "updated_at = %s, answers_digest = %s, client_key = %s, number = %s "
+                       "WHERE id = %s", [ResponseStatus.SUBMITTED, when, when, digest, client_key,
+                                         number, response_id])
 
 
 def _digest(rows: list[tuple]) -> str:
@@ -216,29 +278,32 @@ def _digest(rows: list[tuple]) -> str:
 
 
 def _answer_rows(response: Response) -> list[tuple]:
-    return list(response.answers.order_by("question_id", "option_id", "part").values_list(
-        "question_id", "option_id", "number", "part", "text"))
+    """The response's answers as plain values in a fixed order (the digest is taken of them):
+    the columns hold integers, text and NULL only, which every database returns alike."""
+    with connection.cursor() as cursor:
+        # The id last: answers that tie on the rest (two texts of one part) keep one order.
+        cursor.execute(f"SELECT {ANSWER_COLUMNS} FROM consultation_answer a "  # noqa: S608
+                       "WHERE a.response_id = %s ORDER BY a.question_id, a.option_id, a.part, a.id",
+                       [response.pk])
+        return [tuple(row) for row in cursor.fetchall()]
 
 
-def _check_repeat(survey: Survey, client_key: str, digest: str) -> None:
+def _refuse_repeat(sent: int, same: int) -> None:
     """Refuse the same device sending identical answers again, or very many in a day.
 
     Different answers from one shared device (a family taking turns) are welcome up to the
-    daily limit.
+    daily limit. A device's count stays small: past the limit nothing is stored.
     """
-    recent = Response.objects.submitted().filter(
-        survey=survey, client_key=client_key, submitted_at__gte=timezone.now() - timedelta(days=1))
-    # One query for both checks. A device's count stays small: past the limit nothing is stored.
-    sent = recent.order_by().aggregate(same=Count("pk", filter=Q(answers_digest=digest)),
-                                       all=Count("pk"))
-    if sent["same"]:
+    if same:
         raise Refused(_("These exact answers have already been sent from this device, so we have "
                         "not counted them twice. Thank you for taking part."))
-    limit = settings.CONSULTATION_MAX_DAILY_PER_DEVICE
-    if sent["all"] >= limit:
+    if sent >= settings.CONSULTATION_MAX_DAILY_PER_DEVICE:
         raise Refused(_("Many answers have been sent from this device today. If more people "
                         "want to take part, please try again tomorrow or ask the steering group "
                         "for a paper copy."))
+
+
+QUEUE_AGAIN_AFTER = 60  # seconds: how often one process queues the same milestone check
 
 
 def after_submit(survey: Survey, number: int) -> None:
@@ -251,8 +316,13 @@ def after_submit(survey: Survey, number: int) -> None:
     # more responses have been counted than the last number given. Below the next milestone
     # there is nothing to check and no task is queued; most responses never touch the broker.
     following = next((m for m in MILESTONES if m > survey.milestone_notified), None)
-    if following is not None and number >= following:
-        tasks.notify_response_milestone.delay_on_commit(survey.pk)
+    if following is None or number < following:
+        return
+    # Past a milestone, every response queues the check until a worker has recorded it; with
+    # the worker behind or stopped that is one message a response. One a minute from each
+    # process is enough: the check is claimed once (clp.outbox) and the sweep catches up.
+    tasks.notify_response_milestone.delay_on_commit_now_and_then(
+        (survey.pk, following), QUEUE_AGAIN_AFTER, survey.pk)
 
 
 # --- assisted entry, deletion -------------------------------------------------------------------

@@ -68,11 +68,14 @@ def _survey(public_id: str) -> Survey | None:
 
 
 def _response(request, survey: Survey) -> Response | None:
+    """The unsent answers this browser's session holds for `survey`: read by their (unique)
+    token through `clp.rows`, then checked to be a draft of this very survey."""
     token = request.session.get(_session_key(survey))
-    if not token:
+    found = rows.one(Response, token, by="resume_token") if token else None
+    if found is None or found.survey_id != survey.pk or found.status != ResponseStatus.DRAFT:
         return None
-    return Response.objects.filter(survey=survey, resume_token=token,
-                                   status=ResponseStatus.DRAFT).first()
+    found.survey = survey
+    return found
 
 
 def _pages(survey: Survey) -> list:

@@ -140,3 +140,40 @@ def test_a_key_too_long_for_its_column_is_a_missing_plan_not_an_error():
     client.force_login(chair)
     assert client.get(f"/plans/{10**25}/").status_code == 404
     assert client.get(f"/plans/{plan.pk}/surveys/{10**25}/results/").status_code == 404
+
+
+def test_a_changed_session_is_written_back_in_one_statement_and_read_back_the_same():
+    from clp.sessions import SessionStore
+
+    session = SessionStore()
+    session["answers"] = "kept"
+    session.create()
+    session = SessionStore(session.session_key)
+    session["answers"], session["receipt"] = "sent", "12-ABC123"
+    session.set_expiry(3600)
+    with CaptureQueriesContext(connection) as queries:
+        session.save()
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["UPDATE"]
+    again = SessionStore(session.session_key)
+    assert again["answers"] == "sent" and again["receipt"] == "12-ABC123"
+    stored = Session.objects.get(session_key=session.session_key)
+    assert abs((stored.expire_date - timezone.now()).total_seconds() - 3600) < 60
+
+
+def test_a_session_ended_elsewhere_is_not_written_back_and_the_request_is_told():
+    # Signed out in another tab while this request ran: the row is gone, nothing brings it back
+    # (Django's forced update refuses the same way, and its middleware answers 400).
+    from django.contrib.sessions.backends.base import UpdateError
+
+    from clp.sessions import SessionStore
+
+    session = SessionStore()
+    session["answers"] = "kept"
+    session.create()
+    session = SessionStore(session.session_key)
+    assert session["answers"] == "kept"  # read at the start of the request
+    Session.objects.filter(session_key=session.session_key).delete()
+    session["answers"] = "changed"
+    with pytest.raises(UpdateError):
+        session.save()
+    assert not Session.objects.exists()

@@ -148,6 +148,40 @@ def test_many_residents_sending_at_once_are_all_committed(world):
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
+def test_the_same_answers_sent_at_once_from_one_device_are_counted_once(world):
+    # Several sessions on one device (a script), each with the same answers, all sent at once:
+    # each send sees what the one before it committed, so only the first is counted.
+    survey = make_survey(world.plan)
+    drafts = [_ready_draft(survey) for _i in range(6)]
+    results = _in_threads([lambda d=d: services.response_submit(response=d, client_key="one-device")
+                           for d in drafts])
+    assert sum(isinstance(r, Response) for r in results) == 1, results
+    refused = [r for r in results if isinstance(r, services.Refused)]
+    assert len(refused) == 5 and all("already been sent from this device" in r.message
+                                     for r in refused), results
+    assert Response.objects.submitted().filter(survey=survey).count() == 1
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_device_sending_at_once_cannot_pass_the_daily_limit(world, settings):
+    settings.CONSULTATION_MAX_DAILY_PER_DEVICE = 3
+    survey = make_survey(world.plan)
+    single = question(survey, QuestionKind.SINGLE)
+    drafts = []
+    for choice in [o for o in single.options.all()] * 3:  # different answers: not repeats
+        draft = services.response_start(survey=survey)
+        form = AnswerForm({f"q{single.pk}": str(choice.pk)}, questions=[single])
+        assert form.is_valid()
+        services.answers_save(response=draft, rows=form.answer_rows())
+        drafts.append(draft)
+    results = _in_threads([lambda d=d: services.response_submit(response=d, client_key="busy-device")
+                           for d in drafts[:6]])
+    assert Response.objects.submitted().filter(survey=survey).count() <= 3, results
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
 def test_two_sending_at_once_with_the_same_code_exactly_one_wins(world):
     survey = make_survey(world.plan, access=AccessMode.CODES)
     [code] = services.codes_generate(survey=survey, count=1, batch="", actor=world.people["chair"])

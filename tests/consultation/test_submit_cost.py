@@ -3,6 +3,7 @@ request (or the milestone check after it) counts every response of the survey.""
 
 import re
 
+import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -12,7 +13,8 @@ from consultation import services
 from consultation.models import Survey
 from consultation.services.base import MILESTONES
 from tests.consultation.factories import make_survey, submitted_response
-from tests.consultation.test_answering import _answer_all, _start, _url
+from tests.consultation.test_answering import _answer_all, _first_page, _second_page, _start, _url
+from tests.realservices import RedisServer, celery_on
 
 
 def _unbounded_counts(queries) -> list[str]:
@@ -93,3 +95,95 @@ def test_between_milestones_the_submit_queues_nothing_and_at_one_it_queues_the_c
         sent = _answer_all(client, survey)
     assert sent["Location"] == _url("public_done", survey)
     assert "consultation.tasks.notify_response_milestone" in _queued(callbacks)
+
+
+@pytest.fixture
+def broker_without_worker():
+    """A real Redis as the broker, with no worker reading it: what is queued stays queued."""
+    server = RedisServer().start()
+    with celery_on(server.url):
+        yield server
+    server.stop()
+
+
+def _waiting(server) -> int:
+    import redis
+
+    return redis.Redis(port=server.port).llen("celery")
+
+
+def _send_past_the_milestone(survey, callbacks_fixture) -> None:
+    from consultation.models import Response
+
+    Response.objects.update(client_key="")  # not refused as the same device's same answers
+    client = Client()
+    _start(client, survey)
+    with callbacks_fixture(execute=True):
+        sent = _answer_all(client, survey)
+    assert sent["Location"] == _url("public_done", survey)
+
+
+def test_with_the_worker_stopped_a_process_queues_the_milestone_check_once_a_minute(
+        world, django_capture_on_commit_callbacks, broker_without_worker):
+    from clp import celery
+
+    survey = make_survey(world.plan)
+    Survey.objects.filter(pk=survey.pk).update(milestone_notified=1, last_response_number=60)
+    # Each response past the fiftieth may be the one that reached it, until a worker records
+    # it: the first queues the check, the next ones from this process within a minute do not.
+    for _n in range(3):
+        _send_past_the_milestone(survey, django_capture_on_commit_callbacks)
+    assert _waiting(broker_without_worker) == 1
+    # A minute on, the next response queues it again (in case that message was lost).
+    key = ("consultation.tasks.notify_response_milestone", (survey.pk, 50))
+    celery.SENT[key] -= services.collecting.QUEUE_AGAIN_AFTER
+    _send_past_the_milestone(survey, django_capture_on_commit_callbacks)
+    assert _waiting(broker_without_worker) == 2
+    assert Survey.objects.get(pk=survey.pk).milestone_notified == 1
+
+
+def test_a_check_the_stopped_broker_refused_is_queued_by_the_next_response(
+        world, django_capture_on_commit_callbacks, broker_without_worker):
+    from clp import celery
+
+    survey = make_survey(world.plan)
+    Survey.objects.filter(pk=survey.pk).update(milestone_notified=1, last_response_number=60)
+    broker_without_worker.stop()
+    failures = celery.queue_failures
+    for _n in range(2):  # each resident's answers are kept; each tries to queue, and is logged
+        _send_past_the_milestone(survey, django_capture_on_commit_callbacks)
+    assert celery.queue_failures == failures + 2
+    assert celery.SENT == {}
+    broker_without_worker.start()
+    _send_past_the_milestone(survey, django_capture_on_commit_callbacks)
+    assert _waiting(broker_without_worker) == 1
+
+
+def test_sending_takes_the_same_few_statements_at_two_and_at_forty_responses(
+        world, django_capture_on_commit_callbacks):
+    from consultation.models import Response
+
+    def final_post(survey) -> list[str]:
+        Response.objects.update(client_key="")
+        client = Client()
+        _start(client, survey)
+        client.post(_url("public_page", survey, n=1), _first_page(survey))
+        client.post(_url("public_page", survey, n=2), _second_page(survey))
+        with CaptureQueriesContext(connection) as queries, \
+                django_capture_on_commit_callbacks(execute=True):
+            sent = client.post(_url("public_check", survey))
+        assert sent["Location"] == _url("public_done", survey)
+        return [q["sql"] for q in queries.captured_queries]
+
+    survey = make_survey(world.plan)
+    Survey.objects.filter(pk=survey.pk).update(milestone_notified=MILESTONES[-1])
+    for _n in range(2):
+        submitted_response(survey)
+    small = final_post(survey)
+    for _n in range(38):
+        submitted_response(survey)
+    large = final_post(survey)
+    assert len(small) == len(large) <= 12
+    # The draft is locked and its answers read in one statement; nothing counts the survey.
+    assert sum("FOR UPDATE" in sql for sql in large) <= 1
+    assert _unbounded_counts([{"sql": sql} for sql in large]) == []
