@@ -169,13 +169,6 @@ def own(answer: Answer, response: Response) -> Answer:
     return answer
 
 
-def missing_required(response: Response, answered: set | None = None) -> list[Question]:
-    if answered is None:
-        answered = set(response.answers.values_list("question_id", flat=True))
-    return [q for q in response.survey.questions.filter(required=True).select_related("section")
-            if q.pk not in answered]
-
-
 def response_submit(*, response: Response, client_key: str = "") -> Response:
     """Send a resident's answers: committed here and now, whatever state the queue is in.
 
@@ -227,23 +220,16 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
     return response
 
 
-def _sql(text: str, *, of: str) -> str:
-    """`text` locking the rows of table `of` where the database has row locks (SQLite locks the
-    whole file for the write that follows, so it needs none)."""
-    return text + (f" FOR UPDATE OF {of}" if connection.features.has_select_for_update_of else "")
-
-
-ANSWER_COLUMNS = "a.question_id, a.option_id, a.number, a.part, a.text"
-
-
 def _lock_draft(response_id: int) -> tuple | None:
     """(status, code id) of the response, its row locked until the transaction ends. Its
     answers are read by a statement of their own, after the lock: a statement that waits for a
     lock reads the locked row afresh but other tables as they were when it began, so answers
     joined here could miss a page saved a moment before."""
+    # SQLite has no row locks: it locks the whole file for the write that follows.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        cursor.execute(_sql("SELECT r.status, r.code_id FROM consultation_response r "
-                            "WHERE r.id = %s", of="r"), [response_id])
+        cursor.execute(f"SELECT status, code_id FROM consultation_response WHERE id = %s{lock}",
+                       [response_id])
         found = cursor.fetchone()
     return tuple(found) if found else None
 
@@ -282,8 +268,8 @@ def _answer_rows(response: Response) -> list[tuple]:
     the columns hold integers, text and NULL only, which every database returns alike."""
     with connection.cursor() as cursor:
         # The id last: answers that tie on the rest (two texts of one part) keep one order.
-        cursor.execute(f"SELECT {ANSWER_COLUMNS} FROM consultation_answer a "  # noqa: S608
-                       "WHERE a.response_id = %s ORDER BY a.question_id, a.option_id, a.part, a.id",
+        cursor.execute("SELECT question_id, option_id, number, part, text FROM consultation_answer "
+                       "WHERE response_id = %s ORDER BY question_id, option_id, part, id",
                        [response.pk])
         return [tuple(row) for row in cursor.fetchall()]
 
