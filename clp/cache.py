@@ -19,10 +19,11 @@ import logging
 import threading
 import time
 
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoPermissionError
+from redis.exceptions import NoPermissionError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
@@ -66,15 +67,27 @@ class ReusedClient(RedisCacheClient):
         it would make a missing key, with no expiry, and that counter would never run out."""
         try:
             found = self.get_client(key, write=True).eval(INCR_IF_PRESENT, 1, key, delta)
-        except NoPermissionError:
+        except ResponseError as error:
+            if not _no_scripts(error):
+                raise
             return super().incr(key, delta)  # a server that allows no scripts: Django's way
         if found is None:
             raise ValueError(f"Key '{key}' not found.")
         return found
 
 
+def _no_scripts(error: ResponseError) -> bool:
+    """The server refuses scripts: EVAL denied to this user (ACL) or renamed away."""
+    return isinstance(error, NoPermissionError) or "unknown command" in str(error).lower()
+
+
 INCR_IF_PRESENT = ("if redis.call('exists', KEYS[1]) == 1 then "
                    "return redis.call('incrby', KEYS[1], ARGV[1]) end return false")
+# A rate limit's count: the new value, and an expiry given to the counter this call created.
+COUNT = ("local n = redis.call('incr', KEYS[1]) "
+         "if n == 1 then redis.call('expire', KEYS[1], ARGV[1]) end return n")
+
+_counted = threading.local()  # the count a rate limit's add() took, for the incr() that follows
 
 
 class FailOpenRedisCache(RedisCache):
@@ -116,7 +129,32 @@ class FailOpenRedisCache(RedisCache):
         return result
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        prefix = getattr(settings, "RATELIMIT_CACHE_PREFIX", "rl:")
+        # `type(...) is int`: allauth's lock is add(key, True), and True == 1.
+        if (type(value) is int and value == 1 and type(timeout) is int and timeout > 0
+                and prefix and key.startswith(prefix)):
+            return self._call(self._count, key, timeout, version, fallback=True)
         return self._call(super().add, key, value, timeout, version, fallback=True)
+
+    def _count(self, key, timeout, version):
+        """A rate limit's count in one round trip, where django-ratelimit makes two.
+
+        For each limit on a request it calls ``add(key, 1, period)`` (a new counter starts at
+        1) and, when the counter was already there, ``incr(key)``. Both are done here at once
+        (COUNT); when the counter already existed, the new count is kept for this thread's
+        ``incr()`` of the same key, which follows at once and then needs no round trip. A
+        server that allows no scripts is asked Django's way."""
+        made = self.make_and_validate_key(key, version=version)
+        try:
+            count = self._cache.get_client(made, write=True).eval(COUNT, 1, made, timeout)
+        except ResponseError as error:
+            if not _no_scripts(error):
+                raise
+            return super().add(key, 1, timeout, version)
+        if count == 1:
+            return True
+        _counted.taken = (key, version, count)
+        return False
 
     def get(self, key, default=None, version=None):
         return self._call(super().get, key, default, version, fallback=default)
@@ -137,6 +175,11 @@ class FailOpenRedisCache(RedisCache):
         return self._call(super().has_key, key, version, fallback=False)
 
     def incr(self, key, delta=1, version=None):
+        taken = getattr(_counted, "taken", None)
+        if taken is not None:
+            _counted.taken = None
+            if taken[:2] == (key, version) and delta == 1:
+                return taken[2]  # counted by add() just now (_count)
         # None, not a number: django-ratelimit reads it as "no count" (RATELIMIT_FAIL_OPEN).
         return self._call(super().incr, key, delta, version, fallback=None)
 

@@ -16,6 +16,8 @@ not signed in see it) are kept in the cache under the current
 - The token is replaced at once, so the writer's next page (and a test, whose transaction never
   commits) sees the change, and again when the transaction commits: a page drawn between the
   two could not see the uncommitted change, and it is stored under a token already replaced.
+  Inside `bumps_after` (a resident's send, whose transaction holds its survey's row) the bumps
+  wait for the block's end and happen once, after its commit: no cache call under a row lock.
 - Writes that skip Django's signals (bulk inserts, `update()`, raw SQL) call `bump` themselves
   where they touch what the portfolio shows.
 - Every entry also expires after `TIMEOUT`. That bounds how stale a figure can be if a bump is
@@ -29,8 +31,10 @@ not signed in see it) are kept in the cache under the current
   so an old number can never come back and name old entries.
 """
 
+import contextlib
 import hashlib
 import re
+import threading
 import uuid
 
 from django.conf import settings
@@ -176,8 +180,34 @@ def _replace() -> None:
     cache.set(KEY, uuid.uuid4().hex, None)
 
 
+_held = threading.local()  # inside `bumps_after`: whether a bump is waiting for the block's end
+
+
+@contextlib.contextmanager
+def bumps_after():
+    """Bumps made inside the block wait for its end, and then happen once; none if it raised.
+
+    For a transaction that holds row locks (a resident's send holds its survey's row): the cache
+    is a network call, and no lock is held across one. A block that raised changed nothing (its
+    transaction was rolled back), so there is nothing to bump. Nested, the outermost block bumps."""
+    if getattr(_held, "waiting", None) is not None:
+        yield
+        return
+    _held.waiting = False
+    try:
+        yield
+        waiting = _held.waiting
+    finally:
+        _held.waiting = None
+    if waiting:
+        bump()
+
+
 def bump() -> None:
     """The planning data changed: entries kept under the current token are not read again."""
+    if getattr(_held, "waiting", None) is not None:
+        _held.waiting = True
+        return
     _replace()
     if connection.in_atomic_block:
         pending = getattr(connection, "run_on_commit", [])

@@ -21,8 +21,9 @@ urlpatterns = [
     path("accounts/your-data/delete/", views.account_delete, name="account_delete"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("", include("plans.urls")),
+    # The consultation app before the plans app: its residents' pages are the busiest of all.
     path("", include("consultation.urls")),
+    path("", include("plans.urls")),
     path("", include("actions.urls")),
     path("", include("actions.portfolio.urls")),
 ]

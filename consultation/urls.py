@@ -1,7 +1,7 @@
 """Every URL of the consultation app: building and running surveys, the public pages, then the
 Evidence analysis (results, representation, coding, the issues register)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from consultation import views
 from consultation.views import downloads, groups, issues, representation, results, texts
@@ -9,10 +9,24 @@ from consultation.views import downloads, groups, issues, representation, result
 app_name = "consultation"
 
 S = "plans/<int:pk>/surveys/<int:sid>/"
-P = "s/<str:public_id>/"
 FMT = "<str:fmt>"
 
+# A resident's pages, first and under one prefix: Django tries patterns in order, and these
+# answer most of the requests (every page of every survey, and the send), so no request for
+# them walks the steering group's patterns, and no other request walks these.
+PUBLIC = [
+    path("", views.public_start, name="public_start"),
+    path("page/<int:n>/", views.public_page, name="public_page"),
+    path("check/", views.public_check, name="public_check"),
+    path("done/", views.public_done, name="public_done"),
+    path("delete-my-answers/", views.public_deletion_request, name="public_deletion_request"),
+    path("resume/", views.public_resume, name="public_resume"),
+    path("resume/<str:token>/", views.public_resume_link, name="public_resume_link"),
+    path("results/", texts.public_results, name="public_results"),
+]
+
 urlpatterns = [
+    path("s/<str:public_id>/", include(PUBLIC)),
     path("plans/<int:pk>/surveys/", views.surveys, name="surveys"),
     path("plans/<int:pk>/surveys/new/", views.survey_new, name="survey_new"),
     path(S, views.survey_detail, name="survey"),
@@ -45,13 +59,6 @@ urlpatterns = [
     path(f"{S}import/", views.import_upload, name="import_upload"),
     path(f"{S}import/template.csv", views.import_template, name="import_template"),
     path(f"{S}import/<int:bid>/", views.import_preview, name="import_preview"),
-    path(P, views.public_start, name="public_start"),
-    path(f"{P}page/<int:n>/", views.public_page, name="public_page"),
-    path(f"{P}check/", views.public_check, name="public_check"),
-    path(f"{P}done/", views.public_done, name="public_done"),
-    path(f"{P}delete-my-answers/", views.public_deletion_request, name="public_deletion_request"),
-    path(f"{P}resume/", views.public_resume, name="public_resume"),
-    path(f"{P}resume/<str:token>/", views.public_resume_link, name="public_resume_link"),
     # --- the Evidence analysis ---
     path(f"{S}results/", results.results, name="results"),
     path(f"{S}results/download.{FMT}", downloads.results_download, name="results_download"),
@@ -63,7 +70,6 @@ urlpatterns = [
     path(f"{S}answers/", texts.text_answers, name="text_answers"),
     path(f"{S}answers/<int:aid>/publish/", texts.text_publish, name="text_publish"),
     path(f"{S}answers/<int:aid>/unpublish/", texts.text_unpublish, name="text_unpublish"),
-    path("s/<str:public_id>/results/", texts.public_results, name="public_results"),
     path("plans/<int:pk>/heard/", representation.representation, name="representation"),
     path("plans/<int:pk>/heard/reviewed/", representation.representation_review,
          name="representation_review"),

@@ -37,17 +37,18 @@ def wait_for(condition, timeout: float, interval: float = 0.1) -> bool:
 class RedisServer:
     """A redis-server of the test's own on a free loopback port; stop() really stops it."""
 
-    def __init__(self):
+    def __init__(self, *options: str):
         if not os.path.exists(REDIS_SERVER):
             pytest.skip(f"No redis-server at {REDIS_SERVER}")
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.options = options  # more of redis-server's options, e.g. ("--rename-command", …)
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "RedisServer":
         self.process = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
+             "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning", *self.options],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         if not wait_for(lambda: self._pings(client), 10):

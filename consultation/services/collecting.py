@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clp import freshness
 from clp.audit import AuditKind, audit_record
 from clp.models import User
 from clp.outbox import Claim
@@ -180,8 +181,10 @@ def response_submit(*, response: Response, client_key: str = "") -> Response:
     last day; mark the draft sent; start a new version of the survey's figures
     (`counts.changed`). The refusals come in the order residents have always seen them (sent,
     closed, incomplete, a repeat, a used code), and any refusal raises before the commit, so
-    a refused send changes nothing, its number included."""
-    with transaction.atomic():
+    a refused send changes nothing, its number included. The kept pages' token is replaced
+    once, after the block (`freshness.bumps_after`), so no call to the cache is made while the
+    survey's row is locked."""
+    with freshness.bumps_after(), transaction.atomic():
         state = _lock_draft(response.pk)
         if state is None or state[0] != ResponseStatus.DRAFT:
             raise CodeRefused(str(CODE_USED)) if state and state[1] else Refused(

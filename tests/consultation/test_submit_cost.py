@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -187,3 +188,36 @@ def test_sending_takes_the_same_few_statements_at_two_and_at_forty_responses(
     # The draft is locked and its answers read in one statement; nothing counts the survey.
     assert sum("FOR UPDATE" in sql for sql in large) <= 1
     assert _unbounded_counts([{"sql": sql} for sql in large]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_send_replaces_the_kept_pages_token_once_and_never_while_it_holds_the_survey_row(
+        monkeypatch, settings):
+    """No call to the cache while the send's transaction holds its survey's row (a slow cache
+    would hold up every other send to that survey), and one call, not one per change."""
+    from clp import freshness
+    from tests.conftest import build_world
+    from tests.realservices import cache_settings
+
+    server = RedisServer().start()
+    try:
+        settings.CACHES = cache_settings(server.url)
+        survey = make_survey(build_world().plan)
+        Survey.objects.filter(pk=survey.pk).update(milestone_notified=MILESTONES[-1])
+        client = Client()
+        _start(client, survey)
+        client.post(_url("public_page", survey, n=1), _first_page(survey))
+        client.post(_url("public_page", survey, n=2), _second_page(survey))
+        replaced, real = [], freshness._replace
+        monkeypatch.setattr(freshness, "_replace",
+                            lambda: (replaced.append(connection.in_atomic_block), real())[1])
+        before = freshness.generation()
+        redis = caches["default"]._cache.get_client()
+        sets = redis.info("commandstats").get("cmdstat_set", {}).get("calls", 0)
+        sent = client.post(_url("public_check", survey))
+        assert sent["Location"] == _url("public_done", survey)
+        assert replaced == [False]  # once, after the commit
+        assert redis.info("commandstats")["cmdstat_set"]["calls"] - sets == 1
+        assert freshness.generation() not in ("", before)  # the kept pages are drawn afresh
+    finally:
+        server.stop()

@@ -90,3 +90,20 @@ def test_a_residents_draft_does_not_replace_it(world):
     before = freshness.generation()
     Response.objects.create(survey=survey, channel=Channel.ONLINE)  # a draft: nothing shown changes
     assert freshness.generation() == before
+
+
+def test_bumps_inside_a_held_block_happen_once_at_its_end_and_not_at_all_if_it_raised(db):
+    first = freshness.generation()
+    with freshness.bumps_after():
+        freshness.bump()
+        with freshness.bumps_after():  # nested: the outermost block bumps
+            freshness.bump()
+        assert freshness.generation() == first  # nothing replaced inside the block
+    second = freshness.generation()
+    assert second != first
+    with pytest.raises(RuntimeError), freshness.bumps_after():
+        freshness.bump()
+        raise RuntimeError("refused: its transaction was rolled back")
+    assert freshness.generation() == second
+    freshness.bump()  # outside any block, at once as before
+    assert freshness.generation() != second
