@@ -10,7 +10,7 @@ not signed in see it) are kept in the cache under the current
 - One `post_save` / `post_delete` / `m2m_changed` receiver hears every model of the project's
   own apps, so a model added later is covered without anyone remembering to list it. Left out
   are the rows that change often and show nothing there: residents' answers and drafts (a sent
-  response reaches those pages through its survey's response version, which calls `bump`), codes
+  response reaches its plan's pages through its survey's response version, below), codes
   and codings, the email outbox and ledger, the audit log and the health heartbeat; and an
   account's sign-in time (`last_login` alone).
 - The token is replaced at once, so the writer's next page (and a test, whose transaction never
@@ -20,6 +20,13 @@ not signed in see it) are kept in the cache under the current
   wait for the block's end and happen once, after its commit: no cache call under a row lock.
 - Writes that skip Django's signals (bulk inserts, `update()`, raw SQL) call `bump` themselves
   where they touch what the portfolio shows.
+- A sent response changes what one plan's pages show, and the portfolios its community is in,
+  and nothing else. So it replaces the tokens of that plan and those organisations
+  (`scope("plan", pk)`, `scope("organisation", pk)`), not the generation: a page that shows
+  residents' answers names the scopes it reads (`scopes=`), and is kept under the generation
+  and those scopes' tokens together, read in the same round trip to the cache. A county's live
+  surveys then redraw only their own plans' pages and portfolios, not every kept page of
+  every parish.
 - Every entry also expires after `TIMEOUT`. That bounds how stale a figure can be if a bump is
   lost (the cache fails open while Redis is unreachable, clp.cache) and how far the "days since"
   figures can lag the clock; the date is part of every key as well.
@@ -32,6 +39,7 @@ not signed in see it) are kept in the cache under the current
 """
 
 import contextlib
+import functools
 import hashlib
 import re
 import threading
@@ -60,19 +68,37 @@ QUIET = {
 }
 
 
-def generation() -> str:
-    """The current token ("" while the cache is unreachable: then nothing is kept)."""
-    token = cache.get(KEY)
+def scope(kind: str, pk) -> str:
+    """The cache key of a narrower token than the generation: what one plan's pages show of its
+    residents' answers (`scope("plan", pk)`), or one organisation's portfolio."""
+    return f"freshness:{kind}:{pk}"
+
+
+def _current(name: str, found=None) -> str:
+    token = found if found is not None else cache.get(name)
     if token is None:
-        cache.add(KEY, uuid.uuid4().hex, None)  # add, not set: a bump at the same moment wins
-        token = cache.get(KEY)
+        cache.add(name, uuid.uuid4().hex, None)  # add, not set: a bump at the same moment wins
+        token = cache.get(name)
     return token or ""
 
 
-def key(*parts) -> str:
+def generation() -> str:
+    """The current token ("" while the cache is unreachable: then nothing is kept)."""
+    return _current(KEY)
+
+
+def _token(scopes: tuple, found: dict) -> str:
+    """The generation's token joined with those of `scopes`, from `found` (what one `get_many`
+    read) where it holds them; "" if any of them cannot be had."""
+    tokens = [_current(name, found.get(name)) for name in (KEY, *scopes)]
+    return "" if not all(tokens) else ":".join(tokens)
+
+
+def key(*parts, scopes: tuple = ()) -> str:
     """A cache key for `parts` (hashed: they may hold text a user typed) under the current
-    generation, the database's name and today's date; "" when nothing can be kept."""
-    token = generation()
+    generation (and `scopes`' tokens), the database's name and today's date; "" when nothing
+    can be kept."""
+    token = _token(scopes, cache.get_many([KEY, *scopes]) if scopes else {})
     if not token:
         return ""
     return f"fresh:{token}:{_named(parts)}"
@@ -115,7 +141,7 @@ def plain_visitor(request) -> bool:
 PAGE_TIMEOUT = VIEWER_TIMEOUT = 60
 
 
-def kept_page(request, parts: tuple, draw):
+def kept_page(request, parts: tuple, draw, scopes: tuple = ()):
     """The whole page `draw()` returns, kept for plain visitors (residents arriving from a leaflet
     or a link, who are almost all of a public page's readers) under the current generation.
 
@@ -125,10 +151,11 @@ def kept_page(request, parts: tuple, draw):
     key holds the host and the language, with `parts` (what names the page)."""
     if not plain_visitor(request):
         return draw()
-    return _page(request, ("page", request.get_host(), get_language(), *parts), draw, PAGE_TIMEOUT)
+    return _page(request, ("page", request.get_host(), get_language(), *parts), draw, PAGE_TIMEOUT,
+                 scopes)
 
 
-def kept_for_viewer(request, parts: tuple, draw):
+def kept_for_viewer(request, parts: tuple, draw, scopes: tuple = ()):
     """The whole page `draw()` returns for the signed-in viewer, kept for them alone under the
     current generation: seeing the same page again (going back to it, reloading it) costs the
     view's own permission check and one cache entry, and nothing is drawn.
@@ -138,7 +165,8 @@ def kept_for_viewer(request, parts: tuple, draw):
       request. The kept copy only saves drawing what they may see.
     - The key holds the viewer's account and the session's password hash, the host, the path,
       the query string and the language, with `parts` (anything else the page shows). Every
-      change to an account, a role or a plan replaces the generation.
+      change to an account, a role or a plan replaces the generation; a sent response replaces
+      its plan's token, which a page showing answers names in `scopes`.
     - Entries live `VIEWER_TIMEOUT` seconds, not `TIMEOUT`: if a bump is lost while Redis is
       unreachable, that bounds how long a figure can lag.
     - A request with a message waiting is drawn, so the message is shown."""
@@ -149,16 +177,17 @@ def kept_for_viewer(request, parts: tuple, draw):
         return draw()
     return _page(request, ("viewer-page", user_id, session.get(HASH_SESSION_KEY), request.get_host(),
                            request.path, sorted(request.GET.lists()), get_language(), *parts),
-                 draw, VIEWER_TIMEOUT)
+                 draw, VIEWER_TIMEOUT, scopes)
 
 
-def _page(request, parts: tuple, draw, timeout: int):
+def _page(request, parts: tuple, draw, timeout: int, scopes: tuple = ()):
     """The kept page named by `parts`, or `draw()` kept. A whole page is stored under its name
-    alone, with the generation it was drawn under beside it, so that the current generation and
-    the page come back in one round trip to the cache (`get_many`), not two."""
+    alone, with the tokens it was drawn under beside it (the generation's and its scopes'), so
+    that the current tokens and the page come back in one round trip to the cache
+    (`get_many`), not two."""
     name = f"fresh-page:{_named(parts)}"
-    found = cache.get_many([KEY, name])
-    token = found.get(KEY) or generation()
+    found = cache.get_many([KEY, *scopes, name])
+    token = _token(scopes, found)
     stored = found.get(name)
     found = stored[1] if token and stored is not None and stored[0] == token else None
     if found is not None:
@@ -176,11 +205,15 @@ def _page(request, parts: tuple, draw, timeout: int):
     return response
 
 
-def _replace() -> None:
-    cache.set(KEY, uuid.uuid4().hex, None)
+def _replace(*names: str) -> None:
+    """New tokens for `names` (the generation if none), in one round trip to the cache."""
+    if len(names) <= 1:
+        cache.set(names[0] if names else KEY, uuid.uuid4().hex, None)
+    else:
+        cache.set_many({name: uuid.uuid4().hex for name in names}, None)
 
 
-_held = threading.local()  # inside `bumps_after`: whether a bump is waiting for the block's end
+_held = threading.local()  # inside `bumps_after`: the tokens waiting for the block's end
 
 
 @contextlib.contextmanager
@@ -193,26 +226,40 @@ def bumps_after():
     if getattr(_held, "waiting", None) is not None:
         yield
         return
-    _held.waiting = False
+    _held.waiting = []
     try:
         yield
         waiting = _held.waiting
     finally:
         _held.waiting = None
     if waiting:
-        bump()
+        bump(*waiting)
 
 
-def bump() -> None:
-    """The planning data changed: entries kept under the current token are not read again."""
-    if getattr(_held, "waiting", None) is not None:
-        _held.waiting = True
+def _replacing(name: str):
+    return _replace if name == KEY else functools.partial(_replace, name)
+
+
+def _is_replacing(entry, name: str) -> bool:
+    done = entry[1] if len(entry) > 1 else None
+    return done is _replace if name == KEY else (
+        isinstance(done, functools.partial) and done.func is _replace and done.args == (name,))
+
+
+def bump(*names: str) -> None:
+    """The planning data changed (or, given scopes, what those scopes' pages show): entries kept
+    under the current tokens are not read again."""
+    names = names or (KEY,)
+    waiting = getattr(_held, "waiting", None)
+    if waiting is not None:
+        waiting.extend(name for name in names if name not in waiting)
         return
-    _replace()
+    _replace(*names)
     if connection.in_atomic_block:
         pending = getattr(connection, "run_on_commit", [])
-        if not any(len(entry) > 1 and entry[1] is _replace for entry in pending):
-            transaction.on_commit(_replace)
+        for name in names:
+            if not any(_is_replacing(entry, name) for entry in pending):
+                transaction.on_commit(_replacing(name))
 
 
 SIGN_IN = frozenset({"last_login"})

@@ -41,7 +41,9 @@ def kept_plan_page(request, pk, parts: tuple, draw):
     request, by the same rule, but on the plan's key alone: the roles that let a member or a
     councillor see a plan name it by its key, so a kept copy costs no read of the plan. (A
     support officer's role is by community: the plan's `community_id` is then read, as Django
-    reads a deferred field.) Anyone else gets `plan_for`'s refusal."""
+    reads a deferred field.) Anyone else gets `plan_for`'s refusal. A plan page shows the plan's
+    residents' answers (counts, the checklist, the results), so it is kept under the plan's own
+    token as well, which every change to those answers replaces (clp.freshness.scope)."""
     by_key = Plan.from_db(router.db_for_read(Plan), ["id"], [int(pk)])
     try:
         allowed = request.user.has_perm(VIEW_PLAN, by_key)
@@ -49,4 +51,5 @@ def kept_plan_page(request, pk, parts: tuple, draw):
         allowed = False
     if not allowed:
         plan_for(request, pk)  # refused: 404, audited
-    return freshness.kept_for_viewer(request, parts, lambda: draw(plan_for(request, pk)))
+    return freshness.kept_for_viewer(request, parts, lambda: draw(plan_for(request, pk)),
+                                     scopes=(freshness.scope("plan", int(pk)),))

@@ -344,13 +344,20 @@ def portfolio_rows(organisation, filters: Filters = Filters()) -> list[Row]:
     return rows
 
 
+def answers_scope(organisation) -> tuple[str]:
+    """The portfolio's token for its plans' answers (clp.freshness.scope): every change to the
+    answers of a survey in one of its communities replaces it, and nothing else does."""
+    return (freshness.scope("organisation", organisation.pk),)
+
+
 def remembered_rows(organisation, filters: Filters = Filters()) -> list[Row]:
     """`portfolio_rows` for the page and its export, kept under the planning data's generation
-    (clp.freshness: any change to a plan, action, endorsement, councillor, checklist, group or a
-    sent response starts a new one, and entries expire within minutes). A digest calls
-    `portfolio_rows` itself: it is sent once a week and must read the data as it is."""
+    (clp.freshness: any change to a plan, action, endorsement, councillor, checklist or group
+    starts a new one, and entries expire within minutes) and its answers' token, which a sent
+    response in any of its plans replaces (`answers_scope`). A digest calls `portfolio_rows`
+    itself: it is sent once a week and must read the data as it is."""
     key = freshness.key("portfolio-rows", organisation.pk, filters.district, filters.q,
-                        get_language())
+                        get_language(), scopes=answers_scope(organisation))
     rows = cache.get(key) if key else None
     if rows is None:
         rows = portfolio_rows(organisation, filters)

@@ -56,15 +56,18 @@ def overview(request, pk):
     back to it from a community, or paging back, reads the permission check and the cache."""
     organisation = organisation_for(request, pk)
     return freshness.kept_for_viewer(request, ("portfolio", organisation.pk),
-                                     lambda: _overview_page(request, organisation, request.GET))
+                                     lambda: _overview_page(request, organisation, request.GET),
+                                     scopes=portfolio.answers_scope(organisation))
 
 
 def _figures(organisation, filters, page_number) -> dict:
     """What the page shows from the rows (counts, tiles, the step chart's figures and the drawn
-    table of one page), kept under the planning data's generation (clp.freshness), like the rows
+    table of one page), kept under the planning data's generation and the answers' token
+    (clp.freshness, `answers_scope`), like the rows
     themselves: a kept page reads neither the rows nor the plans, and draws nothing but the
     filters and the chrome around it. Nothing in it depends on which officer is looking."""
-    key = freshness.key("portfolio-page", organisation.pk, filters, page_number, get_language())
+    key = freshness.key("portfolio-page", organisation.pk, filters, page_number, get_language(),
+                        scopes=portfolio.answers_scope(organisation))
     found = cache.get(key) if key else None
     if found is None:
         scope = portfolio.remembered_rows(

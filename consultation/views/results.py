@@ -60,8 +60,8 @@ def results(request, pk, sid):
     """The survey's results. The body is kept for every viewer of the same tier (below); the
     whole page is also kept for the viewer themself (`freshness.kept_for_viewer`), so changing
     back to a filter, or coming back to the page, reads the plan check and the cache; the
-    survey itself is read only to draw the page. A sent answer bumps the generation with the
-    survey's version, so the version need not be read."""
+    survey itself is read only to draw the page. A sent answer replaces the plan's token
+    (clp.freshness.scope) with the survey's version, so the version need not be read."""
     return kept_plan_page(request, pk, ("results", sid), lambda plan: _results(request, plan, sid))
 
 

@@ -21,7 +21,7 @@ from clp import freshness
 from consultation.models import Response, SurveyStatus
 from plans import services
 from plans.models import Membership
-from tests.consultation.factories import make_survey
+from tests.consultation.factories import make_survey, submitted_response
 from tests.realservices import RedisServer, cache_settings
 from tests.security_headers import NONCE
 
@@ -251,3 +251,50 @@ def test_kept_pages_are_drawn_correctly_while_redis_is_stopped(settings, world):
         assert sent.status_code == 302
     finally:
         server.stop()
+
+
+RESPONSES_CELL = re.compile(r'data-label="Survey responses">(\d+)')
+
+
+def test_a_sent_response_redraws_its_own_plans_pages_and_the_portfolio_and_nothing_else(world):
+    """While one parish's survey is receiving answers, every other plan's kept pages (and the
+    public pages, which show no answers) stay kept: a send replaces its plan's token only. Its
+    own plan's pages and the portfolio that counts its answers are drawn again, with the new
+    figures."""
+    own = world.reviewing_plan  # the community's current plan, the one its portfolio row shows
+    survey = make_survey(own)
+    chair, officer, visitor = world.client("chair"), world.client("officer"), Client()
+    own_home, other_home = own.get_absolute_url(), _plan_home(world)
+    results = reverse("consultation:results", args=[own.pk, survey.pk])
+    portfolio = reverse("portfolio:overview", args=[world.organisation.pk])
+    community, start = world.community.get_absolute_url(), _start_url(survey)
+    pages = {"own home": (chair, own_home, PLAN_CHECK), "other home": (chair, other_home, PLAN_CHECK),
+             "results": (chair, results, PLAN_CHECK), "portfolio": (officer, portfolio, PORTFOLIO_CHECK),
+             "community": (visitor, community, 0), "start": (visitor, start, 0)}
+    for client, url, check in pages.values():
+        assert client.get(url).status_code == 200
+        assert _get(client, url)[1] == check, url  # kept
+    assert RESPONSES_CELL.findall(officer.get(portfolio).text) == ["0"]
+
+    submitted_response(survey, actor=world.people["chair"])
+
+    for name in ("other home", "community", "start"):
+        client, url, check = pages[name]
+        assert _get(client, url)[1] == check, name  # still the kept copy
+    for name in ("own home", "results", "portfolio"):
+        client, url, check = pages[name]
+        page, queries = _get(client, url)
+        assert page.status_code == 200 and queries > check, name  # drawn again
+    assert RESPONSES_CELL.findall(officer.get(portfolio).text) == ["1"]
+    assert _get(officer, portfolio)[1] == PORTFOLIO_CHECK  # and kept again
+
+
+def test_answers_changed_in_another_organisations_plan_leave_the_portfolio_kept(world):
+    """The portfolio's key holds where its own plans' answers have got to, nobody else's."""
+    elsewhere = make_survey(world.other_plan)  # a community outside the portfolio
+    portfolio = reverse("portfolio:overview", args=[world.organisation.pk])
+    officer = world.client("officer")
+    officer.get(portfolio)
+    assert _get(officer, portfolio)[1] == PORTFOLIO_CHECK
+    submitted_response(elsewhere, actor=world.people["outsider"])
+    assert _get(officer, portfolio)[1] == PORTFOLIO_CHECK

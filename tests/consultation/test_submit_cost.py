@@ -70,8 +70,8 @@ def test_the_milestone_check_counts_no_further_than_the_milestones(world):
 
 def _queued(callbacks) -> list[str]:
     """The tasks a request queued once it committed (clp.celery: delay_on_commit)."""
-    return [c.func.__self__.name for c in callbacks
-            if getattr(c, "func", None) is not None and hasattr(c.func.__self__, "name")]
+    tasks = [getattr(getattr(c, "func", None), "__self__", None) for c in callbacks]
+    return [task.name for task in tasks if hasattr(task, "name")]
 
 
 def test_between_milestones_the_submit_queues_nothing_and_at_one_it_queues_the_check(
@@ -191,10 +191,12 @@ def test_sending_takes_the_same_few_statements_at_two_and_at_forty_responses(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_send_replaces_the_kept_pages_token_once_and_never_while_it_holds_the_survey_row(
+def test_a_send_replaces_its_plans_token_once_and_never_while_it_holds_the_survey_row(
         monkeypatch, settings):
     """No call to the cache while the send's transaction holds its survey's row (a slow cache
-    would hold up every other send to that survey), and one call, not one per change."""
+    would hold up every other send to that survey), and one call, not one per change: to the
+    tokens of the plan and of its community's portfolio, so no other plan's kept pages (nor the
+    site-wide generation) are redrawn."""
     from clp import freshness
     from tests.conftest import build_world
     from tests.realservices import cache_settings
@@ -209,15 +211,20 @@ def test_a_send_replaces_the_kept_pages_token_once_and_never_while_it_holds_the_
         client.post(_url("public_page", survey, n=1), _first_page(survey))
         client.post(_url("public_page", survey, n=2), _second_page(survey))
         replaced, real = [], freshness._replace
-        monkeypatch.setattr(freshness, "_replace",
-                            lambda: (replaced.append(connection.in_atomic_block), real())[1])
+        monkeypatch.setattr(freshness, "_replace", lambda *names: (
+            replaced.append((names, connection.in_atomic_block)), real(*names))[1])
         before = freshness.generation()
         redis = caches["default"]._cache.get_client()
-        sets = redis.info("commandstats").get("cmdstat_set", {}).get("calls", 0)
+        stats = redis.info("commandstats")
+        writes = [stats.get(f"cmdstat_{verb}", {}).get("calls", 0) for verb in ("set", "mset")]
         sent = client.post(_url("public_check", survey))
         assert sent["Location"] == _url("public_done", survey)
-        assert replaced == [False]  # once, after the commit
-        assert redis.info("commandstats")["cmdstat_set"]["calls"] - sets == 1
-        assert freshness.generation() not in ("", before)  # the kept pages are drawn afresh
+        organisation = survey.plan.community.organisations.get()
+        assert replaced == [((freshness.scope("plan", survey.plan_id),  # once, after the commit
+                              freshness.scope("organisation", organisation.pk)), False)]
+        stats = redis.info("commandstats")
+        assert [stats.get(f"cmdstat_{verb}", {}).get("calls", 0) - before_calls
+                for verb, before_calls in zip(("set", "mset"), writes, strict=True)] == [0, 1]
+        assert freshness.generation() == before  # every other plan's kept pages stay kept
     finally:
         server.stop()
