@@ -236,14 +236,12 @@ def bumps_after():
         bump(*waiting)
 
 
-def _replacing(name: str):
-    return _replace if name == KEY else functools.partial(_replace, name)
-
-
 def _is_replacing(entry, name: str) -> bool:
+    """Whether a commit callback already waiting replaces `name`'s token."""
     done = entry[1] if len(entry) > 1 else None
-    return done is _replace if name == KEY else (
-        isinstance(done, functools.partial) and done.func is _replace and done.args == (name,))
+    if done is _replace:
+        return name == KEY
+    return isinstance(done, functools.partial) and done.func is _replace and name in done.args
 
 
 def bump(*names: str) -> None:
@@ -257,9 +255,9 @@ def bump(*names: str) -> None:
     _replace(*names)
     if connection.in_atomic_block:
         pending = getattr(connection, "run_on_commit", [])
-        for name in names:
-            if not any(_is_replacing(entry, name) for entry in pending):
-                transaction.on_commit(_replacing(name))
+        missing = [name for name in names if not any(_is_replacing(entry, name) for entry in pending)]
+        if missing:  # the generation alone: `_replace` itself
+            transaction.on_commit(_replace if missing == [KEY] else functools.partial(_replace, *missing))
 
 
 SIGN_IN = frozenset({"last_login"})
